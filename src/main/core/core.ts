@@ -1,0 +1,301 @@
+// The core of the main process, in plain Node: it opens the library, starts the simulator behind the Demo
+// provider, runs the poller, and implements the contract's `Api`. The Electron shell, the headless bridge,
+// the CLI and the tests all drive this same object.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { PROVIDER_IDS, modelInfo, providerInfo, type ProviderId } from '../../shared/catalogue'
+import { ACTIVE_STATUSES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
+import { openDb } from './db'
+import { safeJoin, slug } from './downloader'
+import type { KeySource } from './keys'
+import { dbPath, defaultOutputRoot, thumbsDir } from './paths'
+import { Poller, type PollerOptions, type ProviderLimits } from './poller'
+import { createAdapter } from './providers/registry'
+import type { ProviderAdapter } from './providers/types'
+import type { Clock } from './scheduling/clock'
+import { adaptive, exponential, fixed, learned, perStatus, type PollStrategy } from './scheduling/strategies'
+import type { SettingsStore, StoredSettings } from './settings'
+import { startSimulator, type Simulator } from './simulator/server'
+import type { SimOptions } from './simulator/engine'
+import { Store, toJob } from './store'
+import { Thumbnailer } from './thumbnails'
+
+export interface CoreOptions {
+  dataDir: string
+  settings: SettingsStore
+  keys: KeySource
+  /** Electron passes its own build of better-sqlite3. */
+  nativeBinding?: string
+  /** Extra simulator options (tests, benchmarks); the demo's duration and failure rate come from settings. */
+  simulator?: SimOptions
+  /** A simulator owned by the caller (tests that restart the core against the same provider). */
+  externalSimulator?: Simulator
+  clock?: Clock
+  /** Overrides for tests and benchmarks. */
+  poller?: Partial<Pick<PollerOptions, 'strategy' | 'limits' | 'globalConcurrency' | 'maxTransientErrors' | 'download' | 'random'>>
+  /** Milliseconds between batched job-change events. */
+  eventIntervalMs?: number
+}
+
+type Listener<E extends EventName> = (payload: Events[E]) => void
+
+const DEFAULT_DEMO = { durationMs: 4000, failureRate: 0.1 }
+
+/** The docs' own recipe per provider: what the learned strategy starts from until it has history. */
+export function docsStrategy(provider: ProviderId): PollStrategy {
+  switch (providerInfo(provider).protocol) {
+    case 'letzai':
+      return fixed(3000)
+    case 'bfl':
+      return exponential({ initialMs: 500, factor: 2, capMs: 10_000, jitter: 0.1 })
+    case 'wondercat':
+      return exponential({ initialMs: 1000, factor: 1.5, capMs: 5000 })
+    case 'apixo':
+      return adaptive
+    case 'umrgen':
+      return perStatus({ queuedMs: 3000, runningMs: 2000 })
+  }
+}
+
+export function defaultStrategy(provider: ProviderId): PollStrategy {
+  return learned({ minHistory: 5, minGapMs: 500, fallback: docsStrategy(provider) })
+}
+
+export function defaultLimits(provider: ProviderId): ProviderLimits {
+  // BFL caps active tasks per key; the others publish no numbers, so stay polite.
+  return provider === 'demo' ? { rate: 50, burst: 100, concurrency: 32 } : { rate: 5, burst: 10, concurrency: 8 }
+}
+
+export class Core {
+  readonly store: Store
+  readonly poller: Poller
+  readonly api: Api
+  private readonly listeners = new Map<EventName, Set<Listener<EventName>>>()
+  private readonly changed = new Set<number>()
+  private flushTimer: NodeJS.Timeout | null = null
+  private readonly adapters = new Map<ProviderId, ProviderAdapter>()
+  private readonly thumbnailer: Thumbnailer
+
+  private constructor(
+    private readonly o: CoreOptions,
+    readonly simulator: Simulator
+  ) {
+    this.store = new Store(openDb(dbPath(o.dataDir), { nativeBinding: o.nativeBinding }))
+    this.thumbnailer = new Thumbnailer(thumbsDir(o.dataDir), (assetId, path) => this.store.setThumb(assetId, path))
+    const strategies = new Map<string, PollStrategy>()
+    this.poller = new Poller({
+      store: this.store,
+      adapter: (provider) => this.adapter(provider),
+      strategy: (provider, model) => {
+        const key = `${provider}/${model}`
+        let s = strategies.get(key)
+        if (!s) strategies.set(key, (s = o.poller?.strategy?.(provider, model) ?? defaultStrategy(provider)))
+        return s
+      },
+      limits: o.poller?.limits ?? defaultLimits,
+      globalConcurrency: o.poller?.globalConcurrency,
+      maxTransientErrors: o.poller?.maxTransientErrors,
+      download: o.poller?.download,
+      random: o.poller?.random,
+      clock: o.clock,
+      onChange: (ids) => this.jobsChanged(ids),
+      onAsset: (assetId, path) => {
+        const asset = this.store.asset(assetId)
+        if (asset) this.thumbnailer.add(assetId, path, asset.mime)
+      },
+      onProviderPaused: (provider, reason) => {
+        if (reason) this.emit('notice', { level: 'error', message: `${providerInfo(provider).label} paused: ${reason}` })
+        this.emit('settingsChanged', this.settings())
+      }
+    })
+    this.api = this.createApi()
+  }
+
+  static async open(o: CoreOptions): Promise<Core> {
+    const stored = o.settings.read()
+    const demo = { ...DEFAULT_DEMO, ...stored.demo }
+    const simulator =
+      o.externalSimulator ??
+      (await startSimulator({ durationMs: demo.durationMs, failureRate: demo.failureRate, persistTo: join(o.dataDir, 'demo-simulator.jsonl'), ...o.simulator }))
+    const core = new Core(o, simulator)
+    core.poller.start()
+    return core
+  }
+
+  async close(): Promise<void> {
+    await this.poller.stop()
+    await this.thumbnailer.whenIdle()
+    if (this.flushTimer) clearTimeout(this.flushTimer)
+    this.flushTimer = null
+    if (!this.o.externalSimulator) await this.simulator.close()
+    this.store.db.close()
+  }
+
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void {
+    let set = this.listeners.get(event)
+    if (!set) this.listeners.set(event, (set = new Set()))
+    set.add(listener as Listener<EventName>)
+    return () => set.delete(listener as Listener<EventName>)
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as Listener<E>)(payload)
+  }
+
+  /** Collects changed jobs and sends them in one event every `eventIntervalMs`, so a thousand transitions
+   *  a second cost the renderer ten messages. */
+  private jobsChanged(ids: number[]): void {
+    if (!this.listeners.get('jobsChanged')?.size && !this.listeners.get('countsChanged')?.size) return
+    for (const id of ids) this.changed.add(id)
+    this.flushTimer ??= setTimeout(() => this.flush(), this.o.eventIntervalMs ?? 100)
+  }
+
+  private flush(): void {
+    this.flushTimer = null
+    const ids = [...this.changed]
+    this.changed.clear()
+    const jobs: Job[] = []
+    for (const id of ids) {
+      const row = this.store.job(id)
+      if (row) jobs.push(toJob(row))
+    }
+    if (jobs.length) this.emit('jobsChanged', { jobs })
+    this.emit('countsChanged', this.store.statusCounts())
+  }
+
+  adapter(provider: ProviderId): ProviderAdapter {
+    let a = this.adapters.get(provider)
+    if (!a) {
+      const baseUrl = this.baseUrl(provider)
+      a = createAdapter(provider, { baseUrl, apiKey: this.o.keys.get(provider) })
+      this.adapters.set(provider, a)
+    }
+    return a
+  }
+
+  private baseUrl(provider: ProviderId): string {
+    const info = providerInfo(provider)
+    if (provider === 'demo') return process.env.DEMO_BASE_URL || this.simulator.baseUrl('letzai')
+    return process.env[`${info.envName}_BASE_URL`] || this.o.settings.read().providers?.[provider]?.baseUrl || info.defaultBaseUrl
+  }
+
+  settings(): Settings {
+    const s = this.o.settings.read()
+    const providers = Object.fromEntries(
+      PROVIDER_IDS.map((id) => [
+        id,
+        {
+          baseUrl: this.baseUrl(id),
+          hasKey: id === 'demo' || this.o.keys.get(id) !== null,
+          pausedReason: this.poller.pausedReason(id)
+        }
+      ])
+    ) as Settings['providers']
+    return {
+      outputRoot: s.outputRoot ?? defaultOutputRoot(),
+      defaultProvider: s.defaultProvider ?? 'demo',
+      demo: { ...DEFAULT_DEMO, ...s.demo },
+      providers
+    }
+  }
+
+  /** Resolves a downloaded file (or its thumbnail) for the asset protocol; null when gone from disk. */
+  assetFile(assetId: number, variant: 'file' | 'thumb'): { path: string; mime: string } | null {
+    const asset = this.store.asset(assetId)
+    if (!asset) return null
+    if (variant === 'thumb' && asset.thumbPath && existsSync(asset.thumbPath)) return { path: asset.thumbPath, mime: 'image/webp' }
+    return existsSync(asset.path) ? { path: asset.path, mime: asset.mime } : null
+  }
+
+  private batchDir(name: string, id: number): string {
+    return safeJoin(this.settings().outputRoot, `${slug(name, 60)}-${id}`)
+  }
+
+  private createApi(): Api {
+    return {
+      queuePrompts: async (arg) => {
+        const settings = this.settings()
+        const provider = arg.provider ?? settings.defaultProvider
+        const info = providerInfo(provider)
+        const model = arg.model ? modelInfo(provider, arg.model) : (info.models.find((m) => !arg.kind || m.kind === arg.kind) ?? info.models[0])
+        if (!model) throw new Error(`${info.label} has no model "${arg.model}"`)
+        const count = arg.count ?? 1
+        const name = arg.batchName?.trim() || `Batch ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
+        const jobs = arg.prompts.flatMap((prompt) => Array.from({ length: count }, () => ({ provider, model: model.id, kind: model.kind, prompt: prompt.trim(), params: arg.params ?? {} })))
+        const { batchId, jobIds } = this.store.db.transaction(() => {
+          const batchId = this.store.createBatch(name, '')
+          this.store.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(this.batchDir(name, batchId), batchId)
+          return { batchId, jobIds: this.store.insertJobs(batchId, jobs) }
+        }).immediate()
+        this.poller.enqueue(jobIds, provider)
+        this.jobsChanged(jobIds)
+        return { batchId, jobIds }
+      },
+      listJobs: async (arg) => {
+        const { total, rows } = this.store.listJobs({ offset: arg.offset ?? 0, limit: arg.limit ?? 200, status: arg.status, batchId: arg.batchId, provider: arg.provider, text: arg.text })
+        return { total, jobs: rows.map(toJob) }
+      },
+      getJob: async ({ id }) => {
+        const row = this.store.job(id)
+        return row ? { job: toJob(row), events: this.store.events(id), assets: this.store.assetsOfJob(id) } : null
+      },
+      cancelJobs: async ({ ids }) => {
+        let changed = 0
+        for (const id of ids) {
+          const row = this.store.job(id)
+          if (!row || !ACTIVE_STATUSES.includes(row.status)) continue
+          const adapter = this.adapter(row.provider)
+          const remote = row.provider_ref_json && row.status === 'running' && adapter.cancel
+          const message = remote
+            ? 'Canceled by the user; asked the provider to stop it'
+            : row.status === 'running'
+              ? 'Canceled by the user; the provider has no cancel, so it may still finish (and bill) the job'
+              : 'Canceled by the user'
+          if (!this.store.transition(id, { status: 'canceled', finished_at: Date.now(), next_poll_at: null }, { type: 'canceled', message }, Date.now(), row.status)) continue
+          this.poller.forget(id)
+          changed++
+          if (remote) void adapter.cancel!(JSON.parse(row.provider_ref_json!)).catch((err: Error) => this.store.addEvent(id, 'error', `Remote cancel failed: ${err.message}`))
+        }
+        this.jobsChanged(ids)
+        return { changed }
+      },
+      retryJobs: async ({ ids }) => {
+        let changed = 0
+        for (const id of ids) {
+          const row = this.store.job(id)
+          if (!row || ACTIVE_STATUSES.includes(row.status) || row.status === 'done') continue
+          // A job that failed while downloading still has its result: fetch it again rather than pay twice.
+          const redownload = row.status === 'failed' && row.ready_at !== null && row.result_json !== null
+          const patch = redownload
+            ? { status: 'downloading' as const, error: null, transient_errors: 0, finished_at: null }
+            : { status: 'queued' as const, error: null, transient_errors: 0, finished_at: null, progress: null, provider_job_id: null, provider_ref_json: null, result_json: null, raw_status: null, ready_at: null, submitted_at: null }
+          if (!this.store.transition(id, patch, { type: 'retry', message: redownload ? 'Retried by the user: downloading the result again' : `Retried by the user: new attempt ${row.attempts + 1}` }, Date.now(), row.status)) continue
+          this.poller.resumeProvider(row.provider)
+          this.poller.reschedule(this.store.job(id)!)
+          changed++
+        }
+        this.jobsChanged(ids)
+        return { changed }
+      },
+      listGallery: async (arg) => this.store.listGallery({ offset: arg.offset ?? 0, limit: arg.limit ?? 200, batchId: arg.batchId, text: arg.text }),
+      listBatches: async () => this.store.listBatches(),
+      getStatusCounts: async () => this.store.statusCounts(),
+      getSettings: async () => this.settings(),
+      updateSettings: async (patch) => {
+        const current = this.o.settings.read()
+        const next: StoredSettings = { ...current }
+        if (patch.outputRoot !== undefined) next.outputRoot = patch.outputRoot
+        if (patch.defaultProvider !== undefined) next.defaultProvider = patch.defaultProvider
+        if (patch.demo) {
+          next.demo = { ...current.demo, ...patch.demo }
+          if (patch.demo.durationMs !== undefined) this.simulator.engine.options.durationMs = patch.demo.durationMs
+          if (patch.demo.failureRate !== undefined) this.simulator.engine.options.failureRate = patch.demo.failureRate
+        }
+        this.o.settings.write(next)
+        const settings = this.settings()
+        this.emit('settingsChanged', settings)
+        return settings
+      }
+    }
+  }
+}

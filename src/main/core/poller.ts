@@ -1,0 +1,556 @@
+// The one scheduler of every job's next action (submit, poll, download). Each job's next time lives in
+// SQLite as `next_poll_at` and in one in-memory min-heap; due jobs move to their provider's ready queues,
+// which drain as that provider's token bucket, concurrency limit, 429 holds and pauses allow. One timer for
+// the earliest thing that can happen; no timer or loop per job.
+//
+// Every state change is written (with its history row) before it is acted on. A submit is recorded as
+// intent before the request goes out, so a job found in `submitting` at start-up was maybe sent: it goes to
+// the user as needs-attention instead of being paid for twice.
+import { existsSync } from 'node:fs'
+import type { ProviderId } from '../../shared/catalogue'
+import type { JobStatus } from '../../shared/contract'
+import { modelInfo, providerInfo } from '../../shared/catalogue'
+import { DownloadError, downloadFile, removeStaleParts, slug, type DownloadOptions, DEFAULT_DOWNLOAD_OPTIONS } from './downloader'
+import { ProviderError } from './providers/http'
+import type { PollResult, ProviderAdapter, ProviderRef, ResultFile } from './providers/types'
+import { wallClock, type Clock } from './scheduling/clock'
+import { MinHeap } from './scheduling/heap'
+import type { PollStrategy } from './scheduling/strategies'
+import { TokenBucket } from './scheduling/token-bucket'
+import { jobRef, jobResult, type JobPatch, type JobRow, type Store } from './store'
+
+type Task = 'submit' | 'poll' | 'download'
+
+export interface ProviderLimits {
+  /** Requests per second (every submit, status request and download takes one). */
+  rate: number
+  burst: number
+  /** Requests in flight at once. */
+  concurrency: number
+}
+
+export interface PollerOptions {
+  store: Store
+  adapter: (provider: ProviderId) => ProviderAdapter
+  strategy: (provider: ProviderId, model: string) => PollStrategy
+  limits?: (provider: ProviderId) => ProviderLimits
+  /** Requests in flight at once over all providers. */
+  globalConcurrency?: number
+  /** Consecutive transient failures of one job before it goes to the user. */
+  maxTransientErrors?: number
+  /** Called with the ids of jobs whose row changed (batched by the caller). */
+  onChange: (jobIds: number[]) => void
+  /** Called after a file is saved (thumbnails). */
+  onAsset?: (assetId: number, path: string) => void
+  onProviderPaused?: (provider: ProviderId, reason: string | null) => void
+  clock?: Clock
+  download?: DownloadOptions
+  random?: () => number
+}
+
+const DEFAULT_LIMITS: ProviderLimits = { rate: 10, burst: 20, concurrency: 16 }
+
+interface ProviderState {
+  bucket: TokenBucket
+  limits: ProviderLimits
+  inFlight: number
+  /** Polls and downloads first: they finish work already paid for. */
+  readyWork: { id: number; task: Task }[]
+  readySubmits: number[]
+  /** 429: no request to this provider before this time. */
+  holdUntil: number
+  /** 429 on submit (BFL: too many active tasks): no submit before this time or a job ending. */
+  submitHoldUntil: number
+  pausedReason: string | null
+  rateLimitWaits: number
+}
+
+export interface PollerStats {
+  inFlight: number
+  scheduled: number
+  providers: Record<string, { rate: number; inFlight: number; ready: number; pausedReason: string | null; rateLimitWaits: number }>
+}
+
+function backoff(attempt: number, random: () => number, baseMs = 1000, capMs = 60_000): number {
+  const d = Math.min(capMs, baseMs * 2 ** attempt)
+  return d / 2 + (random() * d) / 2
+}
+
+export class Poller {
+  private readonly heap = new MinHeap<{ id: number; task: Task; seq: number }>()
+  /** The live schedule entry of each job; heap entries with another seq are stale. */
+  private readonly current = new Map<number, { seq: number; provider: ProviderId }>()
+  private readonly providers = new Map<ProviderId, ProviderState>()
+  private seq = 0
+  private inFlight = 0
+  private cancelTimer: (() => void) | null = null
+  private timerAt = Infinity
+  private running = false
+  private readonly clock: Clock
+  private readonly random: () => number
+  private readonly idleWaiters: (() => void)[] = []
+  private readonly tasks = new Set<Promise<void>>()
+  /** Jobs whose expired result URL was already exchanged once for a fresh one. */
+  private readonly refreshed = new Set<number>()
+
+  constructor(private readonly o: PollerOptions) {
+    this.clock = o.clock ?? wallClock
+    this.random = o.random ?? Math.random
+  }
+
+  /** Picks up every unfinished job from the database where it stopped. */
+  start(): void {
+    this.running = true
+    const now = this.clock.now()
+    const changed: number[] = []
+    for (const row of this.o.store.unfinishedJobs()) {
+      switch (row.status) {
+        case 'queued':
+          this.schedule(row.id, row.provider, 'submit', row.next_poll_at ?? now)
+          break
+        case 'submitting':
+          this.o.store.transition(row.id, { status: 'needs_attention', error: 'Submitted? Unknown: the app stopped while sending this job. Check the provider, then retry or cancel.', next_poll_at: null }, {
+            type: 'needs_attention',
+            message: 'The app stopped between sending the job and storing its id; it was not sent again so it cannot be paid for twice'
+          })
+          changed.push(row.id)
+          break
+        case 'running':
+          this.schedule(row.id, row.provider, 'poll', Math.min(row.next_poll_at ?? now, now + 60_000))
+          break
+        case 'downloading':
+          this.schedule(row.id, row.provider, 'download', now)
+          break
+      }
+    }
+    if (changed.length) this.o.onChange(changed)
+    this.pump()
+  }
+
+  /** Stops scheduling and waits for requests in flight to settle (their results are stored). */
+  async stop(): Promise<void> {
+    this.running = false
+    this.cancelTimer?.()
+    this.cancelTimer = null
+    this.timerAt = Infinity
+    await Promise.allSettled([...this.tasks])
+  }
+
+  /** Resolves when nothing is scheduled or in flight (tests, CLI). */
+  whenIdle(): Promise<void> {
+    if (this.current.size === 0 && this.inFlight === 0) return Promise.resolve()
+    return new Promise((r) => this.idleWaiters.push(r))
+  }
+
+  /** Queues newly inserted jobs. */
+  enqueue(ids: number[], provider: ProviderId): void {
+    const now = this.clock.now()
+    for (const id of ids) this.schedule(id, provider, 'submit', now)
+    this.pump()
+  }
+
+  /** Takes a job out of the schedule (cancel). */
+  forget(id: number): void {
+    this.current.delete(id)
+    this.checkIdle()
+  }
+
+  /** Re-reads a job that was changed outside the poller (retry) and schedules what it needs next. */
+  reschedule(row: JobRow): void {
+    const task: Task | null = row.status === 'queued' ? 'submit' : row.status === 'running' ? 'poll' : row.status === 'downloading' ? 'download' : null
+    if (task) this.schedule(row.id, row.provider, task, this.clock.now())
+    this.pump()
+  }
+
+  resumeProvider(provider: ProviderId): void {
+    const p = this.state(provider)
+    if (p.pausedReason === null) return
+    p.pausedReason = null
+    this.o.onProviderPaused?.(provider, null)
+    this.pump()
+  }
+
+  pausedReason(provider: ProviderId): string | null {
+    return this.providers.get(provider)?.pausedReason ?? null
+  }
+
+  stats(): PollerStats {
+    const providers: PollerStats['providers'] = {}
+    for (const [id, p] of this.providers) {
+      providers[id] = { rate: p.bucket.currentRate, inFlight: p.inFlight, ready: p.readyWork.length + p.readySubmits.length, pausedReason: p.pausedReason, rateLimitWaits: p.rateLimitWaits }
+    }
+    return { inFlight: this.inFlight, scheduled: this.current.size, providers }
+  }
+
+  private state(provider: ProviderId): ProviderState {
+    let p = this.providers.get(provider)
+    if (!p) {
+      const limits = this.o.limits?.(provider) ?? DEFAULT_LIMITS
+      p = {
+        bucket: new TokenBucket(limits.rate, limits.burst, this.clock.now()),
+        limits,
+        inFlight: 0,
+        readyWork: [],
+        readySubmits: [],
+        holdUntil: 0,
+        submitHoldUntil: 0,
+        pausedReason: null,
+        rateLimitWaits: 0
+      }
+      this.providers.set(provider, p)
+    }
+    return p
+  }
+
+  private schedule(id: number, provider: ProviderId, task: Task, due: number): void {
+    const seq = ++this.seq
+    this.current.set(id, { seq, provider })
+    this.heap.push(due, { id, task, seq })
+    if (due < this.timerAt) this.armTimer(due)
+  }
+
+  private armTimer(at: number): void {
+    if (!this.running) return
+    this.cancelTimer?.()
+    this.timerAt = at
+    this.cancelTimer = this.clock.setTimer(() => {
+      this.cancelTimer = null
+      this.timerAt = Infinity
+      this.pump()
+    }, at - this.clock.now())
+  }
+
+  private pump(): void {
+    if (!this.running) return
+    const now = this.clock.now()
+    for (let top = this.heap.peek(); top && top.due <= now; top = this.heap.peek()) {
+      this.heap.pop()
+      const { id, task, seq } = top.value
+      const live = this.current.get(id)
+      if (!live || live.seq !== seq) continue
+      const p = this.state(live.provider)
+      if (task === 'submit') p.readySubmits.push(id)
+      else p.readyWork.push({ id, task })
+    }
+    let wake = this.heap.peek()?.due ?? Infinity
+    const globalLimit = this.o.globalConcurrency ?? 64
+    for (const [provider, p] of this.providers) {
+      if (p.pausedReason) continue
+      while (this.inFlight < globalLimit && p.inFlight < p.limits.concurrency) {
+        const canSubmit = p.submitHoldUntil <= now
+        const hasWork = p.readyWork.length > 0 || (canSubmit && p.readySubmits.length > 0)
+        if (!hasWork) {
+          if (p.readySubmits.length > 0) wake = Math.min(wake, p.submitHoldUntil)
+          break
+        }
+        if (p.holdUntil > now) {
+          wake = Math.min(wake, p.holdUntil)
+          break
+        }
+        if (!p.bucket.tryTake(now)) {
+          wake = Math.min(wake, p.bucket.nextTokenAt(now))
+          break
+        }
+        const item = p.readyWork.length > 0 ? p.readyWork.shift()! : { id: p.readySubmits.shift()!, task: 'submit' as const }
+        const live = this.current.get(item.id)
+        if (!live) continue
+        this.current.delete(item.id)
+        this.launch(provider, p, item.id, item.task)
+      }
+    }
+    if (wake < Infinity && wake < this.timerAt) this.armTimer(wake)
+    this.checkIdle()
+  }
+
+  private launch(provider: ProviderId, p: ProviderState, id: number, task: Task): void {
+    p.inFlight++
+    this.inFlight++
+    const run = (async () => {
+      try {
+        if (task === 'submit') await this.submit(id, p)
+        else if (task === 'poll') await this.poll(id, p)
+        else await this.download(id)
+      } catch (err) {
+        // A bug or an unexpected error must not stop the loop or lose the job: record it and look again.
+        const row = this.o.store.job(id)
+        if (row) {
+          this.o.store.addEvent(id, 'error', `Internal error during ${task}: ${(err as Error).message}`)
+          this.schedule(id, provider, task === 'submit' && row.status === 'queued' ? 'submit' : task, this.clock.now() + 5000)
+        }
+      } finally {
+        p.inFlight--
+        this.inFlight--
+      }
+    })()
+    this.tasks.add(run)
+    void run.finally(() => {
+      this.tasks.delete(run)
+      this.pump()
+    })
+  }
+
+  private checkIdle(): void {
+    if (this.current.size === 0 && this.inFlight === 0) for (const r of this.idleWaiters.splice(0)) r()
+  }
+
+  /** Stores a transition if the job is still in `expect`; false when the user changed it meanwhile. */
+  private write(id: number, expect: JobStatus, patch: JobPatch, event?: { type: string; message: string }): boolean {
+    const written = this.o.store.transition(id, patch, event, this.clock.now(), expect)
+    if (written) this.o.onChange([id])
+    return written
+  }
+
+  private pause(provider: ProviderId, p: ProviderState, reason: string): void {
+    if (p.pausedReason === reason) return
+    p.pausedReason = reason
+    this.o.onProviderPaused?.(provider, reason)
+  }
+
+  private rateLimited(p: ProviderState, err: ProviderError, now: number, submit: boolean): number {
+    p.rateLimitWaits++
+    p.bucket.onRateLimited(now)
+    const wait = err.details.retryAfterMs ?? backoff(Math.min(p.rateLimitWaits, 6), this.random, 2000)
+    if (submit) p.submitHoldUntil = Math.max(p.submitHoldUntil, now + wait)
+    else p.holdUntil = Math.max(p.holdUntil, now + wait)
+    return now + wait
+  }
+
+  private jobEnded(p: ProviderState): void {
+    // BFL-style caps: a finished task frees a slot, so held submits may go again.
+    p.submitHoldUntil = 0
+  }
+
+  private async submit(id: number, p: ProviderState): Promise<void> {
+    const row = this.o.store.job(id)
+    if (!row || row.status !== 'queued') return
+    const now = this.clock.now()
+    if (!this.write(id, 'queued', { status: 'submitting', attempts: row.attempts + 1, claimed_at: now, error: null, next_poll_at: null }, {
+      type: 'submit',
+      message: `Sending to ${providerInfo(row.provider).label} (attempt ${row.attempts + 1})`
+    }))
+      return
+    const adapter = this.o.adapter(row.provider)
+    try {
+      const ref = await adapter.submit({ kind: row.kind, model: row.model, prompt: row.prompt, params: JSON.parse(row.params_json), inputMedia: this.inputMedia(row) })
+      p.bucket.onSuccess()
+      const at = this.clock.now()
+      const due = at + this.o.strategy(row.provider, row.model).firstDelayMs(this.context(row, at, at, null, 'queued'))
+      const accepted = this.write(id, 'submitting', { status: 'running', provider_job_id: ref.id, provider_ref_json: JSON.stringify(ref), submitted_at: at, next_poll_at: Math.round(due), transient_errors: 0 }, {
+        type: 'submitted',
+        message: `Accepted as ${ref.id}`
+      })
+      if (accepted) this.schedule(id, row.provider, 'poll', due)
+      else await this.cancelledWhileSending(row, adapter, ref)
+    } catch (err) {
+      this.submitFailed(row, p, err)
+    }
+  }
+
+  /** The user canceled while the submit was in flight: keep the provider's id and stop it there too. */
+  private async cancelledWhileSending(row: JobRow, adapter: ProviderAdapter, ref: ProviderRef): Promise<void> {
+    this.o.store.transition(row.id, { provider_job_id: ref.id, provider_ref_json: JSON.stringify(ref) }, {
+      type: 'canceled',
+      message: `The provider accepted it as ${ref.id} after it was canceled; ${adapter.cancel ? 'canceling it there too' : 'the provider may still finish (and bill) it'}`
+    }, this.clock.now())
+    this.o.onChange([row.id])
+    await adapter.cancel?.(ref).catch((err: Error) => this.o.store.addEvent(row.id, 'error', `Remote cancel failed: ${err.message}`))
+  }
+
+  private submitFailed(row: JobRow, p: ProviderState, err: unknown): void {
+    const now = this.clock.now()
+    const e = err instanceof ProviderError ? err : new ProviderError('unknown_outcome', (err as Error).message)
+    const requeue = (due: number, type: string, message: string, extra: JobPatch = {}) => {
+      // The provider did not take the job, so this attempt does not count.
+      if (this.write(row.id, 'submitting', { status: 'queued', attempts: row.attempts, next_poll_at: Math.round(due), ...extra }, { type, message })) {
+        this.schedule(row.id, row.provider, 'submit', due)
+      }
+    }
+    switch (e.kind) {
+      case 'rate_limited': {
+        const due = this.rateLimited(p, e, now, true)
+        return requeue(due, 'rate_limited', `${e.message}: holding submits for ${Math.round((due - now) / 1000)} s`)
+      }
+      case 'auth':
+      case 'credits':
+        this.pause(row.provider, p, e.message)
+        return requeue(now, 'paused', `${e.message}. The ${providerInfo(row.provider).label} queue is paused until the key or account is fixed`)
+      case 'transient': {
+        const errors = row.transient_errors + 1
+        if (errors > (this.o.maxTransientErrors ?? 6)) {
+          return void this.write(row.id, 'submitting', { status: 'failed', attempts: row.attempts, error: `${e.message} (gave up after ${errors} tries)`, finished_at: now, transient_errors: errors }, { type: 'failed', message: e.message })
+        }
+        return requeue(now + backoff(errors, this.random), 'retry', `${e.message}; not accepted, will send again`, { transient_errors: errors })
+      }
+      case 'rejected':
+        return void this.write(row.id, 'submitting', { status: 'failed', error: e.message, finished_at: now }, { type: 'failed', message: e.message })
+      default:
+        // Sent, but no id came back (timeout, dropped connection, a 200 without an id): maybe billed.
+        return void this.write(row.id, 'submitting', { status: 'needs_attention', error: `Submitted? Unknown: ${e.message}`, finished_at: now }, {
+          type: 'needs_attention',
+          message: `${e.message}${e.details.body ? ` — body: ${e.details.body}` : ''}. Not sent again automatically: the provider may have accepted (and billed) it`
+        })
+    }
+  }
+
+  private inputMedia(row: JobRow): { url?: string; mediaId?: string }[] | undefined {
+    if (!row.parent_job_id) return undefined
+    const parent = this.o.store.job(row.parent_job_id)
+    return parent ? jobResult(parent).map((f) => ({ url: f.url, mediaId: f.mediaId })) : undefined
+  }
+
+  private context(row: JobRow, now: number, submittedAt: number, progress: number | null, phase: 'queued' | 'running') {
+    return {
+      polls: row.polls,
+      sinceSubmitMs: now - submittedAt,
+      progress,
+      phase,
+      timing: modelInfo(row.provider, row.model)?.timing ?? { initial: 5, interval: 5, max: 600 },
+      history: this.o.store.recentDurations(row.provider, row.model),
+      random: this.random
+    }
+  }
+
+  private async poll(id: number, p: ProviderState): Promise<void> {
+    const row = this.o.store.job(id)
+    if (!row || row.status !== 'running') return
+    const ref = jobRef(row)
+    if (!ref) return void this.write(id, 'running', { status: 'needs_attention', error: 'Running without a provider job id' }, { type: 'needs_attention', message: 'No provider job id stored' })
+    const submittedAt = row.submitted_at ?? row.created_at
+    let result: PollResult
+    try {
+      result = await this.o.adapter(row.provider).poll(ref, { sinceSubmitMs: this.clock.now() - submittedAt })
+    } catch (err) {
+      return this.pollFailed(row, p, err)
+    }
+    p.bucket.onSuccess()
+    const now = this.clock.now()
+    const polls = row.polls + 1
+    const base: JobPatch = { polls, raw_status: result.rawStatus, transient_errors: 0 }
+    switch (result.status) {
+      case 'succeeded': {
+        this.jobEnded(p)
+        const files = result.files ?? []
+        this.write(id, 'running', { ...base, status: 'downloading', progress: 1, result_json: JSON.stringify(files), ready_at: now, next_poll_at: now }, {
+          type: 'ready',
+          message: `Ready (${result.rawStatus}); downloading ${files.length} file${files.length === 1 ? '' : 's'}`
+        })
+        return this.schedule(id, row.provider, 'download', now)
+      }
+      case 'failed':
+        this.jobEnded(p)
+        return void this.write(id, 'running', { ...base, status: 'failed', error: result.error ?? 'The provider reported a failure', finished_at: now, next_poll_at: null }, {
+          type: 'failed',
+          message: `${result.error ?? 'Failed'} (${result.rawStatus})${result.retryable === false ? '; retrying will not help' : ''}`
+        })
+      case 'canceled':
+        this.jobEnded(p)
+        return void this.write(id, 'running', { ...base, status: 'canceled', finished_at: now, next_poll_at: null }, { type: 'canceled', message: `The provider canceled the job (${result.rawStatus})` })
+    }
+    const timing = modelInfo(row.provider, row.model)?.timing
+    const maxWaitMs = (timing?.max ?? 900) * 1000
+    if (result.stalled || now - submittedAt > maxWaitMs) {
+      const reason = result.stalled ?? `No result after ${Math.round((now - submittedAt) / 1000)} s (limit ${maxWaitMs / 1000} s)`
+      return void this.write(id, 'running', { ...base, status: 'needs_attention', error: reason, next_poll_at: null }, { type: 'needs_attention', message: `${reason}; offered for resubmission` })
+    }
+    const progress = result.progress ?? row.progress
+    const strategy = this.o.strategy(row.provider, row.model)
+    const ctx = { ...this.context({ ...row, polls }, now, submittedAt, progress, result.status), polls }
+    const due = now + strategy.nextDelayMs(ctx)
+    let event: { type: string; message: string } | undefined
+    if (!result.known && result.rawStatus !== row.raw_status) event = { type: 'unknown_status', message: `Unknown status "${result.rawStatus}" from the provider; still polling` }
+    else if (result.rawStatus !== row.raw_status) event = { type: 'status', message: `Provider says "${result.rawStatus}"` }
+    this.write(id, 'running', { ...base, progress, next_poll_at: Math.round(due) }, event)
+    this.schedule(id, row.provider, 'poll', due)
+  }
+
+  private pollFailed(row: JobRow, p: ProviderState, err: unknown): void {
+    const now = this.clock.now()
+    const e = err instanceof ProviderError ? err : new ProviderError('malformed', (err as Error).message)
+    const again = (due: number, patch: JobPatch, event: { type: string; message: string }) => {
+      if (this.write(row.id, 'running', { ...patch, next_poll_at: Math.round(due) }, event)) this.schedule(row.id, row.provider, 'poll', due)
+    }
+    switch (e.kind) {
+      case 'rate_limited': {
+        const due = this.rateLimited(p, e, now, false)
+        return again(due, {}, { type: 'rate_limited', message: `${e.message}: waiting ${Math.round((due - now) / 1000)} s` })
+      }
+      case 'auth':
+      case 'credits':
+        this.pause(row.provider, p, e.message)
+        return again(now, {}, { type: 'paused', message: `${e.message}. Polling is paused until the key or account is fixed` })
+      case 'not_found':
+        this.jobEnded(p)
+        return void this.write(row.id, 'running', { status: 'failed', error: `The provider lost this job: ${e.message}`, finished_at: now, next_poll_at: null }, { type: 'failed', message: e.message })
+      default: {
+        const errors = row.transient_errors + 1
+        const detail = `${e.message}${e.details.body && !e.message.includes(e.details.body) ? ` — body: ${e.details.body}` : ''}`
+        if (errors > (this.o.maxTransientErrors ?? 6)) {
+          return void this.write(row.id, 'running', { status: 'needs_attention', error: `Provider unreachable: ${e.message} (${errors} tries)`, transient_errors: errors, next_poll_at: null }, { type: 'needs_attention', message: detail })
+        }
+        return again(now + backoff(errors, this.random), { transient_errors: errors, polls: row.polls + 1 }, { type: 'retry', message: `${detail}; will ask again` })
+      }
+    }
+  }
+
+  private async download(id: number): Promise<void> {
+    const row = this.o.store.job(id)
+    if (!row || row.status !== 'downloading') return
+    const dir = row.output_dir
+    await removeStaleParts(dir, id)
+    const files = jobResult(row)
+    if (files.length === 0) {
+      return void this.write(id, 'downloading', { status: 'failed', error: 'The provider reported success without any file', finished_at: this.clock.now() }, { type: 'failed', message: 'No output files' })
+    }
+    const saved = this.o.store.savedFiles(id)
+    try {
+      for (const [idx, file] of files.entries()) {
+        const done = saved.get(idx)
+        if (done && existsSync(done)) continue
+        const stem = `${slug(row.prompt)}-${id}${files.length > 1 ? `-${idx + 1}` : ''}`
+        const got = await downloadFile(file.url, dir, stem, id, this.o.download ?? DEFAULT_DOWNLOAD_OPTIONS)
+        const assetId = this.o.store.insertAsset({ jobId: id, idx, path: got.path, sourceUrl: file.url, mime: got.mime, size: got.size, sha256: got.sha256, width: got.width, height: got.height }, this.clock.now())
+        this.o.onAsset?.(assetId, got.path)
+      }
+    } catch (err) {
+      return this.downloadFailed(row, err, files)
+    }
+    const now = this.clock.now()
+    this.write(id, 'downloading', { status: 'done', finished_at: now, next_poll_at: null, transient_errors: 0 }, { type: 'done', message: `Saved ${files.length} file${files.length === 1 ? '' : 's'} to ${dir}` })
+  }
+
+  private async downloadFailed(row: JobRow, err: unknown, files: ResultFile[]): Promise<void> {
+    const now = this.clock.now()
+    const e = err instanceof DownloadError ? err : new DownloadError('transient', (err as Error).message)
+    if (e.kind === 'expired') {
+      // BFL's URLs expire after 10 minutes: the status endpoint hands out a fresh one. If it gives the
+      // same URL back (UMRGEN's session-bound paths), asking again will not help.
+      const ref = jobRef(row)
+      let fresh: ResultFile[] = []
+      try {
+        if (ref) fresh = (await this.o.adapter(row.provider).poll(ref, { sinceSubmitMs: now - (row.submitted_at ?? now) })).files ?? []
+      } catch (pollErr) {
+        this.o.store.addEvent(row.id, 'retry', `Could not get a fresh URL: ${(pollErr as Error).message}`, now)
+      }
+      const changed = fresh.length > 0 && JSON.stringify(fresh.map((f) => f.url)) !== JSON.stringify(files.map((f) => f.url))
+      if (changed && !this.refreshed.has(row.id)) {
+        this.refreshed.add(row.id)
+        this.write(row.id, 'downloading', { result_json: JSON.stringify(fresh) }, { type: 'retry', message: `${e.message}; got a fresh URL from the provider` })
+        return this.schedule(row.id, row.provider, 'download', this.clock.now())
+      }
+      return void this.write(row.id, 'downloading', { status: 'failed', error: e.message, finished_at: now, next_poll_at: null }, {
+        type: 'failed',
+        message: `${e.message}; ${changed ? 'the refreshed URL failed too' : 'the provider has no other URL for it'}`
+      })
+    }
+    if (e.kind === 'transient') {
+      const errors = row.transient_errors + 1
+      if (errors <= (this.o.maxTransientErrors ?? 6)) {
+        const due = now + backoff(errors, this.random)
+        this.write(row.id, 'downloading', { transient_errors: errors, next_poll_at: Math.round(due) }, { type: 'retry', message: `${e.message}; will download again` })
+        return this.schedule(row.id, row.provider, 'download', due)
+      }
+    }
+    // Disk and content problems end the attempt; the result stays stored so Retry downloads again.
+    this.write(row.id, 'downloading', { status: 'failed', error: e.message, finished_at: now, next_poll_at: null }, { type: 'failed', message: e.message })
+  }
+}

@@ -1,0 +1,209 @@
+// HTTP for provider APIs: one place that decides which host may see a key, caps response bodies, parses
+// JSON, and turns every failure into a ProviderError whose kind tells the poller what to do next.
+
+export type ProviderErrorKind =
+  /** 401: the key is wrong. The provider's queue pauses; jobs do not fail. */
+  | 'auth'
+  /** 402: out of credits. Same as auth. */
+  | 'credits'
+  /** 429: wait `retryAfterMs` (or back off); never a job failure. */
+  | 'rate_limited'
+  /** 5xx, refused connection, timeout or reset on a read: try again with backoff. */
+  | 'transient'
+  /** The request may have reached the provider but we never saw the answer: a submit must not be re-sent. */
+  | 'unknown_outcome'
+  /** 404 on a job: the provider lost it. */
+  | 'not_found'
+  /** A body that is not the JSON the protocol promises. Retried like a transient error, recorded verbatim. */
+  | 'malformed'
+  /** Any other 4xx: the provider refused this request; sending it again will not help. */
+  | 'rejected'
+
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly details: { httpStatus?: number; retryAfterMs?: number; body?: string } = {}
+  ) {
+    super(message)
+    this.name = 'ProviderError'
+  }
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024
+const BODY_EXCERPT = 500
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/** Refuses plain-http base URLs except loopback (simulator, tests). */
+export function checkBaseUrl(raw: string): URL {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`Base URL "${raw}" is not a URL`)
+  }
+  if (url.protocol === 'https:') return url
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url
+  throw new Error(`Base URL "${raw}" must use https (plain http is allowed only on 127.0.0.1)`)
+}
+
+/** "Retry-After" is either delay-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined
+  const trimmed = value.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now)
+}
+
+export function excerpt(body: string): string {
+  return body.length > BODY_EXCERPT ? `${body.slice(0, BODY_EXCERPT)}… (${body.length} chars)` : body
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'])
+
+function errorCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: { code?: string } })?.cause
+  return cause?.code ?? (err as { code?: string })?.code
+}
+
+async function readCapped(res: Response): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? 0)
+  if (declared > MAX_BODY_BYTES) {
+    await res.body?.cancel()
+    throw new ProviderError('malformed', `Response of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit`, { httpStatus: res.status })
+  }
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel()
+      throw new ProviderError('malformed', `Response exceeds the ${MAX_BODY_BYTES}-byte limit`, { httpStatus: res.status })
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export interface ProviderHttpOptions {
+  baseUrl: string
+  apiKey: string | null
+  /** Header(s) carrying the key, e.g. { Authorization: `Bearer ${key}` }. */
+  authHeaders: (key: string) => Record<string, string>
+  /** Hosts besides the base URL's that may see the key (BFL's regional API hosts). */
+  extraKeyHosts?: (host: string) => boolean
+  timeoutMs?: number
+  /** Default wait on 429 without Retry-After. */
+  defaultRetryAfterMs?: number
+  label: string
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST'
+  json?: unknown
+  form?: FormData
+}
+
+export class ProviderHttp {
+  readonly base: URL
+
+  constructor(private readonly options: ProviderHttpOptions) {
+    this.base = checkBaseUrl(options.baseUrl)
+  }
+
+  /** Resolves a path against the base URL (keeping the base's own path), or takes an absolute URL as given. */
+  resolve(pathOrUrl: string): URL {
+    if (/^https?:\/\//i.test(pathOrUrl)) return new URL(pathOrUrl)
+    const base = this.base.href.endsWith('/') ? this.base.href : `${this.base.href}/`
+    return new URL(pathOrUrl.replace(/^\//, ''), base)
+  }
+
+  mayCarryKey(url: URL): boolean {
+    if (url.protocol !== this.base.protocol) return false
+    if (url.host === this.base.host) return true
+    return this.options.extraKeyHosts?.(url.hostname) ?? false
+  }
+
+  /** Sends an API request and returns its parsed JSON body, or throws a ProviderError. */
+  async request(pathOrUrl: string, opts: RequestOptions = {}): Promise<unknown> {
+    const { label, apiKey } = this.options
+    const url = this.resolve(pathOrUrl)
+    const method = opts.method ?? (opts.json !== undefined || opts.form ? 'POST' : 'GET')
+    const headers: Record<string, string> = { Accept: 'application/json' }
+    if (apiKey && this.mayCarryKey(url)) Object.assign(headers, this.options.authHeaders(apiKey))
+    let body: string | FormData | undefined
+    if (opts.json !== undefined) {
+      headers['Content-Type'] = 'application/json'
+      body = JSON.stringify(opts.json)
+    } else if (opts.form) {
+      body = opts.form
+    }
+    let res: Response
+    try {
+      res = await fetch(url, { method, headers, body, redirect: 'error', signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) })
+    } catch (err) {
+      const code = errorCode(err)
+      const timedOut = (err as Error).name === 'TimeoutError'
+      const what = timedOut ? 'timed out' : `failed (${code ?? (err as Error).message})`
+      // A refused connection never reached the provider, so even a submit may be sent again.
+      if (method === 'GET' || (code && NOT_SENT_CODES.has(code))) throw new ProviderError('transient', `${label} ${method} ${url.pathname} ${what}`)
+      throw new ProviderError('unknown_outcome', `${label} ${method} ${url.pathname} ${what}; the provider may have received it`)
+    }
+    let text: string
+    try {
+      text = await readCapped(res)
+    } catch (err) {
+      if (err instanceof ProviderError) throw err
+      const kind = method === 'GET' ? 'transient' : 'unknown_outcome'
+      throw new ProviderError(kind, `${label} ${method} ${url.pathname}: connection dropped while reading the response`, { httpStatus: res.status })
+    }
+    if (!res.ok) throw this.httpError(res, text, method, url)
+    try {
+      return JSON.parse(text)
+    } catch {
+      throw new ProviderError('malformed', `${label} sent a body that is not JSON: ${excerpt(text)}`, { httpStatus: res.status, body: excerpt(text) })
+    }
+  }
+
+  private httpError(res: Response, text: string, method: string, url: URL): ProviderError {
+    const { label } = this.options
+    const details = { httpStatus: res.status, body: excerpt(text) }
+    const said = text ? `: ${excerpt(text)}` : ''
+    switch (true) {
+      case res.status === 401:
+        return new ProviderError('auth', `${label} rejected the API key (401)${said}`, details)
+      case res.status === 402:
+        return new ProviderError('credits', `${label} says the account is out of credits (402)${said}`, details)
+      case res.status === 429:
+        return new ProviderError('rate_limited', `${label} rate limit (429)`, {
+          ...details,
+          retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) ?? this.options.defaultRetryAfterMs
+        })
+      case res.status === 404 && method === 'GET':
+        return new ProviderError('not_found', `${label} does not know this job (404)${said}`, details)
+      case res.status >= 500:
+        return new ProviderError('transient', `${label} server error ${res.status} on ${method} ${url.pathname}${said}`, details)
+      default:
+        return new ProviderError('rejected', `${label} refused the request (${res.status})${said}`, details)
+    }
+  }
+}
+
+/** Checks a parsed body has the shape the protocol promises; a clear error keeps the raw body for the history. */
+export function expectObject(body: unknown, label: string): Record<string, unknown> {
+  if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>
+  throw new ProviderError('malformed', `${label} sent ${JSON.stringify(body)?.slice(0, 200)} where an object was expected`, { body: excerpt(JSON.stringify(body) ?? '') })
+}
+
+export function expectString(obj: Record<string, unknown>, field: string, label: string): string {
+  const value = obj[field]
+  if (typeof value === 'string' && value.length > 0) return value
+  if (typeof value === 'number') return String(value)
+  throw new ProviderError('malformed', `${label} response lacks "${field}": ${excerpt(JSON.stringify(obj))}`, { body: excerpt(JSON.stringify(obj)) })
+}

@@ -1,0 +1,54 @@
+// Settings as stored (a JSON object) and as the renderer sees them. The Electron shell keeps them with
+// electron-store; headless mode and the CLI with JsonFileSettings on the same file (config.json in the
+// data folder), so every entry point sees the same settings.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { ProviderId } from '../../shared/catalogue'
+
+export interface StoredSettings {
+  outputRoot?: string
+  defaultProvider?: ProviderId
+  demo?: { durationMs?: number; failureRate?: number }
+  providers?: Partial<Record<ProviderId, { baseUrl?: string }>>
+}
+
+export interface SettingsStore {
+  read(): StoredSettings
+  write(next: StoredSettings): void
+}
+
+export class JsonFileSettings implements SettingsStore {
+  readonly file: string
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'config.json')
+  }
+
+  read(): StoredSettings {
+    if (!existsSync(this.file)) return {}
+    try {
+      return JSON.parse(readFileSync(this.file, 'utf8')) as StoredSettings
+    } catch {
+      // A corrupt settings file must not keep the app from starting; defaults apply until the next save.
+      return {}
+    }
+  }
+
+  write(next: StoredSettings): void {
+    mkdirSync(dirname(this.file), { recursive: true })
+    const temp = `${this.file}.tmp`
+    writeFileSync(temp, JSON.stringify(next, null, 2))
+    renameSync(temp, this.file)
+  }
+}
+
+/** Settings held in memory only (tests). */
+export class MemorySettings implements SettingsStore {
+  constructor(private value: StoredSettings = {}) {}
+  read(): StoredSettings {
+    return structuredClone(this.value)
+  }
+  write(next: StoredSettings): void {
+    this.value = structuredClone(next)
+  }
+}

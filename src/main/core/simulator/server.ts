@@ -1,0 +1,95 @@
+// The built-in simulator: every provider's protocol under its own path prefix on an API server, and the
+// result files on a second server (another origin, like the providers' delivery hosts), both on 127.0.0.1.
+// It is the zero-config Demo provider and what every test and benchmark talks to over real HTTP.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { applyFault, sendJson, SimEngine, type SimOptions, type SimProvider } from './engine'
+import { handleLetzai } from './letzai'
+import { promptMp4, promptPng, promptWav } from './media'
+
+type Handler = (engine: SimEngine, req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
+
+const PROTOCOLS: Partial<Record<SimProvider, Handler>> = {
+  letzai: handleLetzai
+}
+
+export interface Simulator {
+  engine: SimEngine
+  /** Base URL of a provider's API on the simulator, to configure its adapter with. */
+  baseUrl(provider: SimProvider): string
+  close(): Promise<void>
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+async function serveFile(engine: SimEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://x')
+  const match = /^\/files\/([0-9a-f]+)\/(\d+)\.(png|mp4|wav)$/.exec(url.pathname)
+  const job = match ? engine.jobs.get(match[1]) : undefined
+  const carriedKey = Boolean(req.headers.authorization || req.headers['x-key'])
+  const record = { at: Date.now(), provider: 'files' as const, target: 'download' as const, method: req.method ?? 'GET', path: url.pathname, carriedKey, status: 200 }
+  engine.requests.push(record)
+  if (!job || !match) {
+    record.status = 404
+    return sendJson(res, 404, { error: 'no such file' })
+  }
+  if (Number(url.searchParams.get('exp')) < engine.now()) {
+    record.status = 403
+    return sendJson(res, 403, { error: 'URL expired' })
+  }
+  if (await applyFault(engine.takeFault('files', 'download'), res)) {
+    record.status = res.statusCode
+    return
+  }
+  const entry = engine.ledger.get(job.id)
+  if (entry) entry.downloads++
+  const seed = `${job.prompt}#${match[2]}`
+  const [body, type] = match[3] === 'mp4' ? [promptMp4(seed), 'video/mp4'] : match[3] === 'wav' ? [promptWav(seed), 'audio/wav'] : [promptPng(seed), 'image/png']
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length })
+  res.end(body)
+}
+
+export async function startSimulator(options: SimOptions = {}): Promise<Simulator> {
+  const engine = new SimEngine(options)
+  const api = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const [, prefix] = url.pathname.split('/')
+    const handler = PROTOCOLS[prefix as SimProvider]
+    const path = url.pathname.slice(prefix.length + 1) + url.search
+    if (handler) {
+      const carriedKey = Boolean(req.headers.authorization || req.headers['x-key'])
+      const target = req.method === 'POST' ? 'submit' : 'poll'
+      const record = { at: Date.now(), provider: prefix as SimProvider, target, method: req.method ?? 'GET', path: url.pathname, carriedKey, status: 0 } as const
+      engine.requests.push(record)
+      res.on('finish', () => ((record as { status: number }).status = res.statusCode))
+      handler(engine, req, res, path.split('?')[0]).catch((err: Error) => {
+        if (!res.headersSent) sendJson(res, 500, { error: err.message })
+      })
+      return
+    }
+    sendJson(res, 404, { error: 'unknown provider prefix' })
+  })
+  const files = createServer((req, res) => {
+    serveFile(engine, req, res).catch((err: Error) => {
+      if (!res.headersSent) sendJson(res, 500, { error: err.message })
+    })
+  })
+  // Keep-alive sockets would hold close() open for their idle timeout.
+  for (const s of [api, files]) s.keepAliveTimeout = 1000
+  const apiBase = await listen(api)
+  engine.filesBase = await listen(files)
+  return {
+    engine,
+    baseUrl: (provider) => `${apiBase}/${provider}`,
+    close: async () => {
+      for (const s of [api, files]) s.closeAllConnections()
+      await Promise.all([api, files].map((s) => new Promise((r) => s.close(r))))
+    }
+  }
+}

@@ -1,0 +1,345 @@
+// Typed reads and writes over the SQLite library. Every change of a job's state goes through `transition`,
+// which writes the new state and its history row in one transaction, so what the user sees in a job's
+// history is exactly what happened, and a crash between the two cannot happen.
+import type { Db } from './db'
+import type { JobKind, ProviderId } from '../../shared/catalogue'
+import { JOB_STATUSES, type Asset, type Batch, type Job, type JobEvent, type JobStatus, type StatusCounts } from '../../shared/contract'
+import type { ProviderRef, ResultFile } from './providers/types'
+
+export interface JobRow {
+  id: number
+  batch_id: number
+  batch_name: string
+  output_dir: string
+  parent_job_id: number | null
+  provider: ProviderId
+  model: string
+  kind: JobKind
+  prompt: string
+  params_json: string
+  status: JobStatus
+  progress: number | null
+  attempts: number
+  polls: number
+  transient_errors: number
+  provider_job_id: string | null
+  provider_ref_json: string | null
+  result_json: string | null
+  raw_status: string | null
+  error: string | null
+  next_poll_at: number | null
+  created_at: number
+  updated_at: number
+  claimed_at: number | null
+  submitted_at: number | null
+  ready_at: number | null
+  finished_at: number | null
+  first_asset_id: number | null
+}
+
+/** Columns a transition may change. */
+export interface JobPatch {
+  status?: JobStatus
+  progress?: number | null
+  attempts?: number
+  polls?: number
+  transient_errors?: number
+  provider_job_id?: string | null
+  provider_ref_json?: string | null
+  result_json?: string | null
+  raw_status?: string | null
+  error?: string | null
+  next_poll_at?: number | null
+  claimed_at?: number | null
+  submitted_at?: number | null
+  ready_at?: number | null
+  finished_at?: number | null
+}
+
+export interface NewJob {
+  provider: ProviderId
+  model: string
+  kind: JobKind
+  prompt: string
+  params: Record<string, unknown>
+  parentJobId?: number | null
+}
+
+export interface NewAsset {
+  jobId: number
+  idx: number
+  path: string
+  sourceUrl: string
+  mime: string
+  size: number
+  sha256: string
+  width: number | null
+  height: number | null
+}
+
+const JOB_SELECT = `
+  SELECT j.*, b.name AS batch_name, b.output_dir AS output_dir,
+    (SELECT a.id FROM assets a WHERE a.job_id = j.id ORDER BY a.idx LIMIT 1) AS first_asset_id
+  FROM jobs j JOIN batches b ON b.id = j.batch_id`
+
+const ASSET_SELECT = `
+  SELECT a.*, j.batch_id, b.name AS batch_name, j.prompt, j.provider, j.model
+  FROM assets a JOIN jobs j ON j.id = a.job_id JOIN batches b ON b.id = j.batch_id`
+
+const PATCH_COLUMNS = new Set<keyof JobPatch>([
+  'status', 'progress', 'attempts', 'polls', 'transient_errors', 'provider_job_id', 'provider_ref_json', 'result_json',
+  'raw_status', 'error', 'next_poll_at', 'claimed_at', 'submitted_at', 'ready_at', 'finished_at'
+])
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    batchId: row.batch_id,
+    batchName: row.batch_name,
+    parentJobId: row.parent_job_id,
+    provider: row.provider,
+    model: row.model,
+    kind: row.kind,
+    prompt: row.prompt,
+    params: JSON.parse(row.params_json) as Record<string, unknown>,
+    status: row.status,
+    progress: row.progress,
+    attempts: row.attempts,
+    polls: row.polls,
+    providerJobId: row.provider_job_id,
+    rawStatus: row.raw_status,
+    error: row.error,
+    createdAt: row.created_at,
+    submittedAt: row.submitted_at,
+    finishedAt: row.finished_at,
+    nextPollAt: row.next_poll_at,
+    updatedAt: row.updated_at,
+    firstAssetId: row.first_asset_id
+  }
+}
+
+interface AssetRow {
+  id: number
+  job_id: number
+  batch_id: number
+  batch_name: string
+  prompt: string
+  provider: ProviderId
+  model: string
+  path: string
+  mime: string
+  size: number
+  sha256: string
+  width: number | null
+  height: number | null
+  thumb_path: string | null
+  created_at: number
+  favorite: number
+  rating: number
+}
+
+function toAsset(row: AssetRow): Asset {
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    batchId: row.batch_id,
+    batchName: row.batch_name,
+    prompt: row.prompt,
+    provider: row.provider,
+    model: row.model,
+    path: row.path,
+    mime: row.mime,
+    size: row.size,
+    sha256: row.sha256,
+    width: row.width,
+    height: row.height,
+    createdAt: row.created_at,
+    favorite: row.favorite === 1,
+    rating: row.rating
+  }
+}
+
+export function jobRef(row: JobRow): ProviderRef | null {
+  return row.provider_ref_json ? (JSON.parse(row.provider_ref_json) as ProviderRef) : null
+}
+
+export function jobResult(row: JobRow): ResultFile[] {
+  return row.result_json ? (JSON.parse(row.result_json) as ResultFile[]) : []
+}
+
+export interface JobQuery {
+  offset: number
+  limit: number
+  status?: JobStatus[]
+  batchId?: number
+  provider?: ProviderId
+  text?: string
+}
+
+export class Store {
+  private readonly stmts
+
+  constructor(readonly db: Db) {
+    this.stmts = {
+      job: db.prepare<[number], JobRow>(`${JOB_SELECT} WHERE j.id = ?`),
+      event: db.prepare('INSERT INTO job_events (job_id, at, type, message) VALUES (?, ?, ?, ?)'),
+      events: db.prepare<[number], { id: number; job_id: number; at: number; type: string; message: string }>(
+        'SELECT * FROM job_events WHERE job_id = ? ORDER BY id'
+      ),
+      insertJob: db.prepare(
+        `INSERT INTO jobs (batch_id, parent_job_id, provider, model, kind, prompt, params_json, status, next_poll_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`
+      ),
+      insertAsset: db.prepare(
+        `INSERT INTO assets (job_id, idx, path, source_url, mime, size, sha256, width, height, created_at)
+         VALUES (@jobId, @idx, @path, @sourceUrl, @mime, @size, @sha256, @width, @height, @createdAt)
+         ON CONFLICT (job_id, idx) DO UPDATE SET path = excluded.path, source_url = excluded.source_url, mime = excluded.mime,
+           size = excluded.size, sha256 = excluded.sha256, width = excluded.width, height = excluded.height`
+      ),
+      assetsOfJob: db.prepare<[number], AssetRow>(`${ASSET_SELECT} WHERE a.job_id = ? ORDER BY a.idx`),
+      asset: db.prepare<[number], AssetRow>(`${ASSET_SELECT} WHERE a.id = ?`),
+      setThumb: db.prepare('UPDATE assets SET thumb_path = ? WHERE id = ?'),
+      durations: db.prepare<[string, string], number>(
+        `SELECT ready_at - submitted_at FROM jobs
+         WHERE provider = ? AND model = ? AND ready_at IS NOT NULL AND submitted_at IS NOT NULL
+         ORDER BY ready_at DESC LIMIT 200`
+      )
+    }
+  }
+
+  createBatch(name: string, outputDir: string): number {
+    return Number(this.db.prepare('INSERT INTO batches (name, output_dir, created_at) VALUES (?, ?, ?)').run(name, outputDir, Date.now()).lastInsertRowid)
+  }
+
+  /** Queues jobs in one transaction: all of them or none. */
+  insertJobs(batchId: number, jobs: NewJob[], now = Date.now()): number[] {
+    return this.db.transaction(() =>
+      jobs.map((j) => {
+        const id = Number(
+          this.stmts.insertJob.run(batchId, j.parentJobId ?? null, j.provider, j.model, j.kind, j.prompt, JSON.stringify(j.params), now, now, now).lastInsertRowid
+        )
+        this.stmts.event.run(id, now, 'queued', `Queued on ${j.provider} / ${j.model}`)
+        return id
+      })
+    ).immediate()
+  }
+
+  job(id: number): JobRow | undefined {
+    return this.stmts.job.get(id)
+  }
+
+  /**
+   * Writes a job's new state and the history row that explains it, atomically. With `expect`, only if the
+   * job is still in that status (the user may have canceled it while a request was in flight); returns
+   * whether it was written.
+   */
+  transition(id: number, patch: JobPatch, event?: { type: string; message: string }, now = Date.now(), expect?: JobStatus): boolean {
+    const keys = Object.keys(patch).filter((k) => PATCH_COLUMNS.has(k as keyof JobPatch)) as (keyof JobPatch)[]
+    const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ')
+    const sql = `UPDATE jobs SET ${sets} WHERE id = @id${expect ? ' AND status = @expect' : ''}`
+    return this.db.transaction(() => {
+      const { changes } = this.db.prepare(sql).run({ ...patch, updated_at: now, id, ...(expect ? { expect } : {}) })
+      if (changes > 0 && event) this.stmts.event.run(id, now, event.type, event.message)
+      return changes > 0
+    }).immediate()
+  }
+
+  addEvent(id: number, type: string, message: string, now = Date.now()): void {
+    this.stmts.event.run(id, now, type, message)
+  }
+
+  events(id: number): JobEvent[] {
+    return this.stmts.events.all(id).map((e) => ({ id: e.id, jobId: e.job_id, at: e.at, type: e.type, message: e.message }))
+  }
+
+  /** Jobs the poller must carry on with after a start. */
+  unfinishedJobs(): JobRow[] {
+    return this.db.prepare<[], JobRow>(`${JOB_SELECT} WHERE j.status IN ('queued', 'submitting', 'running', 'downloading') ORDER BY j.id`).all()
+  }
+
+  listJobs(q: JobQuery): { total: number; rows: JobRow[] } {
+    const where: string[] = []
+    const params: Record<string, unknown> = {}
+    if (q.status?.length) {
+      where.push(`j.status IN (${q.status.map((_, i) => `@s${i}`).join(', ')})`)
+      q.status.forEach((s, i) => (params[`s${i}`] = s))
+    }
+    if (q.batchId) {
+      where.push('j.batch_id = @batchId')
+      params.batchId = q.batchId
+    }
+    if (q.provider) {
+      where.push('j.provider = @provider')
+      params.provider = q.provider
+    }
+    if (q.text) {
+      where.push(`j.prompt LIKE @text ESCAPE '\\'`)
+      params.text = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    const total = this.db.prepare(`SELECT COUNT(*) FROM jobs j ${clause}`).pluck().get(params) as number
+    const rows = this.db.prepare<Record<string, unknown>, JobRow>(`${JOB_SELECT} ${clause} ORDER BY j.id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset })
+    return { total, rows }
+  }
+
+  statusCounts(): StatusCounts {
+    const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as StatusCounts
+    for (const r of this.db.prepare<[], { status: JobStatus; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()) counts[r.status] = r.n
+    return counts
+  }
+
+  insertAsset(a: NewAsset, now = Date.now()): number {
+    this.stmts.insertAsset.run({ ...a, createdAt: now })
+    return this.db.prepare('SELECT id FROM assets WHERE job_id = ? AND idx = ?').pluck().get(a.jobId, a.idx) as number
+  }
+
+  /** Files already saved for a job, by result index: a resumed download skips them. */
+  savedFiles(jobId: number): Map<number, string> {
+    const rows = this.db.prepare<[number], { idx: number; path: string }>('SELECT idx, path FROM assets WHERE job_id = ?').all(jobId)
+    return new Map(rows.map((r) => [r.idx, r.path]))
+  }
+
+  assetsOfJob(jobId: number): Asset[] {
+    return this.stmts.assetsOfJob.all(jobId).map(toAsset)
+  }
+
+  asset(id: number): (Asset & { thumbPath: string | null }) | undefined {
+    const row = this.stmts.asset.get(id)
+    return row && { ...toAsset(row), thumbPath: row.thumb_path }
+  }
+
+  setThumb(assetId: number, thumbPath: string): void {
+    this.stmts.setThumb.run(thumbPath, assetId)
+  }
+
+  listGallery(q: { offset: number; limit: number; batchId?: number; text?: string }): { total: number; items: Asset[] } {
+    const where: string[] = []
+    const params: Record<string, unknown> = {}
+    if (q.batchId) {
+      where.push('j.batch_id = @batchId')
+      params.batchId = q.batchId
+    }
+    if (q.text) {
+      where.push(`j.prompt LIKE @text ESCAPE '\\'`)
+      params.text = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    const total = this.db.prepare(`SELECT COUNT(*) FROM assets a JOIN jobs j ON j.id = a.job_id ${clause}`).pluck().get(params) as number
+    const rows = this.db.prepare<Record<string, unknown>, AssetRow>(`${ASSET_SELECT} ${clause} ORDER BY a.id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset })
+    return { total, items: rows.map(toAsset) }
+  }
+
+  listBatches(): Batch[] {
+    return this.db
+      .prepare<[], { id: number; name: string; output_dir: string; created_at: number; job_count: number }>(
+        'SELECT b.*, (SELECT COUNT(*) FROM jobs j WHERE j.batch_id = b.id) AS job_count FROM batches b ORDER BY b.id DESC'
+      )
+      .all()
+      .map((b) => ({ id: b.id, name: b.name, outputDir: b.output_dir, createdAt: b.created_at, jobCount: b.job_count }))
+  }
+
+  /** How long this model's recent jobs took from submit to ready, newest first (ms). */
+  recentDurations(provider: ProviderId, model: string): number[] {
+    return this.stmts.durations.all(provider, model)
+  }
+}

@@ -1,0 +1,48 @@
+// `npm run headless`: the whole app without Electron. The core runs in this Node process and the renderer
+// is served to a browser over the local bridge; prints the URL (with this run's token) to open.
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { Core } from './core/core'
+import { envKeys } from './core/keys'
+import { defaultDataDir } from './core/paths'
+import { JsonFileSettings } from './core/settings'
+import { startHeadless } from './headless/server'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'renderer-dir': { type: 'string' }
+    }
+  })
+  const rendererDir = values['renderer-dir'] ?? join(root, 'out', 'renderer')
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    console.error(`No built renderer in ${rendererDir}. Run \`npm run headless\` (it builds first) or \`npm run build\`.`)
+    process.exit(2)
+  }
+  const dataDir = values['data-dir'] ?? defaultDataDir()
+  const core = await Core.open({ dataDir, settings: new JsonFileSettings(dataDir), keys: envKeys() })
+  const server = await startHeadless(core, { rendererDir, port: values.port ? Number(values.port) : 0 })
+  console.log(`Batch Studio (headless) — data in ${dataDir}`)
+  console.log(`Open: ${server.url}`)
+  let closing = false
+  const shutdown = async () => {
+    if (closing) return
+    closing = true
+    await server.close()
+    await core.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown())
+  process.on('SIGTERM', () => void shutdown())
+}
+
+main().catch((err: Error) => {
+  console.error(`Batch Studio could not start: ${err.message}`)
+  process.exit(1)
+})

@@ -1,0 +1,105 @@
+// The Electron shell, kept thin: a sandboxed window, IPC handlers generated from the contract (every
+// argument validated here), the asset protocol, and settings through electron-store. Everything else is
+// the plain-Node core that headless mode, the CLI and the tests also run.
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron'
+import ElectronStore from 'electron-store'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg } from '../shared/contract'
+import { Core } from './core/core'
+import { envKeys } from './core/keys'
+import { defaultDataDir } from './core/paths'
+import type { SettingsStore, StoredSettings } from './core/settings'
+import { CSP } from './headless/server'
+
+protocol.registerSchemesAsPrivileged([{ scheme: ASSET_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }])
+
+const dataDir = defaultDataDir()
+app.setPath('userData', dataDir)
+
+function electronStoreSettings(): SettingsStore {
+  const store = new ElectronStore<StoredSettings>({ cwd: dataDir, name: 'config' })
+  return { read: () => ({ ...store.store }), write: (next) => (store.store = next) }
+}
+
+/** The Electron-ABI build of better-sqlite3 made by scripts/electron-native.mjs at install or start. */
+function nativeBinding(): string | undefined {
+  const file = join(app.getAppPath(), 'native', `electron-${process.versions.electron}-${process.platform}-${process.arch}`, 'better_sqlite3.node')
+  return existsSync(file) ? file : undefined
+}
+
+const rendererUrl = process.env.ELECTRON_RENDERER_URL
+const isOurPage = (url: string) => (rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://'))
+
+function createWindow(core: Core): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Batch Studio',
+    backgroundColor: '#111318',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true
+    }
+  })
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isOurPage(url)) e.preventDefault()
+  })
+  const unsubscribe = EVENT_NAMES.map((event) => core.on(event, (payload) => win.webContents.send(`${IPC_PREFIX}event`, { event, payload })))
+  win.on('closed', () => unsubscribe.forEach((u) => u()))
+  if (rendererUrl) void win.loadURL(rendererUrl)
+  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'))
+  return win
+}
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [`${CSP}; img-src 'self' data: blob: ${ASSET_SCHEME}:; media-src 'self' blob: ${ASSET_SCHEME}:`] } })
+  })
+  let core: Core
+  try {
+    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: envKeys(), nativeBinding: nativeBinding() })
+  } catch (err) {
+    dialog.showErrorBox('Batch Studio could not open its library', `${(err as Error).message}\n\nIf this mentions NODE_MODULE_VERSION, run \`npm start\` again: it rebuilds the database module for Electron.`)
+    app.exit(1)
+    return
+  }
+  for (const name of METHOD_NAMES) {
+    ipcMain.handle(`${IPC_PREFIX}${name}`, (event, raw: unknown) => {
+      if (!event.senderFrame || !isOurPage(event.senderFrame.url)) throw new Error('IPC from an unexpected page')
+      return (core.api[name] as (a: unknown) => Promise<unknown>)(parseArg(name, raw))
+    })
+  }
+  protocol.handle(ASSET_SCHEME, (request) => {
+    const match = /^\/(\d+)\/(file|thumb)$/.exec(new URL(request.url).pathname)
+    const found = match && core.assetFile(Number(match[1]), match[2] as 'file' | 'thumb')
+    return found ? net.fetch(pathToFileURL(found.path).href) : new Response('File missing on disk', { status: 404 })
+  })
+  createWindow(core)
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(core)
+  })
+  let quitting = false
+  app.on('before-quit', (e) => {
+    if (quitting) return
+    // Let requests in flight store their results before the library closes.
+    e.preventDefault()
+    quitting = true
+    void core.close().finally(() => app.quit())
+  })
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+
+void start()

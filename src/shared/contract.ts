@@ -1,0 +1,189 @@
+// The one contract between the renderer and the main process. Every method's argument is a zod schema
+// (main validates every call against it, whatever the transport) and its result a TypeScript type; every
+// pushed event is typed here too. The Electron IPC handlers, the preload bridge, the headless HTTP/WebSocket
+// bridge and the renderer's client are all derived from `methods` and `Events`: a new method is one edit.
+// zod runs anywhere (no Node or DOM dependency), so this file stays usable by every runtime.
+import { z } from 'zod'
+import { JOB_KINDS, PROVIDER_IDS, type JobKind, type ProviderId } from './catalogue'
+
+export const JOB_STATUSES = ['queued', 'submitting', 'running', 'downloading', 'done', 'failed', 'canceled', 'needs_attention'] as const
+export type JobStatus = (typeof JOB_STATUSES)[number]
+export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'submitting', 'running', 'downloading']
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['done', 'failed', 'canceled', 'needs_attention']
+
+export interface Job {
+  id: number
+  batchId: number
+  batchName: string
+  parentJobId: number | null
+  provider: ProviderId
+  model: string
+  kind: JobKind
+  prompt: string
+  params: Record<string, unknown>
+  status: JobStatus
+  /** 0–1 when the provider reports it. */
+  progress: number | null
+  attempts: number
+  polls: number
+  providerJobId: string | null
+  rawStatus: string | null
+  error: string | null
+  createdAt: number
+  submittedAt: number | null
+  finishedAt: number | null
+  nextPollAt: number | null
+  updatedAt: number
+  /** First downloaded file of this job, for a thumbnail in the grid. */
+  firstAssetId: number | null
+}
+
+export interface JobEvent {
+  id: number
+  jobId: number
+  at: number
+  type: string
+  message: string
+}
+
+export interface Asset {
+  id: number
+  jobId: number
+  batchId: number
+  batchName: string
+  prompt: string
+  provider: ProviderId
+  model: string
+  path: string
+  mime: string
+  size: number
+  sha256: string
+  width: number | null
+  height: number | null
+  createdAt: number
+  favorite: boolean
+  rating: number
+}
+
+export interface Batch {
+  id: number
+  name: string
+  outputDir: string
+  createdAt: number
+  jobCount: number
+}
+
+export interface ProviderSettings {
+  baseUrl: string
+  hasKey: boolean
+  /** Set when the provider's queue is paused (bad key, no credits), with the reason to show. */
+  pausedReason: string | null
+}
+
+export interface Settings {
+  outputRoot: string
+  defaultProvider: ProviderId
+  demo: { durationMs: number; failureRate: number }
+  providers: Record<ProviderId, ProviderSettings>
+}
+
+export type StatusCounts = Record<JobStatus, number>
+
+const id = z.number().int().positive()
+const ids = z.array(id).min(1).max(100_000)
+const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }
+
+export const QueueRequest = z.object({
+  prompts: z.array(z.string().trim().min(1).max(10_000)).min(1).max(100_000),
+  count: z.number().int().min(1).max(100).default(1),
+  provider: z.enum(PROVIDER_IDS).optional(),
+  model: z.string().min(1).max(200).optional(),
+  kind: z.enum(JOB_KINDS).optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  batchName: z.string().trim().max(200).optional()
+})
+export type QueueRequest = z.input<typeof QueueRequest>
+
+export const JobFilter = z.object({
+  ...page,
+  status: z.array(z.enum(JOB_STATUSES)).optional(),
+  batchId: id.optional(),
+  provider: z.enum(PROVIDER_IDS).optional(),
+  text: z.string().max(500).optional()
+})
+
+export const GalleryFilter = z.object({
+  ...page,
+  batchId: id.optional(),
+  text: z.string().max(500).optional()
+})
+
+export const SettingsPatch = z.object({
+  outputRoot: z.string().min(1).max(4096).optional(),
+  defaultProvider: z.enum(PROVIDER_IDS).optional(),
+  demo: z.object({ durationMs: z.number().int().min(0).max(600_000), failureRate: z.number().min(0).max(1) }).partial().optional()
+})
+
+const none = z.undefined().optional()
+
+/** Declares a method: its argument schema, with the result type carried along for the type checker only. */
+function method<Result>() {
+  return <Arg extends z.ZodType>(arg: Arg) => ({ arg, result: undefined as unknown as Result })
+}
+
+export const methods = {
+  queuePrompts: method<{ batchId: number; jobIds: number[] }>()(QueueRequest),
+  listJobs: method<{ total: number; jobs: Job[] }>()(JobFilter),
+  getJob: method<{ job: Job; events: JobEvent[]; assets: Asset[] } | null>()(z.object({ id })),
+  cancelJobs: method<{ changed: number }>()(z.object({ ids })),
+  retryJobs: method<{ changed: number }>()(z.object({ ids })),
+  listGallery: method<{ total: number; items: Asset[] }>()(GalleryFilter),
+  listBatches: method<Batch[]>()(none),
+  getStatusCounts: method<StatusCounts>()(none),
+  getSettings: method<Settings>()(none),
+  updateSettings: method<Settings>()(SettingsPatch)
+}
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type MethodArg<M extends MethodName> = z.input<Methods[M]['arg']>
+export type MethodResult<M extends MethodName> = Methods[M]['result']
+
+/** What main implements and the renderer calls, whatever the transport. */
+export type Api = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResult<M>> }
+
+/** Events pushed from main to the renderer. Job changes arrive batched (at most ~10 per second). */
+export interface Events {
+  jobsChanged: { jobs: Job[] }
+  countsChanged: StatusCounts
+  settingsChanged: Settings
+  notice: { level: 'info' | 'error'; message: string }
+}
+export type EventName = keyof Events
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[]
+export const EVENT_NAMES: readonly EventName[] = ['jobsChanged', 'countsChanged', 'settingsChanged', 'notice']
+
+/** The renderer's view of main: the API plus a subscription to events (returns an unsubscribe). */
+export interface Bridge extends Api {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
+  /** URL of a downloaded file (or its thumbnail) that an <img> or <video> can load. */
+  assetUrl(assetId: number, variant: 'file' | 'thumb'): string
+}
+
+/** Validates an untrusted call and names the problem plainly; used by every transport in main. */
+export function parseArg<M extends MethodName>(name: M, raw: unknown): z.output<Methods[M]['arg']> {
+  const result = methods[name].arg.safeParse(raw)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    throw new Error(`Invalid argument to ${name}: ${issue?.path.join('.') || 'argument'} ${issue?.message ?? 'is invalid'}`)
+  }
+  return result.data as z.output<Methods[M]['arg']>
+}
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name)
+}
+
+export const IPC_PREFIX = 'batch-studio:'
+export const ASSET_SCHEME = 'bs-asset'

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto'
+import { readFileSync, readdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Core } from '../../../src/main/core/core'
+import { startSimulator } from '../../../src/main/core/simulator/server'
+import { openTestCore, tempDir, until } from '../../helpers/core'
+
+let cores: Core[] = []
+afterEach(async () => {
+  await Promise.all(cores.map((c) => c.close()))
+  cores = []
+})
+
+async function open(...args: Parameters<typeof openTestCore>): Promise<Core> {
+  const core = await openTestCore(...args)
+  cores.push(core)
+  return core
+}
+
+describe('core on the demo provider', () => {
+  it('takes prompts through submit, poll and download to files on disk', async () => {
+    const core = await open()
+    const { jobIds } = await core.api.queuePrompts({ prompts: ['a red fox', 'a blue whale', 'a green frog'], count: 1 })
+    expect(jobIds).toHaveLength(3)
+    await core.poller.whenIdle()
+    const { jobs } = await core.api.listJobs({})
+    expect(jobs.map((j) => j.status)).toEqual(['done', 'done', 'done'])
+    const gallery = await core.api.listGallery({})
+    expect(gallery.total).toBe(3)
+    const hashes = new Set<string>()
+    for (const item of gallery.items) {
+      const bytes = readFileSync(item.path)
+      expect(item.mime).toBe('image/png')
+      expect(bytes.subarray(1, 4).toString()).toBe('PNG')
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(item.sha256)
+      hashes.add(item.sha256)
+    }
+    // Different prompts make different images.
+    expect(hashes.size).toBe(3)
+    const detail = await core.api.getJob({ id: jobIds[0] })
+    expect(detail?.events.map((e) => e.type)).toEqual(expect.arrayContaining(['queued', 'submit', 'submitted', 'ready', 'done']))
+    // Each job was submitted exactly once.
+    for (const n of core.simulator.engine.submitsByPrompt().values()) expect(n).toBe(1)
+    // No temp files left next to the results.
+    expect(readdirSync(dirname(gallery.items[0].path)).filter((n) => n.startsWith('.bs-part-'))).toEqual([])
+  })
+
+  it('pushes batched job changes to listeners', async () => {
+    const core = await open()
+    const seen = new Map<number, string>()
+    let events = 0
+    core.on('jobsChanged', ({ jobs }) => {
+      events++
+      for (const j of jobs) seen.set(j.id, j.status)
+    })
+    const { jobIds } = await core.api.queuePrompts({ prompts: ['one', 'two'], count: 2 })
+    await until(() => jobIds.every((id) => seen.get(id) === 'done'), 20_000, 'done events')
+    expect(events).toBeLessThan(jobIds.length * 6)
+  })
+
+  it('resumes after a restart without submitting anything twice', async () => {
+    const dataDir = tempDir()
+    const sim = await startSimulator({ durationMs: 1500 })
+    try {
+      const first = await openTestCore({ dataDir, externalSimulator: sim })
+      const { jobIds } = await first.api.queuePrompts({ prompts: Array.from({ length: 6 }, (_, i) => `prompt ${i}`) })
+      await until(async () => (await first.api.listJobs({ status: ['running'] })).total === 6, 10_000, 'all running')
+      await first.close()
+      expect(sim.engine.ledger.size).toBe(6)
+
+      const second = await open({ dataDir, externalSimulator: sim })
+      await second.poller.whenIdle()
+      const { jobs } = await second.api.listJobs({})
+      expect(jobs.map((j) => j.status)).toEqual(Array(6).fill('done'))
+      expect(jobs.map((j) => j.id).sort()).toEqual([...jobIds].sort())
+      // Resumed by polling the stored ids: one submit per job, and each job's file saved once.
+      expect([...sim.engine.ledger.values()].map((e) => e.submits)).toEqual(Array(6).fill(1))
+      expect((await second.api.listGallery({})).total).toBe(6)
+    } finally {
+      await sim.close()
+    }
+  })
+
+  it('marks a job caught between sending and storing its id as needs-attention, never re-sending it', async () => {
+    const dataDir = tempDir()
+    const first = await openTestCore({ dataDir })
+    const { jobIds } = await first.api.queuePrompts({ prompts: ['maybe sent'] })
+    await first.poller.whenIdle()
+    // Put the job back to the moment after the intent was stored and before the id came back.
+    first.store.transition(jobIds[0], { status: 'submitting', provider_job_id: null, provider_ref_json: null, result_json: null, finished_at: null })
+    await first.close()
+    const second = await open({ dataDir })
+    const detail = await second.api.getJob({ id: jobIds[0] })
+    expect(detail?.job.status).toBe('needs_attention')
+    expect(detail?.job.error).toMatch(/Submitted\? Unknown/)
+    expect(detail?.events.at(-1)?.type).toBe('needs_attention')
+    await second.poller.whenIdle()
+    expect(second.simulator.engine.ledger.size).toBe(0)
+  })
+})
