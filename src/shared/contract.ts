@@ -63,6 +63,8 @@ export interface Asset {
   createdAt: number
   favorite: boolean
   rating: number
+  /** The file is no longer where it was saved (deleted or moved on disk). */
+  missing: boolean
 }
 
 export interface Batch {
@@ -89,6 +91,34 @@ export interface Settings {
 
 export type StatusCounts = Record<JobStatus, number>
 
+export interface ProviderActivity {
+  provider: ProviderId
+  /** Requests sent in the last minute. */
+  requestsPerMinute: number
+  rateLimitWaits: number
+  errorsLastHour: number
+  pausedReason: string | null
+}
+
+export interface Stats {
+  counts: StatusCounts
+  providers: ProviderActivity[]
+}
+
+export interface ExportProgress {
+  exportId: string
+  state: 'running' | 'done' | 'canceled' | 'failed'
+  done: number
+  total: number
+  bytes: number
+  /** The finished ZIP or folder. */
+  path: string | null
+  error: string | null
+}
+
+export const JOB_SORT_COLUMNS = ['id', 'prompt', 'status', 'provider', 'attempts', 'elapsed'] as const
+export type JobSortColumn = (typeof JOB_SORT_COLUMNS)[number]
+
 const id = z.number().int().positive()
 const ids = z.array(id).min(1).max(100_000)
 const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }
@@ -109,14 +139,40 @@ export const JobFilter = z.object({
   status: z.array(z.enum(JOB_STATUSES)).optional(),
   batchId: id.optional(),
   provider: z.enum(PROVIDER_IDS).optional(),
-  text: z.string().max(500).optional()
+  model: z.string().max(200).optional(),
+  text: z.string().max(500).optional(),
+  sort: z.enum(JOB_SORT_COLUMNS).default('id'),
+  dir: z.enum(['asc', 'desc']).default('desc')
 })
+export type JobFilter = z.input<typeof JobFilter>
 
 export const GalleryFilter = z.object({
   ...page,
   batchId: id.optional(),
-  text: z.string().max(500).optional()
+  provider: z.enum(PROVIDER_IDS).optional(),
+  model: z.string().max(200).optional(),
+  /** Full-text search over prompts (words, prefix-matched). */
+  text: z.string().max(500).optional(),
+  from: z.number().int().optional(),
+  to: z.number().int().optional(),
+  favorite: z.boolean().optional(),
+  minRating: z.number().int().min(0).max(5).optional()
 })
+export type GalleryFilter = z.input<typeof GalleryFilter>
+
+export const ExportRequest = z
+  .object({
+    assetIds: z.array(id).min(1).max(1_000_000).optional(),
+    filter: GalleryFilter.omit({ offset: true, limit: true }).optional(),
+    format: z.enum(['zip', 'folder']),
+    /** Where the ZIP file or the folder goes (absolute path). */
+    destination: z.string().min(1).max(4096),
+    /** File names inside the export; placeholders {batch} {prompt} {job} {index} {provider} {model}. */
+    template: z.string().min(1).max(200).default('{batch}/{prompt}-{job}'),
+    embedMetadata: z.boolean().default(false)
+  })
+  .refine((r) => r.assetIds !== undefined || r.filter !== undefined, { message: 'needs assetIds or filter' })
+export type ExportRequest = z.input<typeof ExportRequest>
 
 export const SettingsPatch = z.object({
   outputRoot: z.string().min(1).max(4096).optional(),
@@ -137,9 +193,17 @@ export const methods = {
   getJob: method<{ job: Job; events: JobEvent[]; assets: Asset[] } | null>()(z.object({ id })),
   cancelJobs: method<{ changed: number }>()(z.object({ ids })),
   retryJobs: method<{ changed: number }>()(z.object({ ids })),
+  deleteJobs: method<{ changed: number }>()(z.object({ ids, deleteFiles: z.boolean().default(false) })),
+  requeueJobs: method<{ batchId: number; jobIds: number[] }>()(z.object({ ids, provider: z.enum(PROVIDER_IDS), model: z.string().min(1).max(200) })),
   listGallery: method<{ total: number; items: Asset[] }>()(GalleryFilter),
+  setFavorite: method<{ changed: number }>()(z.object({ assetIds: ids, favorite: z.boolean() })),
+  setRating: method<{ changed: number }>()(z.object({ assetIds: ids, rating: z.number().int().min(0).max(5) })),
+  rescanLibrary: method<{ checked: number; missing: number }>()(none),
   listBatches: method<Batch[]>()(none),
   getStatusCounts: method<StatusCounts>()(none),
+  getStats: method<Stats>()(none),
+  startExport: method<{ exportId: string; total: number }>()(ExportRequest),
+  cancelExport: method<{ canceled: boolean }>()(z.object({ exportId: z.string().min(1).max(100) })),
   getSettings: method<Settings>()(none),
   updateSettings: method<Settings>()(SettingsPatch)
 }
@@ -158,11 +222,14 @@ export interface Events {
   countsChanged: StatusCounts
   settingsChanged: Settings
   notice: { level: 'info' | 'error'; message: string }
+  exportProgress: ExportProgress
+  /** A batch has no active jobs left. */
+  batchFinished: { batchId: number; name: string; done: number; failed: number }
 }
 export type EventName = keyof Events
 
 export const METHOD_NAMES = Object.keys(methods) as MethodName[]
-export const EVENT_NAMES: readonly EventName[] = ['jobsChanged', 'countsChanged', 'settingsChanged', 'notice']
+export const EVENT_NAMES: readonly EventName[] = ['jobsChanged', 'countsChanged', 'settingsChanged', 'notice', 'exportProgress', 'batchFinished']
 
 /** The renderer's view of main: the API plus a subscription to events (returns an unsubscribe). */
 export interface Bridge extends Api {

@@ -2,9 +2,10 @@
 // provider, runs the poller, and implements the contract's `Api`. The Electron shell, the headless bridge,
 // the CLI and the tests all drive this same object.
 import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PROVIDER_IDS, modelInfo, providerInfo, type ProviderId } from '../../shared/catalogue'
-import { ACTIVE_STATUSES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
+import { ACTIVE_STATUSES, TERMINAL_STATUSES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
 import { openDb } from './db'
 import { safeJoin, slug } from './downloader'
 import type { KeySource } from './keys'
@@ -17,7 +18,8 @@ import { adaptive, exponential, fixed, learned, perStatus, type PollStrategy } f
 import type { SettingsStore, StoredSettings } from './settings'
 import { startSimulator, type Simulator } from './simulator/server'
 import type { SimOptions } from './simulator/engine'
-import { Store, toJob } from './store'
+import { Store, toJob, type NewJob } from './store'
+import { ExportRun } from './export'
 import { Thumbnailer } from './thumbnails'
 
 export interface CoreOptions {
@@ -75,6 +77,7 @@ export class Core {
   private flushTimer: NodeJS.Timeout | null = null
   private readonly adapters = new Map<ProviderId, ProviderAdapter>()
   private readonly thumbnailer: Thumbnailer
+  private readonly exports = new Map<string, ExportRun>()
 
   private constructor(
     private readonly o: CoreOptions,
@@ -145,7 +148,7 @@ export class Core {
   /** Collects changed jobs and sends them in one event every `eventIntervalMs`, so a thousand transitions
    *  a second cost the renderer ten messages. */
   private jobsChanged(ids: number[]): void {
-    if (!this.listeners.get('jobsChanged')?.size && !this.listeners.get('countsChanged')?.size) return
+    if (!['jobsChanged', 'countsChanged', 'batchFinished'].some((e) => this.listeners.get(e as EventName)?.size)) return
     for (const id of ids) this.changed.add(id)
     this.flushTimer ??= setTimeout(() => this.flush(), this.o.eventIntervalMs ?? 100)
   }
@@ -161,6 +164,10 @@ export class Core {
     }
     if (jobs.length) this.emit('jobsChanged', { jobs })
     this.emit('countsChanged', this.store.statusCounts())
+    for (const batchId of new Set(jobs.filter((j) => TERMINAL_STATUSES.includes(j.status)).map((j) => j.batchId))) {
+      const outcome = this.store.batchOutcome(batchId)
+      if (outcome && outcome.active === 0) this.emit('batchFinished', { batchId, name: outcome.name, done: outcome.done, failed: outcome.failed })
+    }
   }
 
   adapter(provider: ProviderId): ProviderAdapter {
@@ -211,6 +218,19 @@ export class Core {
     return safeJoin(this.settings().outputRoot, `${slug(name, 60)}-${id}`)
   }
 
+  /** Stores a batch and its jobs in one transaction, then hands them to the poller. */
+  private queue(jobs: NewJob[], batchName?: string): { batchId: number; jobIds: number[] } {
+    const name = batchName?.trim() || `Batch ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
+    const { batchId, jobIds } = this.store.db.transaction(() => {
+      const batchId = this.store.createBatch(name, '')
+      this.store.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(this.batchDir(name, batchId), batchId)
+      return { batchId, jobIds: this.store.insertJobs(batchId, jobs) }
+    }).immediate()
+    for (const provider of new Set(jobs.map((j) => j.provider))) this.poller.enqueue(jobIds.filter((_, i) => jobs[i].provider === provider), provider)
+    this.jobsChanged(jobIds)
+    return { batchId, jobIds }
+  }
+
   private createApi(): Api {
     return {
       queuePrompts: async (arg) => {
@@ -220,19 +240,11 @@ export class Core {
         const model = arg.model ? modelInfo(provider, arg.model) : (info.models.find((m) => !arg.kind || m.kind === arg.kind) ?? info.models[0])
         if (!model) throw new Error(`${info.label} has no model "${arg.model}"`)
         const count = arg.count ?? 1
-        const name = arg.batchName?.trim() || `Batch ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
         const jobs = arg.prompts.flatMap((prompt) => Array.from({ length: count }, () => ({ provider, model: model.id, kind: model.kind, prompt: prompt.trim(), params: arg.params ?? {} })))
-        const { batchId, jobIds } = this.store.db.transaction(() => {
-          const batchId = this.store.createBatch(name, '')
-          this.store.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(this.batchDir(name, batchId), batchId)
-          return { batchId, jobIds: this.store.insertJobs(batchId, jobs) }
-        }).immediate()
-        this.poller.enqueue(jobIds, provider)
-        this.jobsChanged(jobIds)
-        return { batchId, jobIds }
+        return this.queue(jobs, arg.batchName)
       },
       listJobs: async (arg) => {
-        const { total, rows } = this.store.listJobs({ offset: arg.offset ?? 0, limit: arg.limit ?? 200, status: arg.status, batchId: arg.batchId, provider: arg.provider, text: arg.text })
+        const { total, rows } = this.store.listJobs({ ...arg, offset: arg.offset ?? 0, limit: arg.limit ?? 200 })
         return { total, jobs: rows.map(toJob) }
       },
       getJob: async ({ id }) => {
@@ -277,9 +289,67 @@ export class Core {
         this.jobsChanged(ids)
         return { changed }
       },
-      listGallery: async (arg) => this.store.listGallery({ offset: arg.offset ?? 0, limit: arg.limit ?? 200, batchId: arg.batchId, text: arg.text }),
+      deleteJobs: async ({ ids, deleteFiles }) => {
+        for (const id of ids) this.poller.forget(id)
+        const { deleted, files } = this.store.deleteJobs(ids)
+        if (deleteFiles) await Promise.all(files.map((f) => rm(f, { force: true })))
+        this.emit('countsChanged', this.store.statusCounts())
+        return { changed: deleted }
+      },
+      requeueJobs: async ({ ids, provider, model }) => {
+        const rows = ids.map((id) => this.store.job(id)).filter((r) => r !== undefined)
+        if (rows.length === 0) throw new Error('None of these jobs exist any more')
+        const info = modelInfo(provider, model)
+        if (!info) throw new Error(`${providerInfo(provider).label} has no model "${model}"`)
+        return this.queue(rows.map((r) => ({ provider, model, kind: info.kind, prompt: r.prompt, params: JSON.parse(r.params_json) as Record<string, unknown> })), `${rows[0].batch_name} → ${info.label}`)
+      },
+      listGallery: async (arg) => {
+        const page = this.store.listGallery({ ...arg, offset: arg.offset ?? 0, limit: arg.limit ?? 200 })
+        // A file moved or deleted on disk shows as missing instead of a broken image.
+        return { total: page.total, items: page.items.map((a) => ({ ...a, missing: !existsSync(a.path) })) }
+      },
+      setFavorite: async ({ assetIds, favorite }) => ({ changed: this.store.setFavorite(assetIds, favorite) }),
+      setRating: async ({ assetIds, rating }) => ({ changed: this.store.setRating(assetIds, rating) }),
+      rescanLibrary: async () => this.store.markMissing(existsSync),
       listBatches: async () => this.store.listBatches(),
       getStatusCounts: async () => this.store.statusCounts(),
+      getStats: async () => {
+        const activity = this.poller.stats().providers
+        const errors = this.store.recentErrors(Date.now() - 3_600_000)
+        return {
+          counts: this.store.statusCounts(),
+          providers: PROVIDER_IDS.filter((id) => activity[id] || errors.has(id)).map((id) => ({
+            provider: id,
+            requestsPerMinute: activity[id]?.requestsLastMinute ?? 0,
+            rateLimitWaits: activity[id]?.rateLimitWaits ?? 0,
+            errorsLastHour: errors.get(id) ?? 0,
+            pausedReason: activity[id]?.pausedReason ?? null
+          }))
+        }
+      },
+      startExport: async (req) => {
+        const assets = req.assetIds ? this.store.assetsByIds(req.assetIds) : this.store.galleryAssets(req.filter ?? {})
+        if (assets.length === 0) throw new Error('Nothing to export: the selection is empty')
+        const missing = assets.filter((a) => !existsSync(a.path))
+        if (missing.length > 0) throw new Error(`${missing.length} file(s) are missing on disk (first: ${missing[0].path}); rescan the library or leave them out`)
+        const items = assets.map((a) => {
+          const job = this.store.job(a.jobId)!
+          return { ...a, params: JSON.parse(job.params_json) as Record<string, unknown>, submittedAt: job.submitted_at, finishedAt: job.finished_at, providerJobId: job.provider_job_id }
+        })
+        const run = new ExportRun(items, { format: req.format, destination: req.destination, template: req.template ?? '{batch}/{prompt}-{job}', embedMetadata: req.embedMetadata ?? false }, (p) => this.emit('exportProgress', p))
+        this.exports.set(run.id, run)
+        void run.run().then((p) => {
+          this.exports.delete(run.id)
+          if (p.state === 'done') this.emit('notice', { level: 'info', message: `Exported ${p.total} files to ${p.path}` })
+          if (p.state === 'failed') this.emit('notice', { level: 'error', message: `Export failed: ${p.error}` })
+        })
+        return { exportId: run.id, total: items.length }
+      },
+      cancelExport: async ({ exportId }) => {
+        const run = this.exports.get(exportId)
+        run?.cancel()
+        return { canceled: run !== undefined }
+      },
       getSettings: async () => this.settings(),
       updateSettings: async (patch) => {
         const current = this.o.settings.read()

@@ -63,12 +63,14 @@ interface ProviderState {
   submitHoldUntil: number
   pausedReason: string | null
   rateLimitWaits: number
+  /** Start times of this provider's requests in the last minute, oldest first. */
+  recentRequests: number[]
 }
 
 export interface PollerStats {
   inFlight: number
   scheduled: number
-  providers: Record<string, { rate: number; inFlight: number; ready: number; pausedReason: string | null; rateLimitWaits: number }>
+  providers: Partial<Record<ProviderId, { rate: number; inFlight: number; ready: number; pausedReason: string | null; rateLimitWaits: number; requestsLastMinute: number }>>
 }
 
 function backoff(attempt: number, random: () => number, baseMs = 1000, capMs = 60_000): number {
@@ -176,8 +178,17 @@ export class Poller {
 
   stats(): PollerStats {
     const providers: PollerStats['providers'] = {}
+    const minuteAgo = this.clock.now() - 60_000
     for (const [id, p] of this.providers) {
-      providers[id] = { rate: p.bucket.currentRate, inFlight: p.inFlight, ready: p.readyWork.length + p.readySubmits.length, pausedReason: p.pausedReason, rateLimitWaits: p.rateLimitWaits }
+      while (p.recentRequests.length > 0 && p.recentRequests[0] < minuteAgo) p.recentRequests.shift()
+      providers[id] = {
+        rate: p.bucket.currentRate,
+        inFlight: p.inFlight,
+        ready: p.readyWork.length + p.readySubmits.length,
+        pausedReason: p.pausedReason,
+        rateLimitWaits: p.rateLimitWaits,
+        requestsLastMinute: p.recentRequests.length
+      }
     }
     return { inFlight: this.inFlight, scheduled: this.current.size, providers }
   }
@@ -195,7 +206,8 @@ export class Poller {
         holdUntil: 0,
         submitHoldUntil: 0,
         pausedReason: null,
-        rateLimitWaits: 0
+        rateLimitWaits: 0,
+        recentRequests: []
       }
       this.providers.set(provider, p)
     }
@@ -263,6 +275,11 @@ export class Poller {
   }
 
   private launch(provider: ProviderId, p: ProviderState, id: number, task: Task): void {
+    const now = this.clock.now()
+    p.recentRequests.push(now)
+    if (p.recentRequests.length > 10_000 || p.recentRequests[0] < now - 60_000) {
+      while (p.recentRequests.length > 0 && p.recentRequests[0] < now - 60_000) p.recentRequests.shift()
+    }
     p.inFlight++
     this.inFlight++
     const run = (async () => {

@@ -3,7 +3,7 @@
 // history is exactly what happened, and a crash between the two cannot happen.
 import type { Db } from './db'
 import type { JobKind, ProviderId } from '../../shared/catalogue'
-import { JOB_STATUSES, type Asset, type Batch, type Job, type JobEvent, type JobStatus, type StatusCounts } from '../../shared/contract'
+import { JOB_STATUSES, type Asset, type Batch, type GalleryFilter, type Job, type JobEvent, type JobSortColumn, type JobStatus, type StatusCounts } from '../../shared/contract'
 import type { ProviderRef, ResultFile } from './providers/types'
 
 export interface JobRow {
@@ -136,6 +136,7 @@ interface AssetRow {
   created_at: number
   favorite: number
   rating: number
+  missing: number
 }
 
 function toAsset(row: AssetRow): Asset {
@@ -155,8 +156,24 @@ function toAsset(row: AssetRow): Asset {
     height: row.height,
     createdAt: row.created_at,
     favorite: row.favorite === 1,
-    rating: row.rating
+    rating: row.rating,
+    missing: row.missing === 1
   }
+}
+
+/** Turns what a user typed into an FTS5 query: every word must match, as a prefix; no FTS syntax leaks. */
+export function ftsQuery(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}]+/gu)
+  return words?.length ? words.map((w) => `"${w}"*`).join(' ') : null
+}
+
+const SORT_SQL: Record<JobSortColumn, string> = {
+  id: 'j.id',
+  prompt: 'j.prompt COLLATE NOCASE',
+  status: 'j.status',
+  provider: 'j.provider, j.model',
+  attempts: 'j.attempts',
+  elapsed: 'COALESCE(j.finished_at, j.updated_at) - COALESCE(j.submitted_at, j.created_at)'
 }
 
 export function jobRef(row: JobRow): ProviderRef | null {
@@ -173,8 +190,13 @@ export interface JobQuery {
   status?: JobStatus[]
   batchId?: number
   provider?: ProviderId
+  model?: string
   text?: string
+  sort?: JobSortColumn
+  dir?: 'asc' | 'desc'
 }
+
+type GalleryQuery = Omit<GalleryFilter, 'offset' | 'limit'>
 
 export class Store {
   private readonly stmts
@@ -257,28 +279,32 @@ export class Store {
     return this.db.prepare<[], JobRow>(`${JOB_SELECT} WHERE j.status IN ('queued', 'submitting', 'running', 'downloading') ORDER BY j.id`).all()
   }
 
-  listJobs(q: JobQuery): { total: number; rows: JobRow[] } {
+  private jobWhere(q: Omit<JobQuery, 'offset' | 'limit'>): { clause: string; params: Record<string, unknown> } {
     const where: string[] = []
     const params: Record<string, unknown> = {}
     if (q.status?.length) {
       where.push(`j.status IN (${q.status.map((_, i) => `@s${i}`).join(', ')})`)
       q.status.forEach((s, i) => (params[`s${i}`] = s))
     }
-    if (q.batchId) {
-      where.push('j.batch_id = @batchId')
-      params.batchId = q.batchId
+    for (const [key, column] of [['batchId', 'j.batch_id'], ['provider', 'j.provider'], ['model', 'j.model']] as const) {
+      if (q[key] === undefined) continue
+      where.push(`${column} = @${key}`)
+      params[key] = q[key]
     }
-    if (q.provider) {
-      where.push('j.provider = @provider')
-      params.provider = q.provider
+    const fts = q.text ? ftsQuery(q.text) : null
+    if (fts) {
+      where.push('j.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH @fts)')
+      params.fts = fts
     }
-    if (q.text) {
-      where.push(`j.prompt LIKE @text ESCAPE '\\'`)
-      params.text = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
+  }
+
+  listJobs(q: JobQuery): { total: number; rows: JobRow[] } {
+    const { clause, params } = this.jobWhere(q)
     const total = this.db.prepare(`SELECT COUNT(*) FROM jobs j ${clause}`).pluck().get(params) as number
-    const rows = this.db.prepare<Record<string, unknown>, JobRow>(`${JOB_SELECT} ${clause} ORDER BY j.id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset })
+    const dir = q.dir === 'asc' ? 'ASC' : 'DESC'
+    const order = `${SORT_SQL[q.sort ?? 'id']} ${dir}, j.id ${dir}`
+    const rows = this.db.prepare<Record<string, unknown>, JobRow>(`${JOB_SELECT} ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset })
     return { total, rows }
   }
 
@@ -312,21 +338,108 @@ export class Store {
     this.stmts.setThumb.run(thumbPath, assetId)
   }
 
-  listGallery(q: { offset: number; limit: number; batchId?: number; text?: string }): { total: number; items: Asset[] } {
+  private galleryWhere(q: GalleryQuery): { clause: string; params: Record<string, unknown> } {
     const where: string[] = []
     const params: Record<string, unknown> = {}
-    if (q.batchId) {
-      where.push('j.batch_id = @batchId')
-      params.batchId = q.batchId
+    const add = (sql: string, key: string, value: unknown) => {
+      if (value === undefined) return
+      where.push(sql)
+      params[key] = value
     }
-    if (q.text) {
-      where.push(`j.prompt LIKE @text ESCAPE '\\'`)
-      params.text = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    add('j.batch_id = @batchId', 'batchId', q.batchId)
+    add('j.provider = @provider', 'provider', q.provider)
+    add('j.model = @model', 'model', q.model)
+    add('a.created_at >= @from', 'from', q.from)
+    add('a.created_at <= @to', 'to', q.to)
+    add('a.favorite = @favorite', 'favorite', q.favorite === undefined ? undefined : q.favorite ? 1 : 0)
+    add('a.rating >= @minRating', 'minRating', q.minRating || undefined)
+    add('a.job_id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH @fts)', 'fts', q.text ? (ftsQuery(q.text) ?? undefined) : undefined)
+    return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
+  }
+
+  listGallery(q: GalleryQuery & { offset: number; limit: number }): { total: number; items: Asset[] } {
+    const { clause, params } = this.galleryWhere(q)
     const total = this.db.prepare(`SELECT COUNT(*) FROM assets a JOIN jobs j ON j.id = a.job_id ${clause}`).pluck().get(params) as number
     const rows = this.db.prepare<Record<string, unknown>, AssetRow>(`${ASSET_SELECT} ${clause} ORDER BY a.id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset })
     return { total, items: rows.map(toAsset) }
+  }
+
+  /** Every asset a filter selects, oldest first (export). */
+  galleryAssets(q: GalleryQuery): (Asset & { idx: number })[] {
+    const { clause, params } = this.galleryWhere(q)
+    return this.db.prepare<Record<string, unknown>, AssetRow & { idx: number }>(`${ASSET_SELECT} ${clause} ORDER BY a.id`).all(params).map((r) => ({ ...toAsset(r), idx: r.idx }))
+  }
+
+  assetsByIds(ids: number[]): (Asset & { idx: number })[] {
+    const out: (Asset & { idx: number })[] = []
+    const stmt = this.db.prepare<[number], AssetRow & { idx: number }>(`${ASSET_SELECT} WHERE a.id = ?`)
+    for (const id of ids) {
+      const r = stmt.get(id)
+      if (r) out.push({ ...toAsset(r), idx: r.idx })
+    }
+    return out
+  }
+
+  setFavorite(ids: number[], favorite: boolean): number {
+    const stmt = this.db.prepare('UPDATE assets SET favorite = ? WHERE id = ?')
+    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(favorite ? 1 : 0, id).changes, 0))()
+  }
+
+  setRating(ids: number[], rating: number): number {
+    const stmt = this.db.prepare('UPDATE assets SET rating = ? WHERE id = ?')
+    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(rating, id).changes, 0))()
+  }
+
+  /** Marks assets whose file is gone (or back); returns how many are missing. */
+  markMissing(check: (path: string) => boolean): { checked: number; missing: number } {
+    const rows = this.db.prepare<[], { id: number; path: string }>('SELECT id, path FROM assets').all()
+    const stmt = this.db.prepare('UPDATE assets SET missing = ? WHERE id = ?')
+    let missing = 0
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const gone = !check(r.path)
+        if (gone) missing++
+        stmt.run(gone ? 1 : 0, r.id)
+      }
+    })()
+    return { checked: rows.length, missing }
+  }
+
+  deleteJobs(ids: number[]): { deleted: number; files: string[] } {
+    const files: string[] = []
+    const paths = this.db.prepare<[number], { path: string; thumb_path: string | null }>('SELECT path, thumb_path FROM assets WHERE job_id = ?')
+    const del = this.db.prepare('DELETE FROM jobs WHERE id = ?')
+    const deleted = this.db.transaction(() =>
+      ids.reduce((n, id) => {
+        for (const p of paths.all(id)) files.push(p.path, ...(p.thumb_path ? [p.thumb_path] : []))
+        return n + del.run(id).changes
+      }, 0)
+    ).immediate()
+    return { deleted, files }
+  }
+
+  /** Status-changing history rows of the last hour, per provider (the status bar's error count). */
+  recentErrors(since: number): Map<ProviderId, number> {
+    const rows = this.db
+      .prepare<[number], { provider: ProviderId; n: number }>(
+        `SELECT j.provider, COUNT(*) AS n FROM job_events e JOIN jobs j ON j.id = e.job_id
+         WHERE e.at >= ? AND e.type IN ('retry', 'failed', 'needs_attention', 'error') GROUP BY j.provider`
+      )
+      .all(since)
+    return new Map(rows.map((r) => [r.provider, r.n]))
+  }
+
+  /** Batches whose jobs have all ended, with their outcome. */
+  batchOutcome(batchId: number): { name: string; active: number; done: number; failed: number } | undefined {
+    return this.db
+      .prepare<[number], { name: string; active: number; done: number; failed: number }>(
+        `SELECT b.name,
+           SUM(j.status IN ('queued', 'submitting', 'running', 'downloading')) AS active,
+           SUM(j.status = 'done') AS done,
+           SUM(j.status IN ('failed', 'needs_attention')) AS failed
+         FROM batches b JOIN jobs j ON j.batch_id = b.id WHERE b.id = ? GROUP BY b.id`
+      )
+      .get(batchId)
   }
 
   listBatches(): Batch[] {
