@@ -54,6 +54,8 @@ export function slug(text: string, max = 48): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, max)
     .replace(/-+$/, '')
+  // Windows reserves these names whatever the extension.
+  if (/^(con|prn|aux|nul|com\d|lpt\d)$/.test(s)) return `${s}-`
   return s || 'untitled'
 }
 
