@@ -73,6 +73,8 @@ export interface Batch {
   outputDir: string
   createdAt: number
   jobCount: number
+  /** No new submits while paused; jobs already at the provider are still polled and downloaded. */
+  paused: boolean
 }
 
 export interface ProviderSettings {
@@ -176,6 +178,8 @@ export type ExportRequest = z.input<typeof ExportRequest>
 
 export const SettingsPatch = z.object({
   outputRoot: z.string().min(1).max(4096).optional(),
+  /** Base URLs per provider; an empty string restores the default. */
+  baseUrls: z.partialRecord(z.enum(PROVIDER_IDS), z.string().max(2048)).optional(),
   defaultProvider: z.enum(PROVIDER_IDS).optional(),
   demo: z.object({ durationMs: z.number().int().min(0).max(600_000), failureRate: z.number().min(0).max(1) }).partial().optional()
 })
@@ -204,6 +208,11 @@ export const methods = {
   getStats: method<Stats>()(none),
   startExport: method<{ exportId: string; total: number }>()(ExportRequest),
   cancelExport: method<{ canceled: boolean }>()(z.object({ exportId: z.string().min(1).max(100) })),
+  pauseBatch: method<{ changed: number }>()(z.object({ batchId: id, paused: z.boolean() })),
+  pauseProvider: method<Settings>()(z.object({ provider: z.enum(PROVIDER_IDS), paused: z.boolean() })),
+  /** Stores a key in main (encrypted where the OS allows); it is never sent back to the renderer. */
+  setApiKey: method<Settings>()(z.object({ provider: z.enum(PROVIDER_IDS).exclude(['demo']), key: z.string().trim().max(4096) })),
+  testConnection: method<{ ok: boolean; message: string }>()(z.object({ provider: z.enum(PROVIDER_IDS) })),
   getSettings: method<Settings>()(none),
   updateSettings: method<Settings>()(SettingsPatch)
 }

@@ -11,6 +11,7 @@ import { safeJoin, slug } from './downloader'
 import type { KeySource } from './keys'
 import { dbPath, defaultOutputRoot, thumbsDir } from './paths'
 import { Poller, type PollerOptions, type ProviderLimits } from './poller'
+import { checkBaseUrl } from './providers/http'
 import { createAdapter } from './providers/registry'
 import type { ProviderAdapter } from './providers/types'
 import type { Clock } from './scheduling/clock'
@@ -22,10 +23,13 @@ import { Store, toJob, type NewJob } from './store'
 import { ExportRun } from './export'
 import { Thumbnailer } from './thumbnails'
 
+/** Keys, and where the app can store a new one (Electron: safeStorage; headless: a 0600 key file). */
+export type KeyStore = KeySource & { set?(provider: ProviderId, key: string | null): void }
+
 export interface CoreOptions {
   dataDir: string
   settings: SettingsStore
-  keys: KeySource
+  keys: KeyStore
   /** Electron passes its own build of better-sqlite3. */
   nativeBinding?: string
   /** Extra simulator options (tests, benchmarks); the demo's duration and failure rate come from settings. */
@@ -350,12 +354,50 @@ export class Core {
         run?.cancel()
         return { canceled: run !== undefined }
       },
+      pauseBatch: async ({ batchId, paused }) => {
+        const queued = this.store.setBatchPaused(batchId, paused)
+        if (!paused) for (const row of queued) this.poller.reschedule(row)
+        return { changed: queued.length }
+      },
+      pauseProvider: async ({ provider, paused }) => {
+        if (paused) this.poller.pauseProvider(provider, 'Paused by you')
+        else this.poller.resumeProvider(provider)
+        return this.settings()
+      },
+      setApiKey: async ({ provider, key }) => {
+        if (!this.o.keys.set) throw new Error('Keys cannot be stored in this mode: set the environment variable instead')
+        this.o.keys.set(provider, key || null)
+        this.adapters.delete(provider)
+        this.poller.resumeProvider(provider)
+        const settings = this.settings()
+        this.emit('settingsChanged', settings)
+        return settings
+      },
+      testConnection: async ({ provider }) => {
+        try {
+          const adapter = this.adapter(provider)
+          if (adapter.testConnection) return { ok: true, message: await adapter.testConnection() }
+          // Asking for a job that does not exist is the cheapest authenticated request every API has:
+          // a 404 means the key was accepted.
+          await adapter.poll({ id: 'batch-studio-connection-test', endpoint: 'images' }, { sinceSubmitMs: 0 })
+          return { ok: true, message: 'Connected' }
+        } catch (err) {
+          const e = err as Error & { kind?: string }
+          if (e.kind === 'not_found' || e.kind === 'rejected') return { ok: true, message: 'Connected: the key was accepted' }
+          return { ok: false, message: e.message }
+        }
+      },
       getSettings: async () => this.settings(),
       updateSettings: async (patch) => {
         const current = this.o.settings.read()
         const next: StoredSettings = { ...current }
         if (patch.outputRoot !== undefined) next.outputRoot = patch.outputRoot
         if (patch.defaultProvider !== undefined) next.defaultProvider = patch.defaultProvider
+        for (const [provider, url] of Object.entries(patch.baseUrls ?? {}) as [ProviderId, string][]) {
+          if (url) checkBaseUrl(url)
+          next.providers = { ...next.providers, [provider]: { ...next.providers?.[provider], baseUrl: url || undefined } }
+          this.adapters.delete(provider)
+        }
         if (patch.demo) {
           next.demo = { ...current.demo, ...patch.demo }
           if (patch.demo.durationMs !== undefined) this.simulator.engine.options.durationMs = patch.demo.durationMs

@@ -98,6 +98,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX jobs_provider_model ON jobs(provider, model);
       ALTER TABLE assets ADD COLUMN missing INTEGER NOT NULL DEFAULT 0;
     `
+  },
+  {
+    version: 3,
+    name: 'pausable batches',
+    sql: 'ALTER TABLE batches ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;'
   }
 ]
 

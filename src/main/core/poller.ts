@@ -172,6 +172,10 @@ export class Poller {
     this.pump()
   }
 
+  pauseProvider(provider: ProviderId, reason: string): void {
+    this.pause(provider, this.state(provider), reason)
+  }
+
   pausedReason(provider: ProviderId): string | null {
     return this.providers.get(provider)?.pausedReason ?? null
   }
@@ -339,7 +343,8 @@ export class Poller {
 
   private async submit(id: number, p: ProviderState): Promise<void> {
     const row = this.o.store.job(id)
-    if (!row || row.status !== 'queued') return
+    // A paused batch's jobs wait unscheduled; resuming the batch schedules them again.
+    if (!row || row.status !== 'queued' || row.batch_paused) return
     const now = this.clock.now()
     if (!this.write(id, 'queued', { status: 'submitting', attempts: row.attempts + 1, claimed_at: now, error: null, next_poll_at: null }, {
       type: 'submit',

@@ -11,6 +11,7 @@ export interface JobRow {
   batch_id: number
   batch_name: string
   output_dir: string
+  batch_paused: number
   parent_job_id: number | null
   provider: ProviderId
   model: string
@@ -78,7 +79,7 @@ export interface NewAsset {
 }
 
 const JOB_SELECT = `
-  SELECT j.*, b.name AS batch_name, b.output_dir AS output_dir,
+  SELECT j.*, b.name AS batch_name, b.output_dir AS output_dir, b.paused AS batch_paused,
     (SELECT a.id FROM assets a WHERE a.job_id = j.id ORDER BY a.idx LIMIT 1) AS first_asset_id
   FROM jobs j JOIN batches b ON b.id = j.batch_id`
 
@@ -444,11 +445,16 @@ export class Store {
 
   listBatches(): Batch[] {
     return this.db
-      .prepare<[], { id: number; name: string; output_dir: string; created_at: number; job_count: number }>(
+      .prepare<[], { id: number; name: string; output_dir: string; created_at: number; paused: number; job_count: number }>(
         'SELECT b.*, (SELECT COUNT(*) FROM jobs j WHERE j.batch_id = b.id) AS job_count FROM batches b ORDER BY b.id DESC'
       )
       .all()
-      .map((b) => ({ id: b.id, name: b.name, outputDir: b.output_dir, createdAt: b.created_at, jobCount: b.job_count }))
+      .map((b) => ({ id: b.id, name: b.name, outputDir: b.output_dir, createdAt: b.created_at, jobCount: b.job_count, paused: b.paused === 1 }))
+  }
+
+  setBatchPaused(batchId: number, paused: boolean): JobRow[] {
+    this.db.prepare('UPDATE batches SET paused = ? WHERE id = ?').run(paused ? 1 : 0, batchId)
+    return this.db.prepare<[number], JobRow>(`${JOB_SELECT} WHERE j.batch_id = ? AND j.status = 'queued'`).all(batchId)
   }
 
   /** How long this model's recent jobs took from submit to ready, newest first (ms). */

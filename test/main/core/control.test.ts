@@ -1,0 +1,95 @@
+// What a user can steer while work runs: pause and resume a batch or a provider, cancel and retry with the
+// history kept, store a key (never shown back), and test a connection.
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Core, KeyStore } from '../../../src/main/core/core'
+import type { ProviderId } from '../../../src/shared/catalogue'
+import { startSimulator, type Simulator } from '../../../src/main/core/simulator/server'
+import { openTestCore, until } from '../../helpers/core'
+
+let core: Core | undefined
+let sim: Simulator | undefined
+afterEach(async () => {
+  await core?.close()
+  await sim?.close()
+  core = sim = undefined
+})
+
+describe('steering work in progress', () => {
+  it('pauses a batch (no new submits) and resumes it', async () => {
+    core = await openTestCore()
+    // Hold the provider so the batch is still unsent when it is paused.
+    await core.api.pauseProvider({ provider: 'demo', paused: true })
+    const { batchId, jobIds } = await core.api.queuePrompts({ prompts: ['p1', 'p2', 'p3'] })
+    await core.api.pauseBatch({ batchId, paused: true })
+    await core.api.pauseProvider({ provider: 'demo', paused: false })
+    await core.poller.whenIdle()
+    expect((await core.api.listBatches(undefined))[0].paused).toBe(true)
+    expect((await core.api.listJobs({ status: ['queued'] })).total).toBe(3)
+    expect(core.simulator.engine.ledger.size).toBe(0)
+    expect((await core.api.pauseBatch({ batchId, paused: false })).changed).toBe(3)
+    await core.poller.whenIdle()
+    expect((await core.api.listJobs({ status: ['done'] })).total).toBe(jobIds.length)
+  })
+
+  it('pauses and resumes a provider', async () => {
+    core = await openTestCore()
+    const settings = await core.api.pauseProvider({ provider: 'demo', paused: true })
+    expect(settings.providers.demo.pausedReason).toBe('Paused by you')
+    await core.api.queuePrompts({ prompts: ['waits'] })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(core.simulator.engine.ledger.size).toBe(0)
+    await core.api.pauseProvider({ provider: 'demo', paused: false })
+    await core.poller.whenIdle()
+    expect((await core.api.listJobs({ status: ['done'] })).total).toBe(1)
+  })
+
+  it('cancels running jobs locally, then retries them as new attempts with the history kept', async () => {
+    core = await openTestCore({ stored: { demo: { durationMs: 5000, failureRate: 0 } } })
+    const { jobIds } = await core.api.queuePrompts({ prompts: ['slow one'] })
+    await until(async () => (await core!.api.getJob({ id: jobIds[0] }))?.job.status === 'running', 10_000, 'running')
+    expect((await core.api.cancelJobs({ ids: jobIds })).changed).toBe(1)
+    const canceled = await core.api.getJob({ id: jobIds[0] })
+    expect(canceled?.job.status).toBe('canceled')
+    expect(canceled?.events.at(-1)?.message).toMatch(/may still finish \(and bill\)/)
+    const pollsAtCancel = [...core.simulator.engine.ledger.values()][0].polls
+    await core.api.updateSettings({ demo: { durationMs: 200 } })
+    expect((await core.api.retryJobs({ ids: jobIds })).changed).toBe(1)
+    await core.poller.whenIdle()
+    const retried = await core.api.getJob({ id: jobIds[0] })
+    expect(retried?.job).toMatchObject({ status: 'done', attempts: 2 })
+    expect(retried?.events.map((e) => e.type)).toEqual(expect.arrayContaining(['canceled', 'retry', 'done']))
+    // The canceled attempt was never polled again.
+    expect([...core.simulator.engine.ledger.values()][0].polls).toBe(pollsAtCancel)
+  })
+
+  it('keeps a stored key in main: settings only say whether there is one', async () => {
+    sim = await startSimulator({ durationMs: 100, keys: { letzai: 'right-key' } })
+    const stored = new Map<ProviderId, string>()
+    const keys: KeyStore = { get: (p) => stored.get(p) ?? null, set: (p, k) => (k ? stored.set(p, k) : stored.delete(p)) }
+    core = await openTestCore({ keys, stored: { providers: { letzai: { baseUrl: sim.baseUrl('letzai') } } } })
+    expect((await core.api.testConnection({ provider: 'letzai' })).ok).toBe(false)
+    const settings = await core.api.setApiKey({ provider: 'letzai', key: 'wrong-key' })
+    expect(settings.providers.letzai.hasKey).toBe(true)
+    expect(JSON.stringify(settings)).not.toContain('wrong-key')
+    const bad = await core.api.testConnection({ provider: 'letzai' })
+    expect(bad).toEqual({ ok: false, message: expect.stringMatching(/rejected the API key \(401\)/) })
+    await core.api.setApiKey({ provider: 'letzai', key: 'right-key' })
+    expect(await core.api.testConnection({ provider: 'letzai' })).toEqual({ ok: true, message: 'Connected: the key was accepted' })
+  })
+
+  it('pauses a provider on a bad key instead of failing its jobs, and resumes when the key is fixed', async () => {
+    sim = await startSimulator({ durationMs: 100, keys: { letzai: 'right-key' } })
+    const stored = new Map<ProviderId, string>([['letzai', 'wrong']])
+    const keys: KeyStore = { get: (p) => stored.get(p) ?? null, set: (p, k) => (k ? stored.set(p, k) : stored.delete(p)) }
+    core = await openTestCore({ keys, stored: { providers: { letzai: { baseUrl: sim.baseUrl('letzai') } } } })
+    const { jobIds } = await core.api.queuePrompts({ prompts: ['a', 'b', 'c'], provider: 'letzai' })
+    await until(async () => (await core!.api.getSettings(undefined)).providers.letzai.pausedReason !== null, 10_000, 'pause')
+    const { jobs } = await core.api.listJobs({})
+    expect(jobs.every((j) => j.status === 'queued')).toBe(true)
+    expect((await core.api.getJob({ id: jobIds[0] }))?.events.map((e) => e.message).join('\n')).toMatch(/queue is paused until the key/)
+    await core.api.setApiKey({ provider: 'letzai', key: 'right-key' })
+    await core.poller.whenIdle()
+    expect((await core.api.listJobs({ status: ['done'] })).total).toBe(3)
+    expect([...sim.engine.ledger.values()].every((e) => e.submits === 1)).toBe(true)
+  })
+})
