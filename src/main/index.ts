@@ -1,13 +1,14 @@
 // The Electron shell, kept thin: a sandboxed window, IPC handlers generated from the contract (every
-// argument validated here), the asset protocol, and settings through electron-store. Everything else is
+// argument validated here), the asset protocol, settings through electron-store and keys through
+// safeStorage, desktop notifications and taskbar progress. Everything else is
 // the plain-Node core that headless mode, the CLI and the tests also run.
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, safeStorage, session, shell } from 'electron'
 import ElectronStore from 'electron-store'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg } from '../shared/contract'
-import { Core } from './core/core'
+import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES } from '../shared/contract'
+import { Core, type KeyStore } from './core/core'
 import { envKeys } from './core/keys'
 import { defaultDataDir } from './core/paths'
 import type { SettingsStore, StoredSettings } from './core/settings'
@@ -17,6 +18,26 @@ protocol.registerSchemesAsPrivileged([{ scheme: ASSET_SCHEME, privileges: { stan
 
 const dataDir = defaultDataDir()
 app.setPath('userData', dataDir)
+
+/** Keys entered in settings, encrypted with the OS keychain through safeStorage; `<NAME>_API_KEY` as fallback. */
+function safeStorageKeys(): KeyStore {
+  const file = join(dataDir, 'keys.json')
+  const env = envKeys()
+  const read = (): Record<string, string> => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {})
+  return {
+    get(provider) {
+      const sealed = read()[provider]
+      return sealed ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : env.get(provider)
+    },
+    set(provider, key) {
+      if (key && !safeStorage.isEncryptionAvailable()) throw new Error('This system offers no keychain to encrypt the key; set the environment variable instead')
+      const all = read()
+      if (key) all[provider] = safeStorage.encryptString(key).toString('base64')
+      else delete all[provider]
+      writeFileSync(file, JSON.stringify(all), { mode: 0o600 })
+    }
+  }
+}
 
 function electronStoreSettings(): SettingsStore {
   const store = new ElectronStore<StoredSettings>({ cwd: dataDir, name: 'config' })
@@ -54,6 +75,24 @@ function createWindow(core: Core): BrowserWindow {
     if (!isOurPage(url)) e.preventDefault()
   })
   const unsubscribe = EVENT_NAMES.map((event) => core.on(event, (payload) => win.webContents.send(`${IPC_PREFIX}event`, { event, payload })))
+  // Taskbar/dock progress over the work queued since the queue was last empty.
+  let baseline: number | null = null
+  unsubscribe.push(
+    core.on('countsChanged', (counts) => {
+      const active = ACTIVE_STATUSES.reduce((n, s) => n + counts[s], 0)
+      const ended = TERMINAL_STATUSES.reduce((n, s) => n + counts[s], 0)
+      if (active === 0) {
+        baseline = null
+        win.setProgressBar(-1)
+        return
+      }
+      baseline ??= ended
+      win.setProgressBar((ended - baseline) / (ended - baseline + active))
+    }),
+    core.on('batchFinished', ({ name, done, failed }) => {
+      if (Notification.isSupported()) new Notification({ title: `${name} finished`, body: `${done} done${failed ? `, ${failed} failed or need attention` : ''}` }).show()
+    })
+  )
   win.on('closed', () => unsubscribe.forEach((u) => u()))
   if (rendererUrl) void win.loadURL(rendererUrl)
   else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'))
@@ -67,7 +106,7 @@ async function start(): Promise<void> {
   })
   let core: Core
   try {
-    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: envKeys(), nativeBinding: nativeBinding() })
+    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: safeStorageKeys(), nativeBinding: nativeBinding() })
   } catch (err) {
     dialog.showErrorBox('Batch Studio could not open its library', `${(err as Error).message}\n\nIf this mentions NODE_MODULE_VERSION, run \`npm start\` again: it rebuilds the database module for Electron.`)
     app.exit(1)

@@ -7,6 +7,10 @@ export type ProviderId = (typeof PROVIDER_IDS)[number]
 export const JOB_KINDS = ['image', 'video', 'edit', 'upscale', 'audio', 'trim'] as const
 export type JobKind = (typeof JOB_KINDS)[number]
 
+/** Polling strategies a user can pick per provider: ours (learned), the provider's documented recipe, or a generic one. */
+export const POLL_STRATEGIES = ['learned', 'docs', 'fixed', 'exponential', 'adaptive', 'per-status'] as const
+export type PollStrategyName = (typeof POLL_STRATEGIES)[number]
+
 export interface ParamSpec {
   name: string
   label: string

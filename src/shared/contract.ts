@@ -4,7 +4,7 @@
 // bridge and the renderer's client are all derived from `methods` and `Events`: a new method is one edit.
 // zod runs anywhere (no Node or DOM dependency), so this file stays usable by every runtime.
 import { z } from 'zod'
-import { JOB_KINDS, PROVIDER_IDS, type JobKind, type ProviderId } from './catalogue'
+import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS, type JobKind, type PollStrategyName, type ProviderId } from './catalogue'
 
 export const JOB_STATUSES = ['queued', 'submitting', 'running', 'downloading', 'done', 'failed', 'canceled', 'needs_attention'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
@@ -82,6 +82,11 @@ export interface ProviderSettings {
   hasKey: boolean
   /** Set when the provider's queue is paused (bad key, no credits), with the reason to show. */
   pausedReason: string | null
+  strategy: PollStrategyName
+  /** Request budget: every submit, status request and download takes one. */
+  rate: number
+  burst: number
+  concurrency: number
 }
 
 export interface Settings {
@@ -180,6 +185,17 @@ export const SettingsPatch = z.object({
   outputRoot: z.string().min(1).max(4096).optional(),
   /** Base URLs per provider; an empty string restores the default. */
   baseUrls: z.partialRecord(z.enum(PROVIDER_IDS), z.string().max(2048)).optional(),
+  polling: z
+    .partialRecord(
+      z.enum(PROVIDER_IDS),
+      z.object({
+        strategy: z.enum(POLL_STRATEGIES),
+        rate: z.number().min(0.1).max(1000),
+        burst: z.number().int().min(1).max(10_000),
+        concurrency: z.number().int().min(1).max(256)
+      }).partial()
+    )
+    .optional(),
   defaultProvider: z.enum(PROVIDER_IDS).optional(),
   demo: z.object({ durationMs: z.number().int().min(0).max(600_000), failureRate: z.number().min(0).max(1) }).partial().optional()
 })

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PROVIDER_IDS, modelInfo, providerInfo, type ProviderId } from '../../shared/catalogue'
+import { PROVIDER_IDS, modelInfo, providerInfo, type PollStrategyName, type ProviderId } from '../../shared/catalogue'
 import { ACTIVE_STATUSES, TERMINAL_STATUSES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
 import { openDb } from './db'
 import { safeJoin, slug } from './downloader'
@@ -67,6 +67,23 @@ export function defaultStrategy(provider: ProviderId): PollStrategy {
   return learned({ minHistory: 5, minGapMs: 500, fallback: docsStrategy(provider) })
 }
 
+export function strategyByName(name: PollStrategyName, provider: ProviderId): PollStrategy {
+  switch (name) {
+    case 'learned':
+      return defaultStrategy(provider)
+    case 'docs':
+      return docsStrategy(provider)
+    case 'fixed':
+      return fixed(3000)
+    case 'exponential':
+      return exponential({ initialMs: 1000, factor: 1.5, capMs: 10_000, jitter: 0.1 })
+    case 'adaptive':
+      return adaptive
+    case 'per-status':
+      return perStatus({ queuedMs: 3000, runningMs: 2000 })
+  }
+}
+
 export function defaultLimits(provider: ProviderId): ProviderLimits {
   // BFL caps active tasks per key; the others publish no numbers, so stay polite.
   return provider === 'demo' ? { rate: 50, burst: 100, concurrency: 32 } : { rate: 5, burst: 10, concurrency: 8 }
@@ -82,6 +99,7 @@ export class Core {
   private readonly adapters = new Map<ProviderId, ProviderAdapter>()
   private readonly thumbnailer: Thumbnailer
   private readonly exports = new Map<string, ExportRun>()
+  private readonly strategies = new Map<string, PollStrategy>()
 
   private constructor(
     private readonly o: CoreOptions,
@@ -89,17 +107,16 @@ export class Core {
   ) {
     this.store = new Store(openDb(dbPath(o.dataDir), { nativeBinding: o.nativeBinding }))
     this.thumbnailer = new Thumbnailer(thumbsDir(o.dataDir), (assetId, path) => this.store.setThumb(assetId, path))
-    const strategies = new Map<string, PollStrategy>()
     this.poller = new Poller({
       store: this.store,
       adapter: (provider) => this.adapter(provider),
       strategy: (provider, model) => {
         const key = `${provider}/${model}`
-        let s = strategies.get(key)
-        if (!s) strategies.set(key, (s = o.poller?.strategy?.(provider, model) ?? defaultStrategy(provider)))
+        let s = this.strategies.get(key)
+        if (!s) this.strategies.set(key, (s = o.poller?.strategy?.(provider, model) ?? strategyByName(this.pollingSettings(provider).strategy, provider)))
         return s
       },
-      limits: o.poller?.limits ?? defaultLimits,
+      limits: o.poller?.limits ?? ((provider) => this.pollingSettings(provider)),
       globalConcurrency: o.poller?.globalConcurrency,
       maxTransientErrors: o.poller?.maxTransientErrors,
       download: o.poller?.download,
@@ -190,6 +207,12 @@ export class Core {
     return process.env[`${info.envName}_BASE_URL`] || this.o.settings.read().providers?.[provider]?.baseUrl || info.defaultBaseUrl
   }
 
+  private pollingSettings(provider: ProviderId): ProviderLimits & { strategy: PollStrategyName } {
+    const stored = this.o.settings.read().providers?.[provider]
+    const d = defaultLimits(provider)
+    return { strategy: stored?.strategy ?? 'learned', rate: stored?.rate ?? d.rate, burst: stored?.burst ?? d.burst, concurrency: stored?.concurrency ?? d.concurrency }
+  }
+
   settings(): Settings {
     const s = this.o.settings.read()
     const providers = Object.fromEntries(
@@ -198,7 +221,8 @@ export class Core {
         {
           baseUrl: this.baseUrl(id),
           hasKey: id === 'demo' || this.o.keys.get(id) !== null,
-          pausedReason: this.poller.pausedReason(id)
+          pausedReason: this.poller.pausedReason(id),
+          ...this.pollingSettings(id)
         }
       ])
     ) as Settings['providers']
@@ -398,12 +422,19 @@ export class Core {
           next.providers = { ...next.providers, [provider]: { ...next.providers?.[provider], baseUrl: url || undefined } }
           this.adapters.delete(provider)
         }
+        for (const [provider, polling] of Object.entries(patch.polling ?? {}) as [ProviderId, NonNullable<typeof patch.polling>[ProviderId]][]) {
+          next.providers = { ...next.providers, [provider]: { ...next.providers?.[provider], ...polling } }
+        }
         if (patch.demo) {
           next.demo = { ...current.demo, ...patch.demo }
           if (patch.demo.durationMs !== undefined) this.simulator.engine.options.durationMs = patch.demo.durationMs
           if (patch.demo.failureRate !== undefined) this.simulator.engine.options.failureRate = patch.demo.failureRate
         }
         this.o.settings.write(next)
+        if (patch.polling) {
+          for (const key of [...this.strategies.keys()]) if (key.split('/')[0] in patch.polling) this.strategies.delete(key)
+          for (const provider of Object.keys(patch.polling) as ProviderId[]) this.poller.configure(provider, this.pollingSettings(provider))
+        }
         const settings = this.settings()
         this.emit('settingsChanged', settings)
         return settings

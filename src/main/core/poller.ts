@@ -172,6 +172,14 @@ export class Poller {
     this.pump()
   }
 
+  /** New limits from settings, applied to the next requests. */
+  configure(provider: ProviderId, limits: ProviderLimits): void {
+    const p = this.state(provider)
+    p.limits = limits
+    p.bucket.configure(limits.rate, limits.burst)
+    this.pump()
+  }
+
   pauseProvider(provider: ProviderId, reason: string): void {
     this.pause(provider, this.state(provider), reason)
   }

@@ -3,13 +3,13 @@
 // data folder), so every entry point sees the same settings.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { ProviderId } from '../../shared/catalogue'
+import type { PollStrategyName, ProviderId } from '../../shared/catalogue'
 
 export interface StoredSettings {
   outputRoot?: string
   defaultProvider?: ProviderId
   demo?: { durationMs?: number; failureRate?: number }
-  providers?: Partial<Record<ProviderId, { baseUrl?: string }>>
+  providers?: Partial<Record<ProviderId, { baseUrl?: string; strategy?: PollStrategyName; rate?: number; burst?: number; concurrency?: number }>>
 }
 
 export interface SettingsStore {

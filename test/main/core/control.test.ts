@@ -93,3 +93,21 @@ describe('steering work in progress', () => {
     expect([...sim.engine.ledger.values()].every((e) => e.submits === 1)).toBe(true)
   })
 })
+
+describe('polling settings', () => {
+  it('switches a provider to its docs recipe and a smaller budget, at run time', async () => {
+    core = await openTestCore()
+    expect((await core.api.getSettings(undefined)).providers.demo).toMatchObject({ strategy: 'learned', rate: 50, burst: 100, concurrency: 32 })
+    const settings = await core.api.updateSettings({ polling: { demo: { strategy: 'docs', rate: 2, burst: 1, concurrency: 1 } } })
+    expect(settings.providers.demo).toMatchObject({ strategy: 'docs', rate: 2, burst: 1, concurrency: 1 })
+    await core.api.queuePrompts({ prompts: ['a', 'b', 'c', 'd', 'e'] })
+    await core.poller.whenIdle()
+    // Every request the provider saw (API and files host) kept to the budget: one burst plus two a second.
+    const times = core.simulator.engine.requests.map((r) => r.at).sort((a, b) => a - b)
+    expect(times.length).toBeGreaterThanOrEqual(15)
+    const busiestSecond = Math.max(...times.map((t, i) => times.slice(i).filter((u) => u < t + 1000).length))
+    expect(busiestSecond).toBeLessThanOrEqual(3)
+    expect(core.poller.stats().providers.demo?.requestsLastMinute).toBe(times.length)
+    await expect(core.api.updateSettings({ baseUrls: { letzai: 'http://example.com/api' } })).rejects.toThrow(/must use https/)
+  })
+})

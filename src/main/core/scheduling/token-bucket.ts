@@ -23,7 +23,7 @@ export class TokenBucket {
 
   configure(rate: number, burst: number): void {
     this.configuredRate = rate
-    this.rate = Math.min(this.rate, rate)
+    this.rate = rate
     this.burst = burst
   }
 
