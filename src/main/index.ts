@@ -12,7 +12,7 @@ import { Core, type KeyStore } from './core/core'
 import { envKeys } from './core/keys'
 import { defaultDataDir } from './core/paths'
 import type { SettingsStore, StoredSettings } from './core/settings'
-import { CSP } from './headless/server'
+import { CSP } from '../shared/csp'
 
 protocol.registerSchemesAsPrivileged([{ scheme: ASSET_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }])
 

@@ -10,21 +10,10 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENT_NAMES, isMethodName, parseArg } from '../../shared/contract'
 import type { Core } from '../core/core'
+import { CSP } from '../../shared/csp'
 
 const COOKIE = 'bs_token'
 const MAX_BODY = 16 * 1024 * 1024
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'"
-].join('; ')
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
