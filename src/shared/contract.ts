@@ -137,7 +137,9 @@ export const QueueRequest = z.object({
   model: z.string().min(1).max(200).optional(),
   kind: z.enum(JOB_KINDS).optional(),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-  batchName: z.string().trim().max(200).optional()
+  batchName: z.string().trim().max(200).optional(),
+  /** A step chained after each job on the same provider (Wondercat: generate, then trim the video). */
+  then: z.object({ model: z.string().min(1).max(200), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}) }).optional()
 })
 export type QueueRequest = z.input<typeof QueueRequest>
 

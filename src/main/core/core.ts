@@ -254,7 +254,8 @@ export class Core {
       this.store.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(this.batchDir(name, batchId), batchId)
       return { batchId, jobIds: this.store.insertJobs(batchId, jobs) }
     }).immediate()
-    for (const provider of new Set(jobs.map((j) => j.provider))) this.poller.enqueue(jobIds.filter((_, i) => jobs[i].provider === provider), provider)
+    // Chained steps are scheduled by their parent's completion, not now.
+    for (const provider of new Set(jobs.map((j) => j.provider))) this.poller.enqueue(jobIds.filter((_, i) => jobs[i].provider === provider && jobs[i].after === undefined), provider)
     this.jobsChanged(jobIds)
     return { batchId, jobIds }
   }
@@ -267,8 +268,16 @@ export class Core {
         const info = providerInfo(provider)
         const model = arg.model ? modelInfo(provider, arg.model) : (info.models.find((m) => !arg.kind || m.kind === arg.kind) ?? info.models[0])
         if (!model) throw new Error(`${info.label} has no model "${arg.model}"`)
+        const then = arg.then ? modelInfo(provider, arg.then.model) : undefined
+        if (arg.then && !then) throw new Error(`${info.label} has no model "${arg.then.model}" to chain`)
         const count = arg.count ?? 1
-        const jobs = arg.prompts.flatMap((prompt) => Array.from({ length: count }, () => ({ provider, model: model.id, kind: model.kind, prompt: prompt.trim(), params: arg.params ?? {} })))
+        const jobs: NewJob[] = []
+        for (const prompt of arg.prompts) {
+          for (let i = 0; i < count; i++) {
+            jobs.push({ provider, model: model.id, kind: model.kind, prompt: prompt.trim(), params: arg.params ?? {} })
+            if (then) jobs.push({ provider, model: then.id, kind: then.kind, prompt: prompt.trim(), params: arg.then?.params ?? {}, after: jobs.length - 1 })
+          }
+        }
         return this.queue(jobs, arg.batchName)
       },
       listJobs: async (arg) => {

@@ -325,7 +325,10 @@ export class Poller {
   /** Stores a transition if the job is still in `expect`; false when the user changed it meanwhile. */
   private write(id: number, expect: JobStatus, patch: JobPatch, event?: { type: string; message: string }): boolean {
     const written = this.o.store.transition(id, patch, event, this.clock.now(), expect)
-    if (written) this.o.onChange([id])
+    if (written) {
+      this.o.onChange([id])
+      if (patch.status === 'failed' || patch.status === 'canceled' || patch.status === 'needs_attention') this.failChildren(id, patch.status === 'needs_attention' ? 'needs attention' : patch.status)
+    }
     return written
   }
 
@@ -344,6 +347,15 @@ export class Poller {
     return now + wait
   }
 
+  /** A job that will never be done takes the steps chained after it down with it. */
+  private failChildren(parentId: number, why: string): void {
+    for (const child of this.o.store.waitingChildren(parentId)) {
+      if (this.write(child.id, 'queued', { status: 'failed', error: `The step it starts from ${why}`, finished_at: this.clock.now() }, { type: 'failed', message: `Job ${parentId}, which this step starts from, ${why}` })) {
+        this.failChildren(child.id, why)
+      }
+    }
+  }
+
   private jobEnded(p: ProviderState): void {
     // BFL-style caps: a finished task frees a slot, so held submits may go again.
     p.submitHoldUntil = 0
@@ -351,8 +363,10 @@ export class Poller {
 
   private async submit(id: number, p: ProviderState): Promise<void> {
     const row = this.o.store.job(id)
-    // A paused batch's jobs wait unscheduled; resuming the batch schedules them again.
+    // A paused batch's jobs wait unscheduled; resuming the batch schedules them again. A chained step waits
+    // for its parent's files; the parent's completion schedules it.
     if (!row || row.status !== 'queued' || row.batch_paused) return
+    if (row.parent_job_id && this.o.store.job(row.parent_job_id)?.status !== 'done') return
     const now = this.clock.now()
     if (!this.write(id, 'queued', { status: 'submitting', attempts: row.attempts + 1, claimed_at: now, error: null, next_poll_at: null }, {
       type: 'submit',
@@ -545,7 +559,10 @@ export class Poller {
       return this.downloadFailed(row, err, files)
     }
     const now = this.clock.now()
-    this.write(id, 'downloading', { status: 'done', finished_at: now, next_poll_at: null, transient_errors: 0 }, { type: 'done', message: `Saved ${files.length} file${files.length === 1 ? '' : 's'} to ${dir}` })
+    if (this.write(id, 'downloading', { status: 'done', finished_at: now, next_poll_at: null, transient_errors: 0 }, { type: 'done', message: `Saved ${files.length} file${files.length === 1 ? '' : 's'} to ${dir}` })) {
+      // Chained steps (generate → trim) start from this job's output now that it exists.
+      for (const child of this.o.store.waitingChildren(id)) this.schedule(child.id, child.provider, 'submit', now)
+    }
   }
 
   private async downloadFailed(row: JobRow, err: unknown, files: ResultFile[]): Promise<void> {

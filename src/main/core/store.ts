@@ -64,6 +64,8 @@ export interface NewJob {
   prompt: string
   params: Record<string, unknown>
   parentJobId?: number | null
+  /** Index, within the same insert, of the job this one is chained after. */
+  after?: number
 }
 
 export interface NewAsset {
@@ -237,13 +239,13 @@ export class Store {
   /** Queues jobs in one transaction: all of them or none. */
   insertJobs(batchId: number, jobs: NewJob[], now = Date.now()): number[] {
     return this.db.transaction(() =>
-      jobs.map((j) => {
-        const id = Number(
-          this.stmts.insertJob.run(batchId, j.parentJobId ?? null, j.provider, j.model, j.kind, j.prompt, JSON.stringify(j.params), now, now, now).lastInsertRowid
-        )
-        this.stmts.event.run(id, now, 'queued', `Queued on ${j.provider} / ${j.model}`)
-        return id
-      })
+      jobs.reduce<number[]>((ids, j) => {
+        const parent = j.after !== undefined ? ids[j.after] : (j.parentJobId ?? null)
+        const id = Number(this.stmts.insertJob.run(batchId, parent, j.provider, j.model, j.kind, j.prompt, JSON.stringify(j.params), now, now, now).lastInsertRowid)
+        this.stmts.event.run(id, now, 'queued', parent ? `Queued on ${j.provider} / ${j.model}; starts when job ${parent} is done` : `Queued on ${j.provider} / ${j.model}`)
+        ids.push(id)
+        return ids
+      }, [])
     ).immediate()
   }
 
@@ -273,6 +275,11 @@ export class Store {
 
   events(id: number): JobEvent[] {
     return this.stmts.events.all(id).map((e) => ({ id: e.id, jobId: e.job_id, at: e.at, type: e.type, message: e.message }))
+  }
+
+  /** Chained steps still waiting for this job's output. */
+  waitingChildren(parentId: number): JobRow[] {
+    return this.db.prepare<[number], JobRow>(`${JOB_SELECT} WHERE j.parent_job_id = ? AND j.status = 'queued'`).all(parentId)
   }
 
   /** Jobs the poller must carry on with after a start. */

@@ -111,3 +111,27 @@ describe('polling settings', () => {
     await expect(core.api.updateSettings({ baseUrls: { letzai: 'http://example.com/api' } })).rejects.toThrow(/must use https/)
   })
 })
+
+describe('chained steps', () => {
+  it('starts a chained step from its parent output once the parent is done, and fails it with the parent', async () => {
+    core = await openTestCore()
+    const { jobIds } = await core.api.queuePrompts({ prompts: ['a castle'], then: { model: 'upscales', params: { strength: 2 } } })
+    expect(jobIds).toHaveLength(2)
+    await core.poller.whenIdle()
+    const parent = await core.api.getJob({ id: jobIds[0] })
+    const child = await core.api.getJob({ id: jobIds[1] })
+    expect(child?.job).toMatchObject({ parentJobId: jobIds[0], kind: 'upscale', status: 'done' })
+    // The child was submitted only after the parent's file was saved, with the parent's result URL.
+    const parentDone = parent!.events.find((e) => e.type === 'done')!.at
+    expect(child!.events.find((e) => e.type === 'submit')!.at).toBeGreaterThanOrEqual(parentDone)
+    const sim = [...core.simulator.engine.jobs.values()].find((j) => j.model === 'upscales')
+    expect(sim?.extra.imageUrl).toMatch(/\/files\/[0-9a-f]+\/0\.png/)
+
+    await core.api.updateSettings({ demo: { failureRate: 1 } })
+    const second = await core.api.queuePrompts({ prompts: ['doomed'], then: { model: 'upscales' } })
+    await core.poller.whenIdle()
+    const orphan = await core.api.getJob({ id: second.jobIds[1] })
+    expect(orphan?.job).toMatchObject({ status: 'failed', error: 'The step it starts from failed' })
+    expect([...core.simulator.engine.jobs.values()].filter((j) => j.model === 'upscales')).toHaveLength(1)
+  })
+})

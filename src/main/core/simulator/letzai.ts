@@ -20,14 +20,18 @@ export async function handleLetzai(engine: SimEngine, req: IncomingMessage, res:
   }
 
   if (req.method === 'POST' && !id) {
-    let body: { prompt?: unknown }
+    let body: { prompt?: unknown; imageUrl?: unknown }
     try {
       body = JSON.parse(await readBody(req))
     } catch {
       return sendJson(res, 400, { error: 'body is not JSON' })
     }
-    if (typeof body.prompt !== 'string' || !body.prompt) return sendJson(res, 400, { error: 'prompt is required' })
-    const job = engine.createJob('letzai', { model: endpoint, kind, prompt: body.prompt })
+    const needsImage = endpoint === 'upscales' || endpoint === 'image-edits'
+    if (needsImage && (typeof body.imageUrl !== 'string' || !body.imageUrl)) return sendJson(res, 400, { error: 'imageUrl is required' })
+    if (endpoint !== 'upscales' && (typeof body.prompt !== 'string' || !body.prompt)) return sendJson(res, 400, { error: 'prompt is required' })
+    // An upscale has no prompt of its own: its picture derives from the image it starts from.
+    const prompt = typeof body.prompt === 'string' && body.prompt ? body.prompt : `upscale of ${String(body.imageUrl)}`
+    const job = engine.createJob('letzai', { model: endpoint, kind, prompt, extra: needsImage ? { imageUrl: body.imageUrl } : {} })
     return sendJson(res, 201, { id: job.id, status: 'new' })
   }
 
