@@ -254,6 +254,8 @@ export class Poller {
       if (!live || live.seq !== seq) continue
       const p = this.state(live.provider)
       if (task === 'submit') p.readySubmits.push(id)
+      // Result URLs can expire within minutes: downloads go before polls.
+      else if (task === 'download') p.readyWork.unshift({ id, task })
       else p.readyWork.push({ id, task })
     }
     let wake = this.heap.peek()?.due ?? Infinity

@@ -42,6 +42,9 @@ describe('core on the demo provider', () => {
     expect(detail?.events.map((e) => e.type)).toEqual(expect.arrayContaining(['queued', 'submit', 'submitted', 'ready', 'done']))
     // Each job was submitted exactly once.
     for (const n of core.simulator.engine.submitsByPrompt().values()) expect(n).toBe(1)
+    // Thumbnails are made beside the library, not in it.
+    await until(() => gallery.items.every((a) => core.assetFile(a.id, 'thumb')?.mime === 'image/webp'), 10_000, 'thumbnails')
+    expect(core.assetFile(gallery.items[0].id, 'thumb')?.path).toMatch(/thumbnails[/\\]\d+\.webp$/)
     // No temp files left next to the results.
     expect(readdirSync(dirname(gallery.items[0].path)).filter((n) => n.startsWith('.bs-part-'))).toEqual([])
   })
