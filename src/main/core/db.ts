@@ -96,6 +96,9 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX assets_job ON assets(job_id);
       CREATE INDEX assets_favorite ON assets(favorite, rating);
       CREATE INDEX jobs_provider_model ON jobs(provider, model);
+      -- The queue grid's sortable columns, so a sorted first page of 100,000 jobs is an index walk.
+      CREATE INDEX jobs_prompt ON jobs(prompt COLLATE NOCASE);
+      CREATE INDEX jobs_elapsed ON jobs((COALESCE(finished_at, updated_at) - COALESCE(submitted_at, created_at)));
       ALTER TABLE assets ADD COLUMN missing INTEGER NOT NULL DEFAULT 0;
     `
   },
