@@ -87,6 +87,7 @@ export interface ProviderSettings {
   rate: number
   burst: number
   concurrency: number
+  maxWaitSeconds: number
 }
 
 export interface Settings {
@@ -194,7 +195,9 @@ export const SettingsPatch = z.object({
         strategy: z.enum(POLL_STRATEGIES),
         rate: z.number().min(0.1).max(1000),
         burst: z.number().int().min(1).max(10_000),
-        concurrency: z.number().int().min(1).max(256)
+        concurrency: z.number().int().min(1).max(256),
+        /** Longest a job may run at the provider before it goes to the user; 0 = the model's documented max. */
+        maxWaitSeconds: z.number().int().min(0).max(86_400)
       }).partial()
     )
     .optional(),

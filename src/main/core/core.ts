@@ -117,6 +117,7 @@ export class Core {
         return s
       },
       limits: o.poller?.limits ?? ((provider) => this.pollingSettings(provider)),
+      maxWaitMs: (provider) => this.pollingSettings(provider).maxWaitSeconds * 1000 || undefined,
       globalConcurrency: o.poller?.globalConcurrency,
       maxTransientErrors: o.poller?.maxTransientErrors,
       download: o.poller?.download,
@@ -207,10 +208,16 @@ export class Core {
     return process.env[`${info.envName}_BASE_URL`] || this.o.settings.read().providers?.[provider]?.baseUrl || info.defaultBaseUrl
   }
 
-  private pollingSettings(provider: ProviderId): ProviderLimits & { strategy: PollStrategyName } {
+  private pollingSettings(provider: ProviderId): ProviderLimits & { strategy: PollStrategyName; maxWaitSeconds: number } {
     const stored = this.o.settings.read().providers?.[provider]
     const d = defaultLimits(provider)
-    return { strategy: stored?.strategy ?? 'learned', rate: stored?.rate ?? d.rate, burst: stored?.burst ?? d.burst, concurrency: stored?.concurrency ?? d.concurrency }
+    return {
+      strategy: stored?.strategy ?? 'learned',
+      rate: stored?.rate ?? d.rate,
+      burst: stored?.burst ?? d.burst,
+      concurrency: stored?.concurrency ?? d.concurrency,
+      maxWaitSeconds: stored?.maxWaitSeconds ?? 0
+    }
   }
 
   settings(): Settings {

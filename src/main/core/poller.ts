@@ -36,6 +36,8 @@ export interface PollerOptions {
   limits?: (provider: ProviderId) => ProviderLimits
   /** Requests in flight at once over all providers. */
   globalConcurrency?: number
+  /** How long a job may run at its provider before it goes to the user; default: the model's documented max. */
+  maxWaitMs?: (provider: ProviderId, model: string) => number | undefined
   /** Consecutive transient failures of one job before it goes to the user. */
   maxTransientErrors?: number
   /** Called with the ids of jobs whose row changed (batched by the caller). */
@@ -492,8 +494,7 @@ export class Poller {
         this.jobEnded(p)
         return void this.write(id, 'running', { ...base, status: 'canceled', finished_at: now, next_poll_at: null }, { type: 'canceled', message: `The provider canceled the job (${result.rawStatus})` })
     }
-    const timing = modelInfo(row.provider, row.model)?.timing
-    const maxWaitMs = (timing?.max ?? 900) * 1000
+    const maxWaitMs = this.o.maxWaitMs?.(row.provider, row.model) ?? (modelInfo(row.provider, row.model)?.timing.max ?? 900) * 1000
     if (result.stalled || now - submittedAt > maxWaitMs) {
       const reason = result.stalled ?? `No result after ${Math.round((now - submittedAt) / 1000)} s (limit ${maxWaitMs / 1000} s)`
       return void this.write(id, 'running', { ...base, status: 'needs_attention', error: reason, next_poll_at: null }, { type: 'needs_attention', message: `${reason}; offered for resubmission` })

@@ -9,7 +9,7 @@ export interface StoredSettings {
   outputRoot?: string
   defaultProvider?: ProviderId
   demo?: { durationMs?: number; failureRate?: number }
-  providers?: Partial<Record<ProviderId, { baseUrl?: string; strategy?: PollStrategyName; rate?: number; burst?: number; concurrency?: number }>>
+  providers?: Partial<Record<ProviderId, { baseUrl?: string; strategy?: PollStrategyName; rate?: number; burst?: number; concurrency?: number; maxWaitSeconds?: number }>>
 }
 
 export interface SettingsStore {

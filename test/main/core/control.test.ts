@@ -135,3 +135,15 @@ describe('chained steps', () => {
     expect([...core.simulator.engine.jobs.values()].filter((j) => j.model === 'upscales')).toHaveLength(1)
   })
 })
+
+describe('timeouts', () => {
+  it('hands a job that runs past the configured max wait to the user, with the reason in its history', async () => {
+    core = await openTestCore({ stored: { demo: { durationMs: 60_000, failureRate: 0 }, providers: { demo: { maxWaitSeconds: 1, strategy: 'fixed' } } } })
+    const { jobIds } = await core.api.queuePrompts({ prompts: ['takes forever'] })
+    await core.poller.whenIdle()
+    const detail = await core.api.getJob({ id: jobIds[0] })
+    expect(detail?.job.status).toBe('needs_attention')
+    expect(detail?.job.error).toMatch(/No result after \d+ s \(limit 1 s\)/)
+    expect(detail?.events.at(-1)?.message).toMatch(/offered for resubmission/)
+  })
+})
