@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Core } from './core/core'
-import { envKeys } from './core/keys'
+import { headlessKeys } from './core/keys'
 import { defaultDataDir } from './core/paths'
 import { JsonFileSettings } from './core/settings'
 import { startHeadless } from './headless/server'
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const dataDir = values['data-dir'] ?? defaultDataDir()
-  const core = await Core.open({ dataDir, settings: new JsonFileSettings(dataDir), keys: envKeys() })
+  const core = await Core.open({ dataDir, settings: new JsonFileSettings(dataDir), keys: headlessKeys(dataDir) })
   const server = await startHeadless(core, { rendererDir, port: values.port ? Number(values.port) : 0 })
   console.log(`Batch Studio (headless) — data in ${dataDir}`)
   console.log(`Open: ${server.url}`)

@@ -1,7 +1,7 @@
 // The core of the main process, in plain Node: it opens the library, starts the simulator behind the Demo
 // provider, runs the poller, and implements the contract's `Api`. The Electron shell, the headless bridge,
 // the CLI and the tests all drive this same object.
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PROVIDER_IDS, modelInfo, providerInfo, type PollStrategyName, type ProviderId } from '../../shared/catalogue'
@@ -9,6 +9,7 @@ import { ACTIVE_STATUSES, TERMINAL_STATUSES, type Api, type EventName, type Even
 import { openDb } from './db'
 import { safeJoin, slug } from './downloader'
 import type { KeySource } from './keys'
+import { lockLibrary } from './lock'
 import { dbPath, defaultOutputRoot, thumbsDir } from './paths'
 import { Poller, type PollerOptions, type ProviderLimits } from './poller'
 import { checkBaseUrl } from './providers/http'
@@ -100,6 +101,7 @@ export class Core {
   private readonly thumbnailer: Thumbnailer
   private readonly exports = new Map<string, ExportRun>()
   private readonly strategies = new Map<string, PollStrategy>()
+  private unlock: () => void = () => undefined
 
   private constructor(
     private readonly o: CoreOptions,
@@ -137,6 +139,19 @@ export class Core {
   }
 
   static async open(o: CoreOptions): Promise<Core> {
+    mkdirSync(o.dataDir, { recursive: true })
+    const unlock = lockLibrary(o.dataDir)
+    try {
+      const core = await Core.start(o)
+      core.unlock = unlock
+      return core
+    } catch (err) {
+      unlock()
+      throw err
+    }
+  }
+
+  private static async start(o: CoreOptions): Promise<Core> {
     const stored = o.settings.read()
     const demo = { ...DEFAULT_DEMO, ...stored.demo }
     const simulator =
@@ -154,6 +169,7 @@ export class Core {
     this.flushTimer = null
     if (!this.o.externalSimulator) await this.simulator.close()
     this.store.db.close()
+    this.unlock()
   }
 
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, readdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../../src/main/core/core'
 import { startSimulator } from '../../../src/main/core/simulator/server'
@@ -100,5 +101,24 @@ describe('core on the demo provider', () => {
     expect(detail?.events.at(-1)?.type).toBe('needs_attention')
     await second.poller.whenIdle()
     expect(second.simulator.engine.ledger.size).toBe(0)
+  })
+})
+
+describe('one process per library', () => {
+  it('refuses a library another live process holds, and takes over a lock left by a dead one', async () => {
+    const dataDir = tempDir()
+    const other = spawn('sleep', ['30'])
+    try {
+      writeFileSync(join(dataDir, 'library.lock'), String(other.pid))
+      await expect(openTestCore({ dataDir })).rejects.toThrow(new RegExp(`Another Batch Studio process \\(pid ${other.pid}\\) is using the library`))
+    } finally {
+      other.kill('SIGKILL')
+      await new Promise((r) => other.once('exit', r))
+    }
+    const core = await open({ dataDir })
+    expect(readFileSync(join(dataDir, 'library.lock'), 'utf8')).toBe(String(process.pid))
+    await core.close()
+    cores = cores.filter((c) => c !== core)
+    expect(existsSync(join(dataDir, 'library.lock'))).toBe(false)
   })
 })

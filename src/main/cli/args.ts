@@ -1,0 +1,164 @@
+// Command-line parsing and help for `batch-studio`. A usage problem is a UsageError: exit code 2.
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { PROVIDER_IDS } from '../../shared/catalogue'
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose help the message points to. */
+    readonly command?: string
+  ) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export const COMMANDS = ['run', 'resume', 'status'] as const
+export type CommandName = (typeof COMMANDS)[number]
+
+const ENVIRONMENT = `Environment:
+  BATCH_STUDIO_DATA_DIR   data folder (library.sqlite, config.json, keys/); --data-dir wins
+  <NAME>_API_KEY          API key of a provider, NAME in LETZAI, BFL, WONDERCAT, APIXO, UMRGEN
+  <NAME>_API_KEY_FILE     file holding that key (default <data-dir>/keys/<provider>.key);
+                          used only when its permissions are 0600; the variable above wins
+  <NAME>_BASE_URL         a provider's API base URL (https, or http on 127.0.0.1)
+  DEMO_BASE_URL           the demo provider's simulator (default: a built-in one)`
+
+export const HELP: Record<CommandName | 'main', string> = {
+  main: `Usage: batch-studio <command> [options]
+
+Queue prompts against AI generation APIs from the command line. The jobs live in the same library as the
+Batch Studio app: they show up there, and the app's jobs show up here.
+
+Commands:
+  run      queue the prompts of a file and wait until every job has ended
+  resume   carry on with every unfinished job in the library
+  status   list the library's jobs and their counts
+
+Run \`batch-studio <command> --help\` for a command's options.
+
+Exit codes: 0 every job done with its files on disk; 1 a job failed, was canceled or needs attention;
+2 bad usage or configuration (nothing queued), or a provider paused the queue (key rejected, no credits);
+130/143 interrupted by SIGINT/SIGTERM. Unfinished jobs are always kept: \`batch-studio resume\`.
+
+${ENVIRONMENT}`,
+
+  run: `Usage: batch-studio run --prompts FILE [options]
+
+Queues every prompt of FILE, waits until each job has ended, and reports. The whole file is checked first:
+if any row is wrong, nothing is queued.
+
+  --prompts FILE     .txt: one prompt a line (blank lines and lines starting with # skipped)
+                     .csv: a header row with a "prompt" column and optional "provider", "model",
+                           "count", "params" (JSON object) columns; RFC 4180 quoting
+                     .jsonl: one object a line: {"prompt", "provider"?, "model"?, "count"?, "params"?}
+  --provider P       ${PROVIDER_IDS.join('|')} (default: the app's default provider)
+  --model M          model of that provider (default: its first model of --kind)
+  --kind K           image|video|edit|upscale|audio: picks the default model
+  --count N          jobs per prompt, 1-100 (default 1; a row's own count wins)
+  --out DIR          output folder for this run's files (this run only; the app's setting is unchanged)
+  --batch NAME       batch name (default: the prompt file's name)
+  --data-dir DIR     data folder (default: BATCH_STUDIO_DATA_DIR or the app's)
+  --json             print one JSON object as the last line of stdout:
+                     {"jobs":[{"id","provider","model","prompt","status","files","error"}]}
+  -h, --help         this help
+
+Progress goes to stderr (a bar when stderr is a terminal). Ctrl-C stops cleanly; \`batch-studio resume\`
+carries on where it stopped.
+
+${ENVIRONMENT}`,
+
+  resume: `Usage: batch-studio resume [options]
+
+Opens the library, carries on with every job that was unfinished (queued, sending, running, downloading),
+waits until they have ended, and reports them. A job caught between sending and storing its id is not
+sent again: it needs attention (check the provider, then retry it in the app).
+
+  --data-dir DIR     data folder (default: BATCH_STUDIO_DATA_DIR or the app's)
+  --json             print one JSON object as the last line of stdout (the jobs that were unfinished)
+  -h, --help         this help
+
+${ENVIRONMENT}`,
+
+  status: `Usage: batch-studio status [options]
+
+Lists the library's jobs (id, status, provider/model, prompt, files) and the count of each status. Changes
+nothing: it does not run any job.
+
+  --limit N          only the N most recent jobs (default: all with --json, 50 otherwise)
+  --data-dir DIR     data folder (default: BATCH_STUDIO_DATA_DIR or the app's)
+  --json             print one JSON object as the last line of stdout
+  -h, --help         this help
+
+${ENVIRONMENT}`
+}
+
+const common = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+const OPTIONS = {
+  run: {
+    ...common,
+    provider: { type: 'string' },
+    model: { type: 'string' },
+    kind: { type: 'string' },
+    prompts: { type: 'string' },
+    count: { type: 'string' },
+    out: { type: 'string' },
+    batch: { type: 'string' }
+  },
+  resume: common,
+  status: { ...common, limit: { type: 'string' } }
+} as const satisfies Record<CommandName, ParseArgsConfig['options']>
+
+export type Values<C extends CommandName> = { [K in keyof (typeof OPTIONS)[C]]?: (typeof OPTIONS)[C][K] extends { type: 'boolean' } ? boolean : string }
+
+export type Parsed = { [C in CommandName]: { command: C; values: Values<C> } }[CommandName] | { command: 'help'; topic: CommandName | 'main' }
+
+export function isCommand(name: string): name is CommandName {
+  return (COMMANDS as readonly string[]).includes(name)
+}
+
+export function parseCommandLine(argv: string[]): Parsed {
+  const [first, ...rest] = argv
+  if (first === undefined || first === '--help' || first === '-h') return { command: 'help', topic: 'main' }
+  if (first === 'help') {
+    const topic = rest[0]
+    if (topic === undefined) return { command: 'help', topic: 'main' }
+    if (!isCommand(topic)) throw new UsageError(`unknown command "${topic}" (commands: ${COMMANDS.join(', ')})`)
+    return { command: 'help', topic }
+  }
+  if (!isCommand(first)) throw new UsageError(first.startsWith('-') ? `expected a command before ${first} (commands: ${COMMANDS.join(', ')})` : `unknown command "${first}" (commands: ${COMMANDS.join(', ')})`)
+  let values: Record<string, unknown>
+  try {
+    values = parseArgs({ args: rest, options: OPTIONS[first] as ParseArgsConfig['options'], strict: true, allowPositionals: false }).values
+  } catch (err) {
+    throw new UsageError(describeParseError(err as Error & { code?: string }), first)
+  }
+  if (values.help) return { command: 'help', topic: first }
+  return { command: first, values } as unknown as Parsed
+}
+
+function describeParseError(err: Error & { code?: string }): string {
+  const option = /'([^']+)'/.exec(err.message)?.[1]
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option ?? ''}`.trim()
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${option ? `"${option}"` : ''}`.trim()
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return err.message.replace(/^Option '([^']+)'/, 'option $1').split('. ')[0]
+    default:
+      return err.message
+  }
+}
+
+/** A whole number option within bounds. */
+export function intOption(name: string, raw: string | undefined, min: number, max: number, command: CommandName): number | undefined {
+  if (raw === undefined) return undefined
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, command)
+  return Number(raw)
+}

@@ -1,0 +1,274 @@
+// The CLI's commands over the core: `run` queues a prompt file and waits, `resume` carries on with the
+// library's unfinished jobs, `status` reads the library without running anything.
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+import { PROVIDER_IDS, providerInfo, type JobKind, type ProviderId } from '../../shared/catalogue'
+import { parseArg, type StatusCounts } from '../../shared/contract'
+import { Core } from '../core/core'
+import { openDb } from '../core/db'
+import { headlessKeys, needsKey, type HeadlessKeys } from '../core/keys'
+import { dbPath, defaultDataDir } from '../core/paths'
+import { checkBaseUrl } from '../core/providers/http'
+import { JsonFileSettings, type SettingsStore, type StoredSettings } from '../core/settings'
+import { Store } from '../core/store'
+import { intOption, UsageError, type Values } from './args'
+import { formatOf, groupRows, isKind, readPrompts, unknownProvider, type QueueGroup } from './prompts'
+import { allGood, countsLine, emptyCounts, excerpt, outcomeMessage, Progress, reportJobs, summary, waitForJobs, type JobReport, type WaitOutcome } from './report'
+
+export interface Io {
+  env: NodeJS.ProcessEnv
+  stdout: NodeJS.WriteStream
+  stderr: NodeJS.WriteStream
+  cwd: string
+}
+
+/** What a command ends with: its exit code and the lines for stdout (the JSON one last). */
+export interface Outcome {
+  code: number
+  /** Human summary or the JSON line, for stdout. */
+  out: string
+}
+
+/** Exit codes. */
+export const EXIT = { ok: 0, jobs: 1, usage: 2 } as const
+
+function dataDirOf(values: { 'data-dir'?: string }, io: Io): string {
+  return resolve(io.cwd, values['data-dir'] ?? defaultDataDir(io.env))
+}
+
+/** Stored settings with this run's overrides on top; writes keep the file's own values for those. */
+export class OverlaySettings implements SettingsStore {
+  constructor(
+    private readonly inner: SettingsStore,
+    private readonly overlay: Partial<StoredSettings>
+  ) {}
+
+  read(): StoredSettings {
+    return { ...this.inner.read(), ...this.overlay }
+  }
+
+  write(next: StoredSettings): void {
+    const current = this.inner.read()
+    const out: StoredSettings = { ...next }
+    for (const key of Object.keys(this.overlay) as (keyof StoredSettings)[]) {
+      if (next[key] !== this.overlay[key]) continue
+      if (current[key] === undefined) delete out[key]
+      else (out as Record<string, unknown>)[key] = current[key]
+    }
+    this.inner.write(out)
+  }
+}
+
+/** Refuses, before anything is queued, providers that cannot work: no key, an unsafe key file, a bad base URL. */
+function checkProviders(providers: ProviderId[], keys: HeadlessKeys, stored: StoredSettings, env: NodeJS.ProcessEnv, dataDir: string): void {
+  for (const provider of providers) {
+    const info = providerInfo(provider)
+    const key = keys.check(provider)
+    if (key.problem) throw new UsageError(key.problem)
+    if (needsKey(provider) && key.source === 'none') {
+      throw new UsageError(`${info.label} needs an API key: set ${key.envVar} (or save the key alone in ${key.file}, mode 0600)`)
+    }
+    const fromEnv = env[`${info.envName}_BASE_URL`]
+    const baseUrl = provider === 'demo' ? fromEnv : fromEnv || stored.providers?.[provider]?.baseUrl || info.defaultBaseUrl
+    if (baseUrl) {
+      try {
+        checkBaseUrl(baseUrl)
+      } catch (err) {
+        const where = fromEnv ? `${info.envName}_BASE_URL` : `the base URL in ${resolve(dataDir, 'config.json')}`
+        throw new UsageError(`${info.label}: ${(err as Error).message} (from ${where})`)
+      }
+    }
+  }
+}
+
+function jsonLine(jobs: JobReport[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ jobs, ...extra })
+}
+
+interface Stop {
+  controller: AbortController
+  /** Removes the signal handlers. */
+  off: () => void
+}
+
+/** Stops a wait on the first SIGINT/SIGTERM; a second one exits at once (SQLite keeps what was written). */
+function onSignals(): Stop {
+  const controller = new AbortController()
+  const handler = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130)
+    controller.abort(signal)
+  }
+  process.on('SIGINT', handler)
+  process.on('SIGTERM', handler)
+  const off = () => {
+    process.off('SIGINT', handler)
+    process.off('SIGTERM', handler)
+  }
+  return { controller, off }
+}
+
+function resumeHint(dataDir: string, io: Io): string {
+  const explicit = dataDir !== resolve(io.cwd, defaultDataDir(io.env))
+  return `batch-studio resume${explicit ? ` --data-dir '${dataDir.replace(/'/g, `'\\''`)}'` : ''}`
+}
+
+/** Waits for jobs with a progress bar, then closes the core and builds the report. */
+async function waitAndReport(core: Core, ids: number[], label: string, dataDir: string, io: Io, json: boolean, stop: Stop): Promise<Outcome> {
+  const { controller, off } = stop
+  const progress = new Progress(io.stderr, ids.length, label)
+  let outcome: WaitOutcome
+  try {
+    outcome = await waitForJobs(core, ids, { signal: controller.signal, onTick: (c) => progress.update(c) })
+  } finally {
+    progress.clear()
+  }
+  if (outcome.kind === 'stopped') io.stderr.write(`Stopping (${outcome.signal}): letting requests in flight finish…\n`)
+  // Close first: requests in flight settle and are stored, so the report is what a resume will find.
+  await core.close().finally(off)
+  const store = new Store(openDb(dbPath(dataDir)))
+  let jobs: JobReport[]
+  let outputDirs: string[]
+  try {
+    jobs = reportJobs(store, ids)
+    outputDirs = store.db.prepare<[string], string>(`SELECT DISTINCT b.output_dir FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids))
+  } finally {
+    store.db.close()
+  }
+  const message = outcomeMessage(outcome)
+  if (message) io.stderr.write(`error: ${message}\n`)
+  // A paused provider (key rejected, no credits) is configuration to fix, not a failed job.
+  let code: number = outcome.kind === 'paused' ? EXIT.usage : allGood(jobs) ? EXIT.ok : EXIT.jobs
+  if (outcome.kind === 'stopped') {
+    const left = jobs.filter((j) => ['queued', 'submitting', 'running', 'downloading'].includes(j.status)).length
+    io.stderr.write(`Stopped with ${left} job${left === 1 ? '' : 's'} unfinished; they are kept. Carry on with: ${resumeHint(dataDir, io)}\n`)
+    code = outcome.signal === 'SIGTERM' ? 143 : 130
+  }
+  return { code, out: json ? jsonLine(jobs) : summary(jobs, { outputDirs: jobs.some((j) => j.files.length) ? outputDirs : [] }) }
+}
+
+export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome> {
+  if (!values.prompts) throw new UsageError('--prompts FILE is required', 'run')
+  const dataDir = dataDirOf(values, io)
+  const fileSettings = new JsonFileSettings(dataDir)
+  const stored = fileSettings.read()
+  const provider = values.provider ?? stored.defaultProvider ?? 'demo'
+  if (!(PROVIDER_IDS as readonly string[]).includes(provider)) throw new UsageError(unknownProvider(provider), 'run')
+  if (values.kind !== undefined && (!isKind(values.kind) || values.kind === 'trim')) throw new UsageError(`--kind must be one of image, video, edit, upscale, audio`, 'run')
+  const count = intOption('count', values.count, 1, 100, 'run') ?? 1
+  const file = values.prompts
+  const path = resolve(io.cwd, file)
+  if (!existsSync(path)) throw new UsageError(`prompts file not found: ${file}`)
+  if (!statSync(path).isFile()) throw new UsageError(`not a file: ${file}`)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+  const { rows, problems } = readPrompts(text, formatOf(path), { provider: provider as ProviderId, model: values.model, kind: values.kind as JobKind | undefined, count })
+  if (problems.length) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''
+    throw new UsageError(`${file}:${problems[0].line}: ${problems[0].message}${more}`)
+  }
+  if (rows.length === 0) throw new UsageError(`${file} has no prompts`)
+  const groups = groupRows(rows)
+  const batchName = values.batch?.trim() || basename(path)
+  const requests = groups.map((g: QueueGroup) => {
+    const arg = { prompts: g.prompts, count: 1, provider: g.provider, model: g.model, params: g.params, batchName: groups.length > 1 ? `${batchName} · ${g.provider}/${g.model}` : batchName }
+    try {
+      return parseArg('queuePrompts', arg)
+    } catch (err) {
+      throw new UsageError(`${file}:${g.lines[0]}: ${(err as Error).message}`)
+    }
+  })
+  const keys = headlessKeys(dataDir, io.env)
+  checkProviders([...new Set(groups.map((g) => g.provider))], keys, stored, io.env, dataDir)
+
+  const settings = values.out ? new OverlaySettings(fileSettings, { outputRoot: resolve(io.cwd, values.out) }) : fileSettings
+  // From here on a signal stops the run cleanly (a queue call in progress completes first).
+  const stop = onSignals()
+  const core = await Core.open({ dataDir, settings, keys }).catch((err: unknown) => {
+    stop.off()
+    throw err
+  })
+  if (stop.controller.signal.aborted) {
+    await core.close().finally(stop.off)
+    io.stderr.write('Stopped before anything was queued\n')
+    return { code: stop.controller.signal.reason === 'SIGTERM' ? 143 : 130, out: values.json ? jsonLine([]) : '' }
+  }
+  const ids: number[] = []
+  try {
+    for (const arg of requests) {
+      const { batchId, jobIds } = await core.api.queuePrompts(arg)
+      ids.push(...jobIds)
+      const dir = core.store.db.prepare<[number], string>('SELECT output_dir FROM batches WHERE id = ?').pluck().get(batchId)
+      io.stderr.write(`Queued ${jobIds.length} job${jobIds.length === 1 ? '' : 's'} on ${arg.provider}/${arg.model} as batch #${batchId} "${arg.batchName}" → ${dir}\n`)
+    }
+  } catch (err) {
+    await core.close().finally(stop.off)
+    throw err
+  }
+  return waitAndReport(core, ids, 'run', dataDir, io, Boolean(values.json), stop)
+}
+
+export async function resumeCommand(values: Values<'resume'>, io: Io): Promise<Outcome> {
+  const dataDir = dataDirOf(values, io)
+  const json = Boolean(values.json)
+  const nothing = (): Outcome => {
+    io.stderr.write(`Nothing to resume in ${dataDir}\n`)
+    return { code: EXIT.ok, out: json ? jsonLine([]) : '0 unfinished jobs' }
+  }
+  if (!existsSync(dbPath(dataDir))) return nothing()
+  // The jobs unfinished now, read before the core's start-up changes any of them.
+  const store = new Store(openDb(dbPath(dataDir)))
+  let unfinished: { id: number; provider: ProviderId }[]
+  try {
+    unfinished = store.unfinishedJobs().map((r) => ({ id: r.id, provider: r.provider }))
+  } finally {
+    store.db.close()
+  }
+  if (unfinished.length === 0) return nothing()
+  const fileSettings = new JsonFileSettings(dataDir)
+  const keys = headlessKeys(dataDir, io.env)
+  checkProviders([...new Set(unfinished.map((j) => j.provider))], keys, fileSettings.read(), io.env, dataDir)
+  const stop = onSignals()
+  const core = await Core.open({ dataDir, settings: fileSettings, keys }).catch((err: unknown) => {
+    stop.off()
+    throw err
+  })
+  io.stderr.write(`Resuming ${unfinished.length} unfinished job${unfinished.length === 1 ? '' : 's'} in ${dataDir}\n`)
+  return waitAndReport(core, unfinished.map((j) => j.id), 'resume', dataDir, io, json, stop)
+}
+
+export async function statusCommand(values: Values<'status'>, io: Io): Promise<Outcome> {
+  const dataDir = dataDirOf(values, io)
+  const json = Boolean(values.json)
+  const limit = intOption('limit', values.limit, 1, Number.MAX_SAFE_INTEGER, 'status') ?? (json ? undefined : 50)
+  let counts: StatusCounts = emptyCounts()
+  let total = 0
+  let jobs: JobReport[] = []
+  if (existsSync(dbPath(dataDir))) {
+    const store = new Store(openDb(dbPath(dataDir)))
+    try {
+      counts = store.statusCounts()
+      total = Object.values(counts).reduce((a, b) => a + b, 0)
+      const ids = store.db.prepare<[number], number>('SELECT id FROM jobs ORDER BY id DESC LIMIT ?').pluck().all(limit ?? -1)
+      jobs = reportJobs(store, ids)
+    } finally {
+      store.db.close()
+    }
+  }
+  if (json) return { code: EXIT.ok, out: jsonLine(jobs, { total, counts }) }
+  const lines = [`Library: ${dataDir}`, `${total} job${total === 1 ? '' : 's'}: ${countsLine(counts)}`]
+  if (jobs.length) {
+    const width = String(jobs.at(-1)!.id).length
+    lines.push('')
+    for (const j of jobs) {
+      const files = j.files.length === 0 ? '' : `  ${j.files[0]}${j.files.length > 1 ? ` (+${j.files.length - 1})` : ''}`
+      lines.push(`${String(j.id).padStart(width)}  ${j.status.padEnd(15)} ${`${j.provider}/${j.model}`.padEnd(22)} ${excerpt(j.prompt).padEnd(40)}${files}`)
+      if (j.error && j.status !== 'done') lines.push(`${' '.repeat(width)}  ↳ ${excerpt(j.error, 120)}`)
+    }
+    if (jobs.length < total) lines.push(`(the ${jobs.length} most recent of ${total}; --limit N for more)`)
+  }
+  return { code: EXIT.ok, out: lines.join('\n') }
+}
