@@ -407,16 +407,18 @@ export class Poller {
   private submitFailed(row: JobRow, p: ProviderState, err: unknown): void {
     const now = this.clock.now()
     const e = err instanceof ProviderError ? err : new ProviderError('unknown_outcome', (err as Error).message)
-    const requeue = (due: number, type: string, message: string, extra: JobPatch = {}) => {
+    const requeue = (due: number, type: string, message: string, extra: JobPatch = {}, scheduleAt = due) => {
       // The provider did not take the job, so this attempt does not count.
       if (this.write(row.id, 'submitting', { status: 'queued', attempts: row.attempts, next_poll_at: Math.round(due), ...extra }, { type, message })) {
-        this.schedule(row.id, row.provider, 'submit', due)
+        this.schedule(row.id, row.provider, 'submit', scheduleAt)
       }
     }
     switch (e.kind) {
       case 'rate_limited': {
         const due = this.rateLimited(p, e, now, true)
-        return requeue(due, 'rate_limited', `${e.message}: holding submits for ${Math.round((due - now) / 1000)} s`)
+        // Ready now but behind the provider's submit hold, which a finishing task lifts early (BFL caps
+        // active tasks: one ending frees a slot before Retry-After runs out).
+        return requeue(due, 'rate_limited', `${e.message}: holding submits for up to ${Math.round((due - now) / 1000)} s`, {}, now)
       }
       case 'auth':
       case 'credits':
@@ -576,10 +578,11 @@ export class Poller {
       // same URL back (UMRGEN's session-bound paths), asking again will not help.
       const ref = jobRef(row)
       let fresh: ResultFile[] = []
+      let refreshError: string | null = null
       try {
         if (ref) fresh = (await this.o.adapter(row.provider).poll(ref, { sinceSubmitMs: now - (row.submitted_at ?? now) })).files ?? []
       } catch (pollErr) {
-        this.o.store.addEvent(row.id, 'retry', `Could not get a fresh URL: ${(pollErr as Error).message}`, now)
+        refreshError = (pollErr as Error).message
       }
       const changed = fresh.length > 0 && JSON.stringify(fresh.map((f) => f.url)) !== JSON.stringify(files.map((f) => f.url))
       if (changed && !this.refreshed.has(row.id)) {
@@ -587,10 +590,13 @@ export class Poller {
         this.write(row.id, 'downloading', { result_json: JSON.stringify(fresh) }, { type: 'retry', message: `${e.message}; got a fresh URL from the provider` })
         return this.schedule(row.id, row.provider, 'download', this.clock.now())
       }
-      return void this.write(row.id, 'downloading', { status: 'failed', error: e.message, finished_at: now, next_poll_at: null }, {
-        type: 'failed',
-        message: `${e.message}; ${changed ? 'the refreshed URL failed too' : 'the provider has no other URL for it'}`
-      })
+      if (!changed && refreshError === null) {
+        return void this.write(row.id, 'downloading', { status: 'failed', error: e.message, finished_at: now, next_poll_at: null }, { type: 'failed', message: `${e.message}; the provider has no other URL for it` })
+      }
+      // The result exists at the provider but cannot be fetched: the user decides (the files may be in
+      // the provider's dashboard), rather than paying for it again.
+      const why = refreshError ? `could not get a fresh URL: ${refreshError}` : 'the refreshed URL failed too'
+      return void this.write(row.id, 'downloading', { status: 'needs_attention', error: `${e.message}; ${why}`, next_poll_at: null }, { type: 'needs_attention', message: `${e.message}; ${why}` })
     }
     if (e.kind === 'transient') {
       const errors = row.transient_errors + 1

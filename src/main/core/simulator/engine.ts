@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
-import type { ProviderId } from '../../../shared/catalogue'
+import { modelInfo, type ProviderId } from '../../../shared/catalogue'
 
 export type SimProvider = Exclude<ProviderId, 'demo'>
 export type SimKind = 'image' | 'video' | 'audio'
@@ -64,6 +64,8 @@ export interface RequestRecord {
   /** Whether an Authorization or x-key header arrived. */
   carriedKey: boolean
   status: number
+  /** The Host header the request arrived with (BFL's polling_url lives on another host than the base). */
+  host?: string
 }
 
 export interface SimOptions {
@@ -80,6 +82,24 @@ export interface SimOptions {
   random?: () => number
   /** Keeps jobs in this JSON-lines file so that a restarted app (the Demo) still finds them. */
   persistTo?: string
+  /**
+   * Called with every new job before it is stored: tests shape one job's fate here (e.g. set
+   * `job.extra.finalStatus`, `job.extra.noMedia`, or push `readyAt` far out to make it hang).
+   */
+  onCreate?: (job: SimJob) => void
+  /** BFL caps the tasks a key may have active at once; a submit beyond it gets 429 (default 24). */
+  maxActiveTasks?: number
+  /** Retry-After header on that 429 (seconds or an HTTP date); BFL sends none by default. */
+  activeTasksRetryAfter?: string
+  /** The simulator's time (benchmarks share a scaled clock with the poller); default the wall clock. */
+  clock?: { now(): number }
+}
+
+/** A file a client uploaded (Wondercat's /media/upload), served back from the files host. */
+export interface SimUpload {
+  bytes: Buffer
+  mime: string
+  name: string
 }
 
 export class SimEngine {
@@ -88,6 +108,8 @@ export class SimEngine {
   readonly requests: RequestRecord[] = []
   private faults = new Map<SimProvider | 'files', Fault[]>()
   private buckets = new Map<SimProvider, { tokens: number; at: number }>()
+  /** Uploaded media by id, served by the files host at /uploads/<id>. */
+  readonly uploads = new Map<string, SimUpload>()
   filesBase = ''
   rateLimited429s = 0
 
@@ -111,7 +133,7 @@ export class SimEngine {
   }
 
   now(): number {
-    return Date.now()
+    return this.options.clock ? this.options.clock.now() : Date.now()
   }
 
   random(): number {
@@ -136,6 +158,7 @@ export class SimEngine {
       canceledAt: null,
       extra: input.extra ?? {}
     }
+    this.options.onCreate?.(job)
     this.jobs.set(id, job)
     this.save(job)
     const entry = this.ledger.get(id)
@@ -165,9 +188,17 @@ export class SimEngine {
     return state
   }
 
-  /** Absolute URL of result file `index` of a job, on the separate files host (another origin). */
-  fileUrl(job: SimJob, index = 0, ext = 'png'): string {
-    return `${this.filesBase}/files/${job.id}/${index}.${ext}?exp=${job.readyAt + (this.options.urlTtlMs ?? 3_600_000)}`
+  /**
+   * Absolute URL of result file `index` of a job, on the separate files host (another origin). It stops
+   * working `urlTtlMs` after the job is ready, or at `expiresAt` when given (BFL hands out fresh URLs).
+   */
+  fileUrl(job: SimJob, index = 0, ext = 'png', expiresAt?: number): string {
+    return `${this.filesBase}/files/${job.id}/${index}.${ext}?exp=${expiresAt ?? job.readyAt + (this.options.urlTtlMs ?? 3_600_000)}`
+  }
+
+  /** Extension of a job's result files by its kind. */
+  static extOf(kind: SimKind): 'png' | 'mp4' | 'wav' {
+    return kind === 'video' ? 'mp4' : kind === 'audio' ? 'wav' : 'png'
   }
 
   submitsByPrompt(): Map<string, number> {
@@ -216,6 +247,12 @@ export class SimEngine {
     const expected = this.options.keys?.[provider]
     return expected === undefined || presented === expected
   }
+}
+
+/** The kind of file a catalogue model makes: video models → mp4, audio (Suno) → wav, everything else png. */
+export function simKindOf(provider: SimProvider, model: string): SimKind {
+  const kind = modelInfo(provider, model)?.kind
+  return kind === 'video' || kind === 'trim' ? 'video' : kind === 'audio' ? 'audio' : 'image'
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

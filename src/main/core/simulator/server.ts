@@ -3,14 +3,30 @@
 // It is the zero-config Demo provider and what every test and benchmark talks to over real HTTP.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { applyFault, sendJson, SimEngine, type SimOptions, type SimProvider } from './engine'
+import { applyFault, sendJson, SimEngine, type RequestRecord, type SimOptions, type SimProvider } from './engine'
+import { handleApixo } from './apixo'
+import { handleBfl } from './bfl'
 import { handleLetzai } from './letzai'
 import { promptMp4, promptPng, promptWav } from './media'
+import { handleUmrgen } from './umrgen'
+import { handleWondercat } from './wondercat'
 
-type Handler = (engine: SimEngine, req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>
+/** What a protocol handler may need beyond the path: the full URL (query) and the ledger row it may correct. */
+export interface HandlerContext {
+  /** The request URL, parsed (path and query); `req.url` keeps the raw string. */
+  url: URL
+  /** This request's ledger row; a handler may set `target` (e.g. 'cancel', 'download'). */
+  record: RequestRecord
+}
+
+type Handler = (engine: SimEngine, req: IncomingMessage, res: ServerResponse, path: string, ctx: HandlerContext) => Promise<void>
 
 const PROTOCOLS: Partial<Record<SimProvider, Handler>> = {
-  letzai: handleLetzai
+  letzai: handleLetzai,
+  bfl: handleBfl,
+  wondercat: handleWondercat,
+  apixo: handleApixo,
+  umrgen: handleUmrgen
 }
 
 export interface Simulator {
@@ -30,6 +46,8 @@ async function listen(server: Server): Promise<string> {
 
 async function serveFile(engine: SimEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x')
+  const upload = /^\/uploads\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
+  if (upload) return serveUpload(engine, req, res, upload[1])
   const match = /^\/files\/([0-9a-f]+)\/(\d+)\.(png|mp4|wav)$/.exec(url.pathname)
   const job = match ? engine.jobs.get(match[1]) : undefined
   const carriedKey = Boolean(req.headers.authorization || req.headers['x-key'])
@@ -55,6 +73,16 @@ async function serveFile(engine: SimEngine, req: IncomingMessage, res: ServerRes
   res.end(body)
 }
 
+/** Media a client uploaded (Wondercat), served back as uploaded. */
+function serveUpload(engine: SimEngine, req: IncomingMessage, res: ServerResponse, id: string): void {
+  const carriedKey = Boolean(req.headers.authorization || req.headers['x-key'])
+  const file = engine.uploads.get(id)
+  engine.requests.push({ at: Date.now(), provider: 'files', target: 'download', method: req.method ?? 'GET', path: `/uploads/${id}`, carriedKey, status: file ? 200 : 404 })
+  if (!file) return sendJson(res, 404, { error: 'no such upload' })
+  res.writeHead(200, { 'Content-Type': file.mime, 'Content-Length': file.bytes.length })
+  res.end(file.bytes)
+}
+
 export async function startSimulator(options: SimOptions = {}): Promise<Simulator> {
   const engine = new SimEngine(options)
   const api = createServer((req, res) => {
@@ -65,10 +93,10 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     if (handler) {
       const carriedKey = Boolean(req.headers.authorization || req.headers['x-key'])
       const target = req.method === 'POST' ? 'submit' : 'poll'
-      const record = { at: Date.now(), provider: prefix as SimProvider, target, method: req.method ?? 'GET', path: url.pathname, carriedKey, status: 0 } as const
+      const record: RequestRecord = { at: Date.now(), provider: prefix as SimProvider, target, method: req.method ?? 'GET', path: url.pathname, carriedKey, status: 0, host: req.headers.host }
       engine.requests.push(record)
-      res.on('finish', () => ((record as { status: number }).status = res.statusCode))
-      handler(engine, req, res, path.split('?')[0]).catch((err: Error) => {
+      res.on('finish', () => (record.status = res.statusCode))
+      handler(engine, req, res, path.split('?')[0], { url, record }).catch((err: Error) => {
         if (!res.headersSent) sendJson(res, 500, { error: err.message })
       })
       return
