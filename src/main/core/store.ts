@@ -228,7 +228,7 @@ export class Store {
         `SELECT ready_at - submitted_at FROM jobs
          WHERE provider = ? AND model = ? AND ready_at IS NOT NULL AND submitted_at IS NOT NULL
          ORDER BY ready_at DESC LIMIT 200`
-      )
+      ).pluck()
     }
   }
 
