@@ -1,0 +1,95 @@
+// The shell: tabs for the three views, the composer beside them (so a batch can be queued from any view),
+// the status bar and toasts, and the app-wide shortcuts.
+import { useEffect, type ReactNode } from 'react'
+import { AppDataProvider } from './appData'
+import { Composer } from './composer/Composer'
+import { Icon, type IconName } from './components/Icon'
+import { StatusBar } from './components/StatusBar'
+import { ToastStack } from './components/ToastStack'
+import { MOD_KEY } from './format'
+import { Gallery } from './gallery/Gallery'
+import { useSessionState } from './hooks/useSessionState'
+import { QueueView } from './queue/QueueView'
+import { SettingsView } from './settings/SettingsView'
+import { ToastProvider } from './toasts'
+
+type View = 'queue' | 'gallery' | 'settings'
+
+const VIEWS: readonly { id: View; label: string; icon: IconName; render: () => ReactNode }[] = [
+  { id: 'queue', label: 'Queue', icon: 'queue', render: () => <QueueView /> },
+  { id: 'gallery', label: 'Gallery', icon: 'gallery', render: () => <Gallery /> },
+  { id: 'settings', label: 'Settings', icon: 'settings', render: () => <SettingsView /> }
+]
+
+export function App() {
+  return (
+    <ToastProvider>
+      <AppDataProvider>
+        <Shell />
+      </AppDataProvider>
+    </ToastProvider>
+  )
+}
+
+function Shell() {
+  const [view, setView] = useSessionState<View>('app.view', 'queue')
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return
+      const target = VIEWS[Number(e.key) - 1]
+      if (!target) return
+      e.preventDefault()
+      setView(target.id)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [setView])
+
+  const current = VIEWS.find((v) => v.id === view) ?? VIEWS[0]
+  return (
+    <div className="app">
+      <header className="top-bar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Batch Studio
+        </div>
+        <nav className="tabs" role="tablist" aria-label="Views">
+          {VIEWS.map((v, i) => (
+            <button
+              key={v.id}
+              type="button"
+              role="tab"
+              id={`tab-${v.id}`}
+              aria-selected={v.id === view}
+              aria-controls="view-panel"
+              tabIndex={v.id === view ? 0 : -1}
+              className="tab"
+              title={`${v.label} (${MOD_KEY}+${i + 1})`}
+              onClick={() => setView(v.id)}
+              onKeyDown={(e) => {
+                // Arrow keys move between tabs, per the ARIA tabs pattern.
+                const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0
+                if (!step) return
+                const next = VIEWS[(i + step + VIEWS.length) % VIEWS.length]
+                setView(next.id)
+                document.getElementById(`tab-${next.id}`)?.focus()
+              }}
+            >
+              <Icon name={v.icon} />
+              {v.label}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <div className="workspace">
+        <Composer />
+        <main className="view" id="view-panel" role="tabpanel" aria-labelledby={`tab-${current.id}`}>
+          {current.render()}
+        </main>
+      </div>
+      <StatusBar />
+      <ToastStack />
+    </div>
+  )
+}

@@ -1,0 +1,227 @@
+// Everything about one job: its prompt and parameters, where it is at the provider, what happened to it
+// and when, and what it produced. Follows the job live while open.
+import { useCallback, useEffect, useState } from 'react'
+import type { Asset, Job, JobEvent } from '../../../shared/contract'
+import { providerInfo } from '../../../shared/catalogue'
+import { getBridge } from '../bridge'
+import { AssetMedia } from '../components/AssetMedia'
+import { Icon } from '../components/Icon'
+import { ProgressBar } from '../components/ProgressBar'
+import { StatusChip } from '../components/StatusChip'
+import { formatBytes, formatDateTime, formatDuration, formatTime, isActive, jobElapsed } from '../format'
+import { useBridgeEvent, useResync } from '../hooks/useBridgeEvent'
+import { useNow } from '../hooks/useNow'
+import { useThrottled } from '../hooks/useThrottled'
+import { errorMessage, useToasts } from '../toasts'
+
+interface Detail {
+  job: Job
+  events: JobEvent[]
+  assets: Asset[]
+}
+
+const RETRYABLE: readonly Job['status'][] = ['failed', 'canceled', 'needs_attention']
+
+export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }) {
+  const { push } = useToasts()
+  const [detail, setDetail] = useState<Detail | null>(null)
+  const [missing, setMissing] = useState(false)
+  const [busy, setBusy] = useState(false)
+
+  const load = useCallback(() => {
+    getBridge()
+      .getJob({ id: jobId })
+      .then(
+        (found) => {
+          // A slow answer for the job shown before must not replace the one now shown.
+          if (found && found.job.id !== jobId) return
+          setDetail(found)
+          setMissing(found === null)
+        },
+        (err) => push('error', `Could not load job ${jobId}: ${errorMessage(err)}`)
+      )
+  }, [jobId, push])
+
+  useEffect(() => {
+    setDetail((d) => (d?.job.id === jobId ? d : null))
+    setMissing(false)
+    load()
+  }, [jobId, load])
+  useResync(load)
+
+  // The pushed row updates status and progress at once; history and files need a fetch, spaced out.
+  const reloadSoon = useThrottled(load, 500)
+  useBridgeEvent('jobsChanged', ({ jobs }) => {
+    const pushed = jobs.find((j) => j.id === jobId)
+    if (!pushed) return
+    setDetail((d) => (d && d.job.id === jobId && pushed.updatedAt >= d.job.updatedAt ? { ...d, job: pushed } : d))
+    reloadSoon()
+  })
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) {
+        e.preventDefault()
+        onClose()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [onClose])
+
+  const job = detail?.job
+  const now = useNow(1000, job ? isActive(job.status) : false)
+
+  const act = async (action: 'retryJobs' | 'cancelJobs') => {
+    setBusy(true)
+    try {
+      const { changed } = await getBridge()[action]({ ids: [jobId] })
+      push(changed ? 'success' : 'info', changed ? `Job ${jobId} ${action === 'retryJobs' ? 'queued again' : 'canceled'}` : `Job ${jobId} was not changed`)
+      load()
+    } catch (err) {
+      push('error', errorMessage(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <aside className="drawer" role="complementary" aria-label="Job details" data-testid="job-drawer">
+      <header className="drawer-header">
+        <h2>Job {jobId}</h2>
+        {job && <StatusChip status={job.status} />}
+        <button type="button" className="icon-button" aria-label="Close details" title="Close (Esc)" onClick={onClose}>
+          <Icon name="close" />
+        </button>
+      </header>
+      {missing && <p className="drawer-empty">This job no longer exists.</p>}
+      {!missing && !job && <p className="drawer-empty">Loading…</p>}
+      {job && detail && (
+        <div className="drawer-body">
+          <section>
+            <div className="section-title">
+              <h3>Prompt</h3>
+              <button type="button" className="link-button" onClick={() => void navigator.clipboard?.writeText(job.prompt).then(() => push('info', 'Prompt copied'))}>
+                Copy
+              </button>
+            </div>
+            <p className="drawer-prompt">{job.prompt}</p>
+          </section>
+
+          {isActive(job.status) && (
+            <section>
+              <ProgressBar value={job.progress} working={job.status !== 'queued'} />
+            </section>
+          )}
+
+          {job.error && (
+            <section className="drawer-error" role="alert">
+              <Icon name="warning" />
+              <span>{job.error}</span>
+            </section>
+          )}
+
+          <section>
+            <h3>Details</h3>
+            <dl className="facts">
+              <dt>Provider</dt>
+              <dd>{providerInfo(job.provider).label}</dd>
+              <dt>Model</dt>
+              <dd>
+                {job.model} <span className="muted">({job.kind})</span>
+              </dd>
+              <dt>Batch</dt>
+              <dd>{job.batchName}</dd>
+              <dt>Provider job id</dt>
+              <dd className="mono">{job.providerJobId ?? '—'}</dd>
+              <dt>Provider status</dt>
+              <dd className="mono">{job.rawStatus ?? '—'}</dd>
+              <dt>Attempts / polls</dt>
+              <dd>
+                {job.attempts} / {job.polls}
+              </dd>
+              <dt>Queued</dt>
+              <dd>{formatDateTime(job.createdAt)}</dd>
+              <dt>Submitted</dt>
+              <dd>{job.submittedAt ? formatDateTime(job.submittedAt) : '—'}</dd>
+              <dt>Finished</dt>
+              <dd>{job.finishedAt ? formatDateTime(job.finishedAt) : '—'}</dd>
+              <dt>Elapsed</dt>
+              <dd>{formatDuration(jobElapsed(job, isActive(job.status) ? now : job.finishedAt ?? job.updatedAt))}</dd>
+              {job.nextPollAt && isActive(job.status) && (
+                <>
+                  <dt>Next poll</dt>
+                  <dd>{formatTime(job.nextPollAt)}</dd>
+                </>
+              )}
+              {job.parentJobId && (
+                <>
+                  <dt>Retry of</dt>
+                  <dd>Job {job.parentJobId}</dd>
+                </>
+              )}
+            </dl>
+          </section>
+
+          <section>
+            <h3>Parameters</h3>
+            {Object.keys(job.params).length === 0 ? (
+              <p className="muted">Model defaults</p>
+            ) : (
+              <dl className="facts">
+                {Object.entries(job.params).map(([k, v]) => (
+                  <div key={k} className="fact">
+                    <dt>{k}</dt>
+                    <dd className="mono">{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+          </section>
+
+          {detail.assets.length > 0 && (
+            <section>
+              <h3>Files</h3>
+              <div className="drawer-assets">
+                {detail.assets.map((asset) => (
+                  <figure key={asset.id}>
+                    <AssetMedia asset={asset} className="drawer-media" />
+                    <figcaption>
+                      {asset.width && asset.height ? `${asset.width}×${asset.height} · ` : ''}
+                      {formatBytes(asset.size)} · {asset.mime}
+                    </figcaption>
+                  </figure>
+                ))}
+              </div>
+            </section>
+          )}
+
+          <section>
+            <h3>History</h3>
+            <ol className="timeline">
+              {detail.events.map((ev) => (
+                <li key={ev.id}>
+                  <time dateTime={new Date(ev.at).toISOString()} title={formatDateTime(ev.at)}>
+                    {formatTime(ev.at)}
+                  </time>
+                  <span className="timeline-type">{ev.type}</span>
+                  <span className="timeline-message">{ev.message}</span>
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+      )}
+      {job && (
+        <footer className="drawer-actions">
+          <button type="button" className="button" disabled={busy || !RETRYABLE.includes(job.status)} onClick={() => void act('retryJobs')}>
+            <Icon name="retry" /> Retry job
+          </button>
+          <button type="button" className="button danger" disabled={busy || !isActive(job.status)} onClick={() => void act('cancelJobs')}>
+            <Icon name="cancel" /> Cancel job
+          </button>
+        </footer>
+      )}
+    </aside>
+  )
+}

@@ -1,0 +1,159 @@
+// The queue as a virtualised grid: only the rows in view exist in the DOM, their pages are fetched as they
+// scroll in, and the scroll position is held when rows are inserted above what the user is looking at.
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, type KeyboardEvent, type MouseEvent, type Ref } from 'react'
+import type { Job, JobSortColumn } from '../../../shared/contract'
+import { Icon } from '../components/Icon'
+import { isActive } from '../format'
+import { sessionValue } from '../hooks/useSessionState'
+import { useNow } from '../hooks/useNow'
+import type { PagedList } from '../pagedList'
+import { COLUMNS } from './columns'
+import { JobRow, SkeletonRow } from './JobRow'
+
+export const ROW_HEIGHT = 52
+const HEADER_HEIGHT = 34
+/** Below this many pixels from the top the user is watching the newest jobs arrive: let them push in. */
+const TOP_SLACK = ROW_HEIGHT / 2
+const SETTLE_MS = 90
+
+export interface QueueGridHandle {
+  /** The first row in view when scrolled down, for keeping it in place across a refresh; null at the top. */
+  anchorIndex(): number | null
+  scrollToIndex(index: number): void
+  scrollToTop(): void
+  /** Rows that fit in the view, for Page Up/Down. */
+  pageRows(): number
+  focus(): void
+}
+
+interface QueueGridProps {
+  ref: Ref<QueueGridHandle>
+  list: PagedList<Job>
+  isSelected(id: number): boolean
+  cursorId: number | null
+  sort: JobSortColumn
+  dir: 'asc' | 'desc'
+  emptyMessage: string
+  onSort(column: JobSortColumn): void
+  onRowClick(event: MouseEvent, index: number, job: Job): void
+  onKeyDown(event: KeyboardEvent): void
+}
+
+const scrollMemory = sessionValue('queue.scrollTop', 0)
+
+export function QueueGrid({ ref, list, isSelected, cursorId, sort, dir, emptyMessage, onSort, onRowClick, onKeyDown }: QueueGridProps) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: list.total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin: HEADER_HEIGHT,
+    initialOffset: scrollMemory.get
+  })
+  const items = virtualizer.getVirtualItems()
+  const first = items[0]?.index ?? 0
+  const last = items[items.length - 1]?.index ?? 0
+
+  // While the scrollbar is being dragged across thousands of rows, fetch only where it comes to rest.
+  const scrolling = virtualizer.isScrolling
+  useEffect(() => {
+    if (!items.length) return
+    const timer = setTimeout(() => list.ensure(first, last), scrolling ? SETTLE_MS : 0)
+    return () => clearTimeout(timer)
+  }, [list, first, last, items.length, scrolling])
+
+  // Rows inserted above the view (new jobs, newest first) move what the user was reading down; scroll down
+  // by as much, after the render that made the list that much taller.
+  const pendingShift = useRef(0)
+  useEffect(() => list.onShift((by) => (pendingShift.current += by)), [list])
+  useLayoutEffect(() => {
+    const el = scrollRef.current
+    if (!el || pendingShift.current === 0) return
+    el.scrollTop += pendingShift.current * ROW_HEIGHT
+    pendingShift.current = 0
+  })
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      anchorIndex: () => {
+        const el = scrollRef.current
+        if (!el || el.scrollTop < TOP_SLACK) return null
+        return Math.floor(el.scrollTop / ROW_HEIGHT)
+      },
+      scrollToIndex: (index) => virtualizer.scrollToIndex(index, { align: 'auto' }),
+      scrollToTop: () => scrollRef.current?.scrollTo({ top: 0 }),
+      pageRows: () => Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? ROW_HEIGHT) - HEADER_HEIGHT) / ROW_HEIGHT) - 1),
+      focus: () => scrollRef.current?.focus()
+    }),
+    [virtualizer]
+  )
+
+  const visibleJobs = items.map((item) => list.get(item.index))
+  const anyActive = visibleJobs.some((job) => job && isActive(job.status))
+  const now = useNow(1000, anyActive)
+
+  const handleScroll = useCallback(() => scrollMemory.set(scrollRef.current?.scrollTop ?? 0), [])
+
+  return (
+    <div
+      ref={scrollRef}
+      className="queue-grid"
+      role="grid"
+      aria-label="Jobs"
+      aria-rowcount={list.total + 1}
+      aria-multiselectable="true"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onScroll={handleScroll}
+    >
+      <div className="job-row header" role="row" aria-rowindex={1}>
+        {COLUMNS.map((col) => (
+          <div
+            key={col.id}
+            role="columnheader"
+            className={`cell cell-${col.id}`}
+            aria-sort={col.sort && col.sort === sort ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}
+          >
+            {col.sort ? (
+              <button type="button" className={`sort-button${col.sort === sort ? ' active' : ''}`} onClick={() => onSort(col.sort!)}>
+                {col.label}
+                {col.sort === sort && <span className="sort-arrow">{dir === 'asc' ? '▲' : '▼'}</span>}
+              </button>
+            ) : (
+              <span className={col.id === 'thumb' ? 'visually-hidden' : undefined}>{col.label}</span>
+            )}
+          </div>
+        ))}
+      </div>
+      <div className="queue-rows" style={{ height: virtualizer.getTotalSize() }} role="rowgroup">
+        {items.map((item, k) => {
+          const job = visibleJobs[k]
+          const top = item.start - HEADER_HEIGHT
+          // Keyed by job id, so a row moving to another index (rows inserted above) moves its element too.
+          if (!job) return <SkeletonRow key={`pending-${item.index}`} top={top} />
+          return (
+            <JobRow
+              key={job.id}
+              job={job}
+              index={item.index}
+              top={top}
+              selected={isSelected(job.id)}
+              cursor={job.id === cursorId}
+              now={isActive(job.status) ? now : 0}
+              onRowClick={onRowClick}
+            />
+          )
+        })}
+      </div>
+      {list.loaded && list.total === 0 && (
+        <div className="empty-state">
+          <Icon name="queue" size={28} />
+          <p>{emptyMessage}</p>
+        </div>
+      )}
+    </div>
+  )
+}

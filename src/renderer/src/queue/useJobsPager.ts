@@ -1,0 +1,61 @@
+// The queue's rows: a PagedList over listJobs for the current filter and sort, kept live from main's
+// pushes. Status changes are patched into cached rows; when rows may have been added, removed or
+// reordered, the visible pages are refetched, holding the user's place.
+import { JOB_STATUSES, type Job, type JobSortColumn, type JobStatus } from '../../../shared/contract'
+import { getBridge } from '../bridge'
+import { useBridgeEvent } from '../hooks/useBridgeEvent'
+import { useKeptPagedList } from '../hooks/useKeptPagedList'
+import { useThrottled } from '../hooks/useThrottled'
+import type { PagedList } from '../pagedList'
+
+export interface JobQuery {
+  status: JobStatus[]
+  text: string
+  sort: JobSortColumn
+  dir: 'asc' | 'desc'
+}
+
+const PAGE_SIZE = 200
+/** Pushes arrive up to ten times a second; refetching the view more often than this buys nothing. */
+const REFRESH_INTERVAL_MS = 700
+
+export function jobFilter(query: JobQuery) {
+  return { status: query.status.length ? query.status : undefined, text: query.text.trim() || undefined, sort: query.sort, dir: query.dir }
+}
+
+/** Newest first by id: new jobs can only appear at the top, and rows never move when jobs change state. */
+const isIdDesc = (q: JobQuery) => q.sort === 'id' && q.dir === 'desc'
+
+export function useJobsPager(query: JobQuery, getAnchor: () => number | null, onError: (err: unknown) => void): PagedList<Job> {
+  const filter = jobFilter(query)
+  const { list, refresh } = useKeptPagedList<Job>({
+    slot: 'queue',
+    key: JSON.stringify(filter),
+    fetcher: () => async (offset, limit) => {
+      const { total, jobs } = await getBridge().listJobs({ ...filter, offset, limit })
+      return { total, items: jobs }
+    },
+    list: {
+      pageSize: PAGE_SIZE,
+      keepPages: 30,
+      // A page answer that left before a push arrived must not roll a row back to its older state.
+      replaces: (incoming, cached) => incoming.updatedAt >= cached.updatedAt
+    },
+    getAnchor,
+    insertsAbove: isIdDesc(query),
+    onError
+  })
+  const scheduleRefresh = useThrottled(refresh, REFRESH_INTERVAL_MS)
+
+  useBridgeEvent('jobsChanged', ({ jobs }) => list.patch(jobs))
+  useBridgeEvent('countsChanged', (counts) => {
+    const wanted: readonly JobStatus[] = query.status.length ? query.status : JOB_STATUSES
+    const expected = wanted.reduce((sum, s) => sum + counts[s], 0)
+    // Cached rows are patched by id, so only membership or order can be stale: a status filter or a sort
+    // on a changing column may move rows on any change, a text filter may match new jobs, and a total
+    // that differs from ours means rows came or went.
+    if (query.status.length || query.text.trim() || !isIdDesc(query) || expected !== list.total) scheduleRefresh()
+  })
+
+  return list
+}

@@ -1,0 +1,172 @@
+// The Settings tab: where results are saved, the default provider, the demo simulator's behaviour, and
+// each provider's state (read-only for now: keys are managed elsewhere, and never shown here).
+import { useEffect, useId, useState, type FormEvent } from 'react'
+import type { Settings } from '../../../shared/contract'
+import { PROVIDERS, type ProviderId } from '../../../shared/catalogue'
+import { useAppData } from '../appData'
+import { getBridge } from '../bridge'
+import { errorMessage, useToasts } from '../toasts'
+
+interface Form {
+  outputRoot: string
+  defaultProvider: ProviderId
+  durationMs: string
+  /** As a percentage: people think of "10 % of jobs fail", the API wants 0.1. */
+  failurePercent: string
+}
+
+function toForm(s: Settings): Form {
+  return {
+    outputRoot: s.outputRoot,
+    defaultProvider: s.defaultProvider,
+    durationMs: String(s.demo.durationMs),
+    failurePercent: String(Math.round(s.demo.failureRate * 1000) / 10)
+  }
+}
+
+function validate(form: Form): string | null {
+  if (!form.outputRoot.trim()) return 'The output folder cannot be empty.'
+  const duration = Number(form.durationMs)
+  if (!Number.isInteger(duration) || duration < 0 || duration > 600_000) return 'Demo job duration must be a whole number of milliseconds from 0 to 600000.'
+  const percent = Number(form.failurePercent)
+  if (form.failurePercent.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100) return 'Demo failure rate must be a percentage from 0 to 100.'
+  return null
+}
+
+export function SettingsView() {
+  const { settings, setSettings } = useAppData()
+  const { push } = useToasts()
+  const [form, setForm] = useState<Form | null>(settings && toForm(settings))
+  const [dirty, setDirty] = useState(false)
+  const [saving, setSaving] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const id = useId()
+
+  // Follow changes made elsewhere (another window, main pausing a provider) unless the user is mid-edit.
+  useEffect(() => {
+    if (settings && !dirty) setForm(toForm(settings))
+  }, [settings, dirty])
+
+  if (!settings || !form) return <div className="settings-view muted">Loading settings…</div>
+
+  const edit = (patch: Partial<Form>) => {
+    setForm({ ...form, ...patch })
+    setDirty(true)
+    setError(null)
+  }
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault()
+    const problem = validate(form)
+    if (problem) return setError(problem)
+    setSaving(true)
+    try {
+      const next = await getBridge().updateSettings({
+        outputRoot: form.outputRoot.trim(),
+        defaultProvider: form.defaultProvider,
+        demo: { durationMs: Number(form.durationMs), failureRate: Number(form.failurePercent) / 100 }
+      })
+      setSettings(next)
+      setDirty(false)
+      push('success', 'Settings saved')
+    } catch (err) {
+      setError(errorMessage(err))
+      push('error', `Could not save settings: ${errorMessage(err)}`)
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  return (
+    <div className="settings-view">
+      <form className="settings-card" noValidate onSubmit={(e) => void save(e)}>
+        <h2>General</h2>
+        <label className="field" htmlFor={`${id}-out`}>
+          <span className="field-label">Output folder</span>
+          <input id={`${id}-out`} type="text" className="mono" value={form.outputRoot} onChange={(e) => edit({ outputRoot: e.target.value })} />
+          <span className="field-help">Each batch saves into its own subfolder here.</span>
+        </label>
+        <label className="field" htmlFor={`${id}-provider`}>
+          <span className="field-label">Default provider</span>
+          <select id={`${id}-provider`} value={form.defaultProvider} onChange={(e) => edit({ defaultProvider: e.target.value as ProviderId })}>
+            {PROVIDERS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
+
+        <h2>Demo simulator</h2>
+        <div className="field-row">
+          <label className="field grow" htmlFor={`${id}-duration`}>
+            <span className="field-label">Demo job duration (ms)</span>
+            <input id={`${id}-duration`} type="number" min={0} max={600000} step={100} value={form.durationMs} onChange={(e) => edit({ durationMs: e.target.value })} />
+          </label>
+          <label className="field grow" htmlFor={`${id}-failure`}>
+            <span className="field-label">Demo failure rate (%)</span>
+            <input id={`${id}-failure`} type="number" min={0} max={100} step={1} value={form.failurePercent} onChange={(e) => edit({ failurePercent: e.target.value })} />
+          </label>
+        </div>
+
+        {error && (
+          <p className="inline-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="settings-actions">
+          <button type="submit" className="button primary" disabled={!dirty || saving}>
+            {saving ? 'Saving…' : 'Save settings'}
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={!dirty || saving}
+            onClick={() => {
+              setForm(toForm(settings))
+              setDirty(false)
+              setError(null)
+            }}
+          >
+            Revert
+          </button>
+        </div>
+      </form>
+
+      <section className="settings-card">
+        <h2>Providers</h2>
+        <table className="providers-table">
+          <thead>
+            <tr>
+              <th scope="col">Provider</th>
+              <th scope="col">API key</th>
+              <th scope="col">Base URL</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {PROVIDERS.map((p) => {
+              const state = settings.providers[p.id]
+              return (
+                <tr key={p.id} data-provider={p.id}>
+                  <th scope="row">{p.label}</th>
+                  <td>{p.id === 'demo' ? <span className="muted">not needed</span> : state?.hasKey ? <span className="badge ok">set</span> : <span className="badge">not set</span>}</td>
+                  <td className="mono">{state?.baseUrl || <span className="muted">built in</span>}</td>
+                  <td>{state?.pausedReason ? <span className="badge warn" title={state.pausedReason}>paused: {state.pausedReason}</span> : <span className="badge ok">active</span>}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+        <p className="field-help">
+          Keys are set outside this screen for now (in headless mode, environment variables such as{' '}
+          {PROVIDERS.filter((p) => p.id !== 'demo')
+            .map((p) => `${p.envName}_API_KEY`)
+            .slice(0, 2)
+            .join(', ')}
+          ). Their values are never shown.
+        </p>
+      </section>
+    </div>
+  )
+}
