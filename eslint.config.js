@@ -43,7 +43,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [...nodeBuiltins, 'electron', 'better-sqlite3', 'ws', 'sharp'].map((name) => ({ name, message: 'The renderer runs in a sandboxed browser page: no Node built-ins or Node-only packages.' })),
-        patterns: [{ group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through the contract in src/shared.' }]
+        patterns: [
+          { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through the contract in src/shared.' },
+          { group: ['**/shared/contract'], allowTypeImports: true, message: 'Import only types from the contract in the renderer (runtime values are in shared/model): it would bundle zod.' }
+        ]
       }]
     }
   },

@@ -4,128 +4,10 @@
 // bridge and the renderer's client are all derived from `methods` and `Events`: a new method is one edit.
 // zod runs anywhere (no Node or DOM dependency), so this file stays usable by every runtime.
 import { z } from 'zod'
-import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS, type JobKind, type PollStrategyName, type ProviderId } from './catalogue'
+import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS } from './catalogue'
+import { JOB_SORT_COLUMNS, JOB_STATUSES, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
 
-export const JOB_STATUSES = ['queued', 'submitting', 'running', 'downloading', 'done', 'failed', 'canceled', 'needs_attention'] as const
-export type JobStatus = (typeof JOB_STATUSES)[number]
-export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'submitting', 'running', 'downloading']
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['done', 'failed', 'canceled', 'needs_attention']
-
-export interface Job {
-  id: number
-  batchId: number
-  batchName: string
-  parentJobId: number | null
-  provider: ProviderId
-  model: string
-  kind: JobKind
-  prompt: string
-  params: Record<string, unknown>
-  status: JobStatus
-  /** 0–1 when the provider reports it. */
-  progress: number | null
-  attempts: number
-  polls: number
-  providerJobId: string | null
-  rawStatus: string | null
-  error: string | null
-  createdAt: number
-  submittedAt: number | null
-  finishedAt: number | null
-  nextPollAt: number | null
-  updatedAt: number
-  /** First downloaded file of this job, for a thumbnail in the grid. */
-  firstAssetId: number | null
-}
-
-export interface JobEvent {
-  id: number
-  jobId: number
-  at: number
-  type: string
-  message: string
-}
-
-export interface Asset {
-  id: number
-  jobId: number
-  batchId: number
-  batchName: string
-  prompt: string
-  provider: ProviderId
-  model: string
-  path: string
-  mime: string
-  size: number
-  sha256: string
-  width: number | null
-  height: number | null
-  createdAt: number
-  favorite: boolean
-  rating: number
-  /** The file is no longer where it was saved (deleted or moved on disk). */
-  missing: boolean
-}
-
-export interface Batch {
-  id: number
-  name: string
-  outputDir: string
-  createdAt: number
-  jobCount: number
-  /** No new submits while paused; jobs already at the provider are still polled and downloaded. */
-  paused: boolean
-}
-
-export interface ProviderSettings {
-  baseUrl: string
-  hasKey: boolean
-  /** Set when the provider's queue is paused (bad key, no credits), with the reason to show. */
-  pausedReason: string | null
-  strategy: PollStrategyName
-  /** Request budget: every submit, status request and download takes one. */
-  rate: number
-  burst: number
-  concurrency: number
-  maxWaitSeconds: number
-}
-
-export interface Settings {
-  outputRoot: string
-  defaultProvider: ProviderId
-  demo: { durationMs: number; failureRate: number }
-  providers: Record<ProviderId, ProviderSettings>
-}
-
-export type StatusCounts = Record<JobStatus, number>
-
-export interface ProviderActivity {
-  provider: ProviderId
-  /** Requests sent in the last minute. */
-  requestsPerMinute: number
-  rateLimitWaits: number
-  errorsLastHour: number
-  pausedReason: string | null
-}
-
-export interface Stats {
-  counts: StatusCounts
-  providers: ProviderActivity[]
-}
-
-export interface ExportProgress {
-  exportId: string
-  state: 'running' | 'done' | 'canceled' | 'failed'
-  done: number
-  total: number
-  bytes: number
-  /** The finished ZIP or folder. */
-  path: string | null
-  error: string | null
-}
-
-export const JOB_SORT_COLUMNS = ['id', 'prompt', 'status', 'provider', 'attempts', 'elapsed'] as const
-export type JobSortColumn = (typeof JOB_SORT_COLUMNS)[number]
+export * from './model'
 
 const id = z.number().int().positive()
 const ids = z.array(id).min(1).max(100_000)
@@ -248,7 +130,8 @@ export type Api = { [M in MethodName]: (arg: MethodArg<M>) => Promise<MethodResu
 
 /** Events pushed from main to the renderer. Job changes arrive batched (at most ~10 per second). */
 export interface Events {
-  jobsChanged: { jobs: Job[] }
+  /** `truncated`: more jobs changed than were sent (a bulk action): refetch what is on screen. */
+  jobsChanged: { jobs: Job[]; truncated: boolean }
   countsChanged: StatusCounts
   settingsChanged: Settings
   notice: { level: 'info' | 'error'; message: string }

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PROVIDER_IDS, modelInfo, providerInfo, type PollStrategyName, type ProviderId } from '../../shared/catalogue'
-import { ACTIVE_STATUSES, TERMINAL_STATUSES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
+import { ACTIVE_STATUSES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
 import { openDb } from './db'
 import { safeJoin, slug } from './downloader'
 import type { KeySource } from './keys'
@@ -47,6 +47,7 @@ export interface CoreOptions {
 type Listener<E extends EventName> = (payload: Events[E]) => void
 
 const DEFAULT_DEMO = { durationMs: 4000, failureRate: 0.1 }
+const MAX_JOBS_PER_EVENT = 500
 
 /** The docs' own recipe per provider: what the learned strategy starts from until it has history. */
 export function docsStrategy(provider: ProviderId): PollStrategy {
@@ -101,6 +102,8 @@ export class Core {
   private readonly thumbnailer: Thumbnailer
   private readonly exports = new Map<string, ExportRun>()
   private readonly strategies = new Map<string, PollStrategy>()
+  /** Batches with work in progress: each is announced once when its last job ends. */
+  private readonly activeBatches = new Set<number>()
   private unlock: () => void = () => undefined
 
   private constructor(
@@ -158,6 +161,7 @@ export class Core {
       o.externalSimulator ??
       (await startSimulator({ durationMs: demo.durationMs, failureRate: demo.failureRate, persistTo: join(o.dataDir, 'demo-simulator.jsonl'), ...o.simulator }))
     const core = new Core(o, simulator)
+    for (const row of core.store.unfinishedJobs()) core.activeBatches.add(row.batch_id)
     core.poller.start()
     return core
   }
@@ -195,16 +199,20 @@ export class Core {
     this.flushTimer = null
     const ids = [...this.changed]
     this.changed.clear()
+    // A bulk action can change 100,000 jobs at once: send the latest few and let views refetch the rest.
+    const sent = ids.slice(-MAX_JOBS_PER_EVENT)
     const jobs: Job[] = []
-    for (const id of ids) {
+    for (const id of sent) {
       const row = this.store.job(id)
       if (row) jobs.push(toJob(row))
     }
-    if (jobs.length) this.emit('jobsChanged', { jobs })
+    this.emit('jobsChanged', { jobs, truncated: sent.length < ids.length })
     this.emit('countsChanged', this.store.statusCounts())
-    for (const batchId of new Set(jobs.filter((j) => TERMINAL_STATUSES.includes(j.status)).map((j) => j.batchId))) {
+    for (const batchId of this.activeBatches) {
       const outcome = this.store.batchOutcome(batchId)
-      if (outcome && outcome.active === 0) this.emit('batchFinished', { batchId, name: outcome.name, done: outcome.done, failed: outcome.failed })
+      if (outcome && outcome.active > 0) continue
+      this.activeBatches.delete(batchId)
+      if (outcome) this.emit('batchFinished', { batchId, name: outcome.name, done: outcome.done, failed: outcome.failed })
     }
   }
 
@@ -277,6 +285,7 @@ export class Core {
       this.store.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(this.batchDir(name, batchId), batchId)
       return { batchId, jobIds: this.store.insertJobs(batchId, jobs) }
     }).immediate()
+    this.activeBatches.add(batchId)
     // Chained steps are scheduled by their parent's completion, not now.
     for (const provider of new Set(jobs.map((j) => j.provider))) this.poller.enqueue(jobIds.filter((_, i) => jobs[i].provider === provider && jobs[i].after === undefined), provider)
     this.jobsChanged(jobIds)
@@ -344,6 +353,7 @@ export class Core {
           if (!this.store.transition(id, patch, { type: 'retry', message: redownload ? 'Retried by the user: downloading the result again' : `Retried by the user: new attempt ${row.attempts + 1}` }, Date.now(), row.status)) continue
           this.poller.resumeProvider(row.provider)
           this.poller.reschedule(this.store.job(id)!)
+          this.activeBatches.add(row.batch_id)
           changed++
         }
         this.jobsChanged(ids)
@@ -413,6 +423,7 @@ export class Core {
       pauseBatch: async ({ batchId, paused }) => {
         const queued = this.store.setBatchPaused(batchId, paused)
         if (!paused) for (const row of queued) this.poller.reschedule(row)
+        if (!paused && queued.length) this.activeBatches.add(batchId)
         return { changed: queued.length }
       },
       pauseProvider: async ({ provider, paused }) => {

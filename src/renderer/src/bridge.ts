@@ -1,7 +1,7 @@
 // The renderer's only way to main. In Electron the preload already exposes a complete Bridge; in a plain
 // browser (headless mode) we build the same Bridge over same-origin HTTP for calls and a WebSocket for
 // events, so no component ever knows which transport it runs on.
-import { METHOD_NAMES, type Api, type Bridge, type EventName, type Events } from '../../shared/contract'
+import type { Bridge, EventName, Events } from '../../shared/contract'
 
 declare global {
   interface Window {
@@ -109,14 +109,17 @@ class EventSocket implements Connection {
 
 function httpBridge(): { bridge: Bridge; connection: Connection } {
   const socket = new EventSocket()
-  const api = Object.fromEntries(METHOD_NAMES.map((name) => [name, (arg: unknown) => callHttp(name, arg)])) as unknown as Api
-  const bridge: Bridge = {
-    ...api,
+  // Every other property is a contract method: the server validates the name and the argument, so the
+  // renderer needs no runtime copy of the contract (and no zod).
+  const local = {
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {
       return socket.on(event, listener as Listener)
     },
-    assetUrl: (assetId, variant) => `/asset/${assetId}/${variant}`
+    assetUrl: (assetId: number, variant: 'file' | 'thumb') => `/asset/${assetId}/${variant}`
   }
+  const bridge = new Proxy(local, {
+    get: (target, name) => (typeof name === 'string' && !(name in target) ? (arg: unknown) => callHttp(name, arg) : target[name as keyof typeof local])
+  }) as unknown as Bridge
   return { bridge, connection: socket }
 }
 

@@ -1,5 +1,5 @@
 // How numbers, times and states read on screen, in one place so every view says them the same way.
-import { ACTIVE_STATUSES, type JobStatus } from '../../shared/contract'
+import { ACTIVE_STATUSES, type JobStatus } from '../../shared/model'
 
 /** Chip text per status; lower case like the API's own names, styled by CSS. */
 export const STATUS_LABELS: Record<JobStatus, string> = {

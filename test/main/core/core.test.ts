@@ -122,3 +122,28 @@ describe('one process per library', () => {
     expect(existsSync(join(dataDir, 'library.lock'))).toBe(false)
   })
 })
+
+describe('events', () => {
+  it('announces a batch once when its last job ends, not on retries that change nothing', async () => {
+    const core = await open({ stored: { demo: { durationMs: 100, failureRate: 0 } } })
+    const finished: string[] = []
+    core.on('batchFinished', ({ name }) => finished.push(name))
+    const { jobIds } = await core.api.queuePrompts({ prompts: ['one', 'two'], batchName: 'Evening' })
+    await core.poller.whenIdle()
+    await until(() => finished.length === 1, 5000, 'batchFinished')
+    // Retrying finished work changes nothing: no second announcement.
+    expect((await core.api.retryJobs({ ids: jobIds })).changed).toBe(0)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(finished).toEqual(['Evening'])
+  })
+
+  it('sends at most 500 jobs per event and says when it left some out', async () => {
+    const core = await open()
+    await core.api.pauseProvider({ provider: 'demo', paused: true })
+    const events: { count: number; truncated: boolean }[] = []
+    core.on('jobsChanged', ({ jobs, truncated }) => events.push({ count: jobs.length, truncated }))
+    await core.api.queuePrompts({ prompts: Array.from({ length: 800 }, (_, i) => `bulk ${i}`) })
+    await until(() => events.length > 0, 5000, 'an event')
+    expect(events[0]).toEqual({ count: 500, truncated: true })
+  })
+})

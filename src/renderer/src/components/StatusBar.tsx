@@ -1,7 +1,7 @@
 // The bottom line: how many jobs are in each state, whether the live connection to main is up, and the
 // latest notice (a toast's text stays here after the toast has gone).
 import { useEffect, useState } from 'react'
-import { JOB_STATUSES } from '../../../shared/contract'
+import { JOB_STATUSES } from '../../../shared/model'
 import { useAppData } from '../appData'
 import { getConnection, type ConnectionState } from '../bridge'
 import { formatCount, formatTime, STATUS_LABELS } from '../format'

@@ -1,6 +1,6 @@
 // The status chips over the queue: each shows how many jobs are in that state and toggles it in the
 // filter; none pressed means every status.
-import { JOB_STATUSES, type JobStatus, type StatusCounts } from '../../../shared/contract'
+import { JOB_STATUSES, type JobStatus, type StatusCounts } from '../../../shared/model'
 import { formatCount, STATUS_LABELS } from '../format'
 
 interface StatusFilterProps {

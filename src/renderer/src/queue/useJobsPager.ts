@@ -1,7 +1,7 @@
 // The queue's rows: a PagedList over listJobs for the current filter and sort, kept live from main's
 // pushes. Status changes are patched into cached rows; when rows may have been added, removed or
 // reordered, the visible pages are refetched, holding the user's place.
-import { JOB_STATUSES, type Job, type JobSortColumn, type JobStatus } from '../../../shared/contract'
+import { JOB_STATUSES, type Job, type JobSortColumn, type JobStatus } from '../../../shared/model'
 import { getBridge } from '../bridge'
 import { useBridgeEvent } from '../hooks/useBridgeEvent'
 import { useKeptPagedList } from '../hooks/useKeptPagedList'
@@ -47,7 +47,11 @@ export function useJobsPager(query: JobQuery, getAnchor: () => number | null, on
   })
   const scheduleRefresh = useThrottled(refresh, REFRESH_INTERVAL_MS)
 
-  useBridgeEvent('jobsChanged', ({ jobs }) => list.patch(jobs))
+  useBridgeEvent('jobsChanged', ({ jobs, truncated }) => {
+    list.patch(jobs)
+    // A bulk change sends only some of the jobs it touched: the rows on screen may be among the others.
+    if (truncated) scheduleRefresh()
+  })
   useBridgeEvent('countsChanged', (counts) => {
     const wanted: readonly JobStatus[] = query.status.length ? query.status : JOB_STATUSES
     const expected = wanted.reduce((sum, s) => sum + counts[s], 0)

@@ -1,0 +1,124 @@
+// The domain's types and constants, shared by every process. Plain TypeScript with no dependencies, so the
+// renderer can import them without pulling in zod; the methods and events themselves are in contract.ts.
+import type { JobKind, PollStrategyName, ProviderId } from './catalogue'
+
+export const JOB_STATUSES = ['queued', 'submitting', 'running', 'downloading', 'done', 'failed', 'canceled', 'needs_attention'] as const
+export type JobStatus = (typeof JOB_STATUSES)[number]
+export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'submitting', 'running', 'downloading']
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['done', 'failed', 'canceled', 'needs_attention']
+
+export interface Job {
+  id: number
+  batchId: number
+  batchName: string
+  parentJobId: number | null
+  provider: ProviderId
+  model: string
+  kind: JobKind
+  prompt: string
+  params: Record<string, unknown>
+  status: JobStatus
+  /** 0–1 when the provider reports it. */
+  progress: number | null
+  attempts: number
+  polls: number
+  providerJobId: string | null
+  rawStatus: string | null
+  error: string | null
+  createdAt: number
+  submittedAt: number | null
+  finishedAt: number | null
+  nextPollAt: number | null
+  updatedAt: number
+  /** First downloaded file of this job, for a thumbnail in the grid. */
+  firstAssetId: number | null
+}
+
+export interface JobEvent {
+  id: number
+  jobId: number
+  at: number
+  type: string
+  message: string
+}
+
+export interface Asset {
+  id: number
+  jobId: number
+  batchId: number
+  batchName: string
+  prompt: string
+  provider: ProviderId
+  model: string
+  path: string
+  mime: string
+  size: number
+  sha256: string
+  width: number | null
+  height: number | null
+  createdAt: number
+  favorite: boolean
+  rating: number
+  /** The file is no longer where it was saved (deleted or moved on disk). */
+  missing: boolean
+}
+
+export interface Batch {
+  id: number
+  name: string
+  outputDir: string
+  createdAt: number
+  jobCount: number
+  /** No new submits while paused; jobs already at the provider are still polled and downloaded. */
+  paused: boolean
+}
+
+export interface ProviderSettings {
+  baseUrl: string
+  hasKey: boolean
+  /** Set when the provider's queue is paused (bad key, no credits), with the reason to show. */
+  pausedReason: string | null
+  strategy: PollStrategyName
+  /** Request budget: every submit, status request and download takes one. */
+  rate: number
+  burst: number
+  concurrency: number
+  maxWaitSeconds: number
+}
+
+export interface Settings {
+  outputRoot: string
+  defaultProvider: ProviderId
+  demo: { durationMs: number; failureRate: number }
+  providers: Record<ProviderId, ProviderSettings>
+}
+
+export type StatusCounts = Record<JobStatus, number>
+
+export interface ProviderActivity {
+  provider: ProviderId
+  /** Requests sent in the last minute. */
+  requestsPerMinute: number
+  rateLimitWaits: number
+  errorsLastHour: number
+  pausedReason: string | null
+}
+
+export interface Stats {
+  counts: StatusCounts
+  providers: ProviderActivity[]
+}
+
+export interface ExportProgress {
+  exportId: string
+  state: 'running' | 'done' | 'canceled' | 'failed'
+  done: number
+  total: number
+  bytes: number
+  /** The finished ZIP or folder. */
+  path: string | null
+  error: string | null
+}
+
+export const JOB_SORT_COLUMNS = ['id', 'prompt', 'status', 'provider', 'attempts', 'elapsed'] as const
+export type JobSortColumn = (typeof JOB_SORT_COLUMNS)[number]
