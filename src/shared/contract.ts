@@ -97,7 +97,8 @@ function method<Result>() {
 export const methods = {
   queuePrompts: method<{ batchId: number; jobIds: number[] }>()(QueueRequest),
   listJobs: method<{ total: number; jobs: Job[] }>()(JobFilter),
-  getJob: method<{ job: Job; events: JobEvent[]; assets: Asset[] } | null>()(z.object({ id })),
+  /** With the provider's last status response (secrets redacted), for the job's detail view. */
+  getJob: method<{ job: Job; events: JobEvent[]; assets: Asset[]; lastResponse: string | null } | null>()(z.object({ id })),
   cancelJobs: method<{ changed: number }>()(z.object({ ids })),
   retryJobs: method<{ changed: number }>()(z.object({ ids })),
   deleteJobs: method<{ changed: number }>()(z.object({ ids, deleteFiles: z.boolean().default(false) })),

@@ -318,7 +318,7 @@ export class Core {
       },
       getJob: async ({ id }) => {
         const row = this.store.job(id)
-        return row ? { job: toJob(row), events: this.store.events(id), assets: this.store.assetsOfJob(id) } : null
+        return row ? { job: toJob(row), events: this.store.events(id), assets: this.store.assetsOfJob(id), lastResponse: row.last_response } : null
       },
       cancelJobs: async ({ ids }) => {
         let changed = 0

@@ -106,6 +106,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     version: 3,
     name: 'pausable batches',
     sql: 'ALTER TABLE batches ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;'
+  },
+  {
+    version: 4,
+    name: "the provider's last response per job",
+    sql: 'ALTER TABLE jobs ADD COLUMN last_response TEXT;'
   }
 ]
 

@@ -11,7 +11,7 @@ import type { ProviderId } from '../../shared/catalogue'
 import type { JobStatus } from '../../shared/contract'
 import { modelInfo, providerInfo } from '../../shared/catalogue'
 import { DownloadError, downloadFile, removeStaleParts, slug, type DownloadOptions, DEFAULT_DOWNLOAD_OPTIONS } from './downloader'
-import { ProviderError } from './providers/http'
+import { ProviderError, responseCapture, type ResponseCapture } from './providers/http'
 import type { PollResult, ProviderAdapter, ProviderRef, ResultFile } from './providers/types'
 import { wallClock, type Clock } from './scheduling/clock'
 import { MinHeap } from './scheduling/heap'
@@ -73,6 +73,10 @@ export interface PollerStats {
   inFlight: number
   scheduled: number
   providers: Partial<Record<ProviderId, { rate: number; inFlight: number; ready: number; pausedReason: string | null; rateLimitWaits: number; requestsLastMinute: number }>>
+}
+
+function lastResponse(capture: ResponseCapture): string | null {
+  return capture.last && `HTTP ${capture.last.status} ${capture.last.url}\n${capture.last.body}`
 }
 
 function backoff(attempt: number, random: () => number, baseMs = 1000, capMs = 60_000): number {
@@ -467,15 +471,16 @@ export class Poller {
     if (!ref) return void this.write(id, 'running', { status: 'needs_attention', error: 'Running without a provider job id' }, { type: 'needs_attention', message: 'No provider job id stored' })
     const submittedAt = row.submitted_at ?? row.created_at
     let result: PollResult
+    const capture: ResponseCapture = { last: null }
     try {
-      result = await this.o.adapter(row.provider).poll(ref, { sinceSubmitMs: this.clock.now() - submittedAt })
+      result = await responseCapture.run(capture, () => this.o.adapter(row.provider).poll(ref, { sinceSubmitMs: this.clock.now() - submittedAt }))
     } catch (err) {
-      return this.pollFailed(row, p, err)
+      return this.pollFailed(row, p, err, lastResponse(capture))
     }
     p.bucket.onSuccess()
     const now = this.clock.now()
     const polls = row.polls + 1
-    const base: JobPatch = { polls, raw_status: result.rawStatus, transient_errors: 0 }
+    const base: JobPatch = { polls, raw_status: result.rawStatus, transient_errors: 0, last_response: lastResponse(capture) }
     switch (result.status) {
       case 'succeeded': {
         this.jobEnded(p)
@@ -512,11 +517,11 @@ export class Poller {
     this.schedule(id, row.provider, 'poll', due)
   }
 
-  private pollFailed(row: JobRow, p: ProviderState, err: unknown): void {
+  private pollFailed(row: JobRow, p: ProviderState, err: unknown, response: string | null): void {
     const now = this.clock.now()
     const e = err instanceof ProviderError ? err : new ProviderError('malformed', (err as Error).message)
     const again = (due: number, patch: JobPatch, event: { type: string; message: string }) => {
-      if (this.write(row.id, 'running', { ...patch, next_poll_at: Math.round(due) }, event)) this.schedule(row.id, row.provider, 'poll', due)
+      if (this.write(row.id, 'running', { ...patch, last_response: response ?? row.last_response, next_poll_at: Math.round(due) }, event)) this.schedule(row.id, row.provider, 'poll', due)
     }
     switch (e.kind) {
       case 'rate_limited': {

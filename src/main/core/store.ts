@@ -35,6 +35,7 @@ export interface JobRow {
   submitted_at: number | null
   ready_at: number | null
   finished_at: number | null
+  last_response: string | null
   first_asset_id: number | null
 }
 
@@ -55,6 +56,7 @@ export interface JobPatch {
   submitted_at?: number | null
   ready_at?: number | null
   finished_at?: number | null
+  last_response?: string | null
 }
 
 export interface NewJob {
@@ -91,7 +93,7 @@ const ASSET_SELECT = `
 
 const PATCH_COLUMNS = new Set<keyof JobPatch>([
   'status', 'progress', 'attempts', 'polls', 'transient_errors', 'provider_job_id', 'provider_ref_json', 'result_json',
-  'raw_status', 'error', 'next_poll_at', 'claimed_at', 'submitted_at', 'ready_at', 'finished_at'
+  'raw_status', 'error', 'next_poll_at', 'claimed_at', 'submitted_at', 'ready_at', 'finished_at', 'last_response'
 ])
 
 export function toJob(row: JobRow): Job {

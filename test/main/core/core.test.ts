@@ -41,6 +41,8 @@ describe('core on the demo provider', () => {
     expect(hashes.size).toBe(3)
     const detail = await core.api.getJob({ id: jobIds[0] })
     expect(detail?.events.map((e) => e.type)).toEqual(expect.arrayContaining(['queued', 'submit', 'submitted', 'ready', 'done']))
+    // The provider's last answer is kept for the detail view.
+    expect(detail?.lastResponse).toMatch(/^HTTP 200 http:\/\/127\.0\.0\.1:\d+\/letzai\/images\/[0-9a-f]+\n\{"id":.*"status":"ready"/)
     // Each job was submitted exactly once.
     for (const n of core.simulator.engine.submitsByPrompt().values()) expect(n).toBe(1)
     // Thumbnails are made beside the library, not in it.

@@ -1,6 +1,24 @@
 // HTTP for provider APIs: one place that decides which host may see a key, caps response bodies, parses
 // JSON, and turns every failure into a ProviderError whose kind tells the poller what to do next.
 
+import { AsyncLocalStorage } from 'node:async_hooks'
+
+/**
+ * The last response an adapter call received, for the job's detail view. The poller opens a capture around
+ * each adapter call; requests made inside it record their status and body here, whichever adapter ran.
+ */
+export interface ResponseCapture {
+  last: { status: number; url: string; body: string } | null
+}
+export const responseCapture = new AsyncLocalStorage<ResponseCapture>()
+
+/** Strips what must never be shown: the key itself if a server echoes it, and signed-URL secrets. */
+export function redact(text: string, secrets: readonly (string | null)[]): string {
+  let out = text
+  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]')
+  return out.replace(/([?&](?:x-amz-signature|x-amz-credential|signature|sig|token|key|api_key|apikey|access_token)=)[^&"'\s]+/gi, '$1[redacted]')
+}
+
 export type ProviderErrorKind =
   /** 401: the key is wrong. The provider's queue pauses; jobs do not fail. */
   | 'auth'
@@ -158,6 +176,8 @@ export class ProviderHttp {
     let text: string
     try {
       text = await readCapped(res)
+      const capture = responseCapture.getStore()
+      if (capture) capture.last = { status: res.status, url: url.origin + url.pathname, body: excerpt(redact(text, [apiKey])) }
     } catch (err) {
       if (err instanceof ProviderError) throw err
       const kind = method === 'GET' ? 'transient' : 'unknown_outcome'
