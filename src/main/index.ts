@@ -106,7 +106,7 @@ async function start(): Promise<void> {
   })
   let core: Core
   try {
-    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: safeStorageKeys(), nativeBinding: nativeBinding() })
+    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: safeStorageKeys(), nativeBinding: nativeBinding(), desktop: shell })
   } catch (err) {
     dialog.showErrorBox('Batch Studio could not open its library', `${(err as Error).message}\n\nIf this mentions NODE_MODULE_VERSION, run \`npm start\` again: it rebuilds the database module for Electron.`)
     app.exit(1)

@@ -107,6 +107,8 @@ export const methods = {
   setFavorite: method<{ changed: number }>()(z.object({ assetIds: ids, favorite: z.boolean() })),
   setRating: method<{ changed: number }>()(z.object({ assetIds: ids, rating: z.number().int().min(0).max(5) })),
   rescanLibrary: method<{ checked: number; missing: number }>()(none),
+  /** Opens a downloaded file with its default app, or shows it in its folder (desktop app only). */
+  revealAsset: method<{ ok: boolean; message: string }>()(z.object({ assetId: id, action: z.enum(['open', 'show']) })),
   listBatches: method<Batch[]>()(none),
   getStatusCounts: method<StatusCounts>()(none),
   getStats: method<Stats>()(none),

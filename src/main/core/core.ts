@@ -40,6 +40,8 @@ export interface CoreOptions {
   clock?: Clock
   /** Overrides for tests and benchmarks. */
   poller?: Partial<Pick<PollerOptions, 'strategy' | 'limits' | 'globalConcurrency' | 'maxTransientErrors' | 'download' | 'random'>>
+  /** The desktop's file actions (Electron's shell); absent in headless mode. */
+  desktop?: { openPath(path: string): Promise<string>; showItemInFolder(path: string): void }
   /** Milliseconds between batched job-change events. */
   eventIntervalMs?: number
 }
@@ -381,6 +383,19 @@ export class Core {
       setFavorite: async ({ assetIds, favorite }) => ({ changed: this.store.setFavorite(assetIds, favorite) }),
       setRating: async ({ assetIds, rating }) => ({ changed: this.store.setRating(assetIds, rating) }),
       rescanLibrary: async () => this.store.markMissing(existsSync),
+      revealAsset: async ({ assetId, action }) => {
+        // Only paths from the library, never one the caller names.
+        const asset = this.store.asset(assetId)
+        if (!asset) return { ok: false, message: 'No such file in the library' }
+        if (!existsSync(asset.path)) return { ok: false, message: `The file is missing on disk: ${asset.path}` }
+        if (!this.o.desktop) return { ok: false, message: `Opening files needs the desktop app. The file is at ${asset.path}` }
+        if (action === 'show') {
+          this.o.desktop.showItemInFolder(asset.path)
+          return { ok: true, message: asset.path }
+        }
+        const problem = await this.o.desktop.openPath(asset.path)
+        return problem ? { ok: false, message: problem } : { ok: true, message: asset.path }
+      },
       listBatches: async () => this.store.listBatches(),
       getStatusCounts: async () => this.store.statusCounts(),
       getStats: async () => {

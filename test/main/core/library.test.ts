@@ -142,3 +142,11 @@ describe('library', () => {
     expect((await core.api.listJobs({ text: 'fox' })).total).toBe(1)
   })
 })
+
+describe('file actions', () => {
+  it('says where the file is when there is no desktop to open it', async () => {
+    const { items } = await core.api.listGallery({ limit: 1 })
+    expect(await core.api.revealAsset({ assetId: items[0].id, action: 'open' })).toEqual({ ok: false, message: `Opening files needs the desktop app. The file is at ${items[0].path}` })
+    expect((await core.api.revealAsset({ assetId: 999_999, action: 'show' })).ok).toBe(false)
+  })
+})
