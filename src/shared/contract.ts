@@ -55,6 +55,8 @@ export type GalleryFilter = z.input<typeof GalleryFilter>
 export const ExportRequest = z
   .object({
     assetIds: z.array(id).min(1).max(1_000_000).optional(),
+    /** Every file of these jobs (an export from the queue grid's selection). */
+    jobIds: z.array(id).min(1).max(1_000_000).optional(),
     filter: GalleryFilter.omit({ offset: true, limit: true }).optional(),
     format: z.enum(['zip', 'folder']),
     /** Where the ZIP file or the folder goes (absolute path). */
@@ -63,7 +65,7 @@ export const ExportRequest = z
     template: z.string().min(1).max(200).default('{batch}/{prompt}-{job}'),
     embedMetadata: z.boolean().default(false)
   })
-  .refine((r) => r.assetIds !== undefined || r.filter !== undefined, { message: 'needs assetIds or filter' })
+  .refine((r) => r.assetIds !== undefined || r.jobIds !== undefined || r.filter !== undefined, { message: 'needs assetIds, jobIds or filter' })
 export type ExportRequest = z.input<typeof ExportRequest>
 
 export const SettingsPatch = z.object({

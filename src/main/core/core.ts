@@ -413,7 +413,11 @@ export class Core {
         }
       },
       startExport: async (req) => {
-        const assets = req.assetIds ? this.store.assetsByIds(req.assetIds) : this.store.galleryAssets(req.filter ?? {})
+        const assets = req.assetIds
+          ? this.store.assetsByIds(req.assetIds)
+          : req.jobIds
+            ? this.store.assetsByIds(req.jobIds.flatMap((jobId) => this.store.assetsOfJob(jobId).map((a) => a.id)))
+            : this.store.galleryAssets(req.filter ?? {})
         if (assets.length === 0) throw new Error('Nothing to export: the selection is empty')
         const missing = assets.filter((a) => !existsSync(a.path))
         if (missing.length > 0) throw new Error(`${missing.length} file(s) are missing on disk (first: ${missing[0].path}); rescan the library or leave them out`)

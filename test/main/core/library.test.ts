@@ -109,6 +109,8 @@ describe('library', () => {
     const done = await exportAndWait({ assetIds: items.map((a) => a.id), format: 'folder', destination: dest, template: '{prompt}' })
     expect(done.state).toBe('done')
     expect(readdirSync(dest).sort()).toEqual(['a-blue-whale-at-sea.png', 'a-red-barn-at-dusk.png', 'a-red-fox-in-snow.png', 'manifest.csv', 'manifest.json', 'portrait-of-a-cafe-owner.png'])
+    const byJob = await exportAndWait({ jobIds: [items[1].jobId], format: 'zip', destination: join(tempDir(), 'one-job.zip') })
+    expect(JSON.parse((await readZip(byJob.path!)).get('manifest.json')!.toString()).files.map((f: { job_id: number }) => f.job_id)).toEqual([items[1].jobId])
     const again = await exportAndWait({ assetIds: [items[0].id], format: 'folder', destination: dest })
     expect(again.state).toBe('failed')
     expect(again.error).toMatch(/already exists/)
