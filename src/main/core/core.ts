@@ -50,6 +50,7 @@ type Listener<E extends EventName> = (payload: Events[E]) => void
 
 const DEFAULT_DEMO = { durationMs: 4000, failureRate: 0.1 }
 const MAX_JOBS_PER_EVENT = 500
+const USER_PAUSE = 'Paused by you'
 
 /** The docs' own recipe per provider: what the learned strategy starts from until it has history. */
 export function docsStrategy(provider: ProviderId): PollStrategy {
@@ -136,7 +137,7 @@ export class Core {
         if (asset) this.thumbnailer.add(assetId, path, asset.mime)
       },
       onProviderPaused: (provider, reason) => {
-        if (reason) this.emit('notice', { level: 'error', message: `${providerInfo(provider).label} paused: ${reason}` })
+        if (reason) this.emit('notice', { level: reason === USER_PAUSE ? 'info' : 'error', message: `${providerInfo(provider).label} paused: ${reason}` })
         this.emit('settingsChanged', this.settings())
       }
     })
@@ -446,7 +447,7 @@ export class Core {
         return { changed: queued.length }
       },
       pauseProvider: async ({ provider, paused }) => {
-        if (paused) this.poller.pauseProvider(provider, 'Paused by you')
+        if (paused) this.poller.pauseProvider(provider, USER_PAUSE)
         else this.poller.resumeProvider(provider)
         return this.settings()
       },
