@@ -4,16 +4,26 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { MethodArg, MethodName, MethodResult } from '../../src/shared/contract'
 import type { StoredSettings } from '../../src/main/core/settings'
 
 export interface HeadlessApp {
   url: string
   dataDir: string
+  /** The headless Node process (for reading its memory from /proc). */
+  pid: number
+  /** Calls a contract method over the app's HTTP bridge, as the page would (for setting up a test). */
+  call<M extends MethodName>(name: M, arg: MethodArg<M>): Promise<MethodResult<M>>
   stop(): Promise<void>
 }
 
-export async function startHeadlessApp(settings: StoredSettings = {}): Promise<HeadlessApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bs-e2e-'))
+export interface HeadlessAppOptions {
+  /** An existing data folder (e.g. a library made by bench/library-fixture.ts) instead of a new temp one. */
+  dataDir?: string
+}
+
+export async function startHeadlessApp(settings: StoredSettings = {}, options: HeadlessAppOptions = {}): Promise<HeadlessApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bs-e2e-'))
   mkdirSync(dataDir, { recursive: true })
   writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ outputRoot: join(dataDir, 'Pictures'), demo: { durationMs: 1500, failureRate: 0 }, ...settings }))
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless.ts', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -31,9 +41,18 @@ export async function startHeadlessApp(settings: StoredSettings = {}): Promise<H
     child.stderr!.on('data', (d) => (output += d))
     child.on('exit', (code) => reject(new Error(`headless app exited with ${code}:\n${output}`)))
   })
+  const { origin, searchParams } = new URL(url)
+  const token = searchParams.get('token') ?? ''
   return {
     url,
     dataDir,
+    pid: child.pid!,
+    call: async (name, arg) => {
+      const res = await fetch(`${origin}/api/${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ arg }) })
+      const body = (await res.json()) as { ok: boolean; result?: unknown; error?: string }
+      if (!body.ok) throw new Error(`${name}: ${body.error}`)
+      return body.result as never
+    },
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve()

@@ -1,93 +1,161 @@
-// Where batches start: prompts one per line (typed, pasted, or dropped in as a .txt file), how many
-// results each, which provider and model, then Queue.
-import { useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react'
-import { PROVIDERS, providerInfo, type ProviderId } from '../../../shared/catalogue'
+// Where batches start. Prompts one per line (typed, pasted, or a .txt file imported or dropped anywhere on
+// the window) make a matrix with the chosen models (across providers) and variations (a count per prompt,
+// or a list of seeds); the preview says how many jobs that is before Queue. A CSV or JSONL file, whose rows
+// name their own provider, model, params and count, is reviewed in a dialog first (ImportReview).
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react'
+import { modelInfo, providerInfo, type ProviderId } from '../../../shared/catalogue'
 import { useAppData } from '../appData'
 import { getBridge } from '../bridge'
 import { Icon } from '../components/Icon'
 import { formatCount, MOD_KEY, plural } from '../format'
 import { useStableCallback } from '../hooks/useLatest'
 import { errorMessage, useToasts } from '../toasts'
+import { ImportReview, type ImportPhase } from './ImportReview'
+import { formatOf, isPromptFile, MAX_COUNT, MAX_PROMPT_LENGTH, readPromptsAsync, txtPrompts, type ParamValue, type RowDefaults } from './importPrompts'
+import { canTrim, countMatrix, modelKey, modelLabel, parseSeeds, planMatrix, splitKey, type ModelKey, type Variations } from './matrix'
+import { ModelPicker } from './ModelPicker'
 import { defaultParamValues, ParamFields, paramsToSend, type ParamValues } from './ParamFields'
 import { appendLines, parsePrompts } from './parsePrompts'
 
-const MAX_COUNT = 100
+/** One press of Queue makes at most this many jobs; more is almost surely a typo in a count or seed list. */
+const MAX_JOBS_PER_QUEUE = 1_000_000
+/**
+ * A paste or .txt file longer than this is held as a list beside the text box rather than in it: a browser
+ * text box lays out every line, and 100,000 lines would freeze the window for seconds.
+ */
+const LARGE_LIST_LINES = 5000
+
+/** Prompts held outside the text box (a very long paste or file). */
+interface PromptList {
+  source: string
+  prompts: string[]
+  problem: string | null
+}
+
+function lineCount(text: string, atLeast: number): number {
+  let n = 1
+  for (let i = text.indexOf('\n'); i >= 0 && n <= atLeast; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
+
+interface ImportSession {
+  fileName: string
+  state: ImportPhase
+  defaults: RowDefaults
+  abort: AbortController
+}
+
+function firstModel(provider: ProviderId): ModelKey {
+  const m = providerInfo(provider).models.find((x) => x.kind !== 'trim') ?? providerInfo(provider).models[0]
+  return modelKey(provider, m.id)
+}
 
 export function Composer() {
   const { settings } = useAppData()
   const { push } = useToasts()
   const [text, setText] = useState('')
+  const [list, setList] = useState<PromptList | null>(null)
+  const [models, setModels] = useState<ModelKey[]>(['demo/images'])
+  const [modelsChosen, setModelsChosen] = useState(false)
+  const [params, setParams] = useState<Partial<Record<ModelKey, ParamValues>>>({})
+  const [mode, setMode] = useState<'count' | 'seeds'>('count')
   const [count, setCount] = useState('1')
-  const [provider, setProvider] = useState<ProviderId>('demo')
-  const [providerChosen, setProviderChosen] = useState(false)
-  const [model, setModel] = useState(PROVIDERS[0].models[0].id)
-  const [params, setParams] = useState<ParamValues>(() => defaultParamValues(PROVIDERS[0].models[0].params))
+  const [seedsText, setSeedsText] = useState('')
+  const [trimOn, setTrimOn] = useState(false)
+  const [trimStart, setTrimStart] = useState('0')
+  const [trimEnd, setTrimEnd] = useState('5000')
   const [batchName, setBatchName] = useState('')
-  const [busy, setBusy] = useState(false)
+  const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [dragging, setDragging] = useState(false)
+  const [importing, setImporting] = useState<ImportSession | null>(null)
   const fileInput = useRef<HTMLInputElement>(null)
   const textarea = useRef<HTMLTextAreaElement>(null)
   const ids = useId()
 
-  const info = providerInfo(provider)
-  const modelSpec = info.models.find((m) => m.id === model) ?? info.models[0]
-
-  const chooseProvider = useStableCallback((id: ProviderId) => {
-    const next = providerInfo(id)
-    setProvider(id)
-    // Keep the model when the new provider has it too (Demo and LetzAI share theirs).
-    const keep = next.models.find((m) => m.id === model) ?? next.models[0]
-    setModel(keep.id)
-    setParams(defaultParamValues(keep.params))
-  })
-
-  // The settings' default provider applies until the user picks one themselves.
+  // The settings' default provider applies until the user picks models themselves.
   const defaultProvider = settings?.defaultProvider
   useEffect(() => {
-    if (defaultProvider && !providerChosen) chooseProvider(defaultProvider)
-  }, [defaultProvider, providerChosen, chooseProvider])
+    if (defaultProvider && !modelsChosen) setModels([firstModel(defaultProvider)])
+  }, [defaultProvider, modelsChosen])
 
-  const parsed = useMemo(() => parsePrompts(text), [text])
+  // Parsing 100,000 pasted lines should not hold up typing: the preview may trail a keystroke behind.
+  const deferredText = useDeferredValue(text)
+  const parsed = useMemo(() => parsePrompts(deferredText), [deferredText])
+
   const countNumber = Number(count)
-  const countProblem = Number.isInteger(countNumber) && countNumber >= 1 && countNumber <= MAX_COUNT ? null : `Count per prompt must be a whole number from 1 to ${MAX_COUNT}.`
-  const paramCheck = paramsToSend(modelSpec.params, params)
-  const problem = parsed.problem ?? countProblem ?? paramCheck.problem
-  const jobs = parsed.prompts.length * (countProblem ? 0 : countNumber)
-  const providerState = settings?.providers[provider]
-  const canQueue = !busy && parsed.prompts.length > 0 && !problem
+  const countProblem = mode === 'count' && !(Number.isInteger(countNumber) && countNumber >= 1 && countNumber <= MAX_COUNT) ? `Count per prompt must be a whole number from 1 to ${MAX_COUNT}.` : null
+  const seeds = useMemo(() => parseSeeds(seedsText), [seedsText])
+  const seedsProblem = mode === 'seeds' ? seeds.problem : null
+  const variations: Variations = mode === 'count' ? { mode, count: countProblem ? 0 : countNumber } : { mode, seeds: seeds.problem ? [] : seeds.seeds }
+
+  const trimmable = models.some(canTrim)
+  const trim = trimmable && trimOn ? { trimStartMs: Number(trimStart), trimEndMs: Number(trimEnd) } : null
+  const trimProblem =
+    trim && !(Number.isInteger(trim.trimStartMs) && trim.trimStartMs >= 0 && Number.isInteger(trim.trimEndMs) && trim.trimEndMs > trim.trimStartMs && trimStart.trim() !== '' && trimEnd.trim() !== '')
+      ? 'Trim: start and end are whole milliseconds, the end after the start.'
+      : null
+
+  const valuesOf = (key: ModelKey): ParamValues => params[key] ?? defaultParamValues(modelInfo(splitKey(key).provider, splitKey(key).model)?.params)
+  const checkedParams = models.map((key) => ({ key, ...paramsToSend(modelInfo(splitKey(key).provider, splitKey(key).model)?.params, valuesOf(key)) }))
+  const paramProblem = checkedParams.find((c) => c.problem)
+  const promptCount = parsed.prompts.length + (list?.prompts.length ?? 0)
+  const counted = countMatrix(promptCount, models, variations, Boolean(trim))
+  const problem =
+    list?.problem ??
+    parsed.problem ??
+    (models.length === 0 ? 'Choose at least one model.' : null) ??
+    countProblem ??
+    seedsProblem ??
+    (paramProblem ? `${modelLabel(paramProblem.key)}: ${paramProblem.problem}` : null) ??
+    trimProblem ??
+    (counted.jobs > MAX_JOBS_PER_QUEUE ? `That is ${formatCount(counted.jobs)} jobs; at most ${formatCount(MAX_JOBS_PER_QUEUE)} can be queued at once.` : null)
+  const canQueue = busy === null && promptCount > 0 && !problem && text === deferredText
 
   const submit = useStableCallback(async () => {
+    if (importing) return
     if (!canQueue) {
       if (problem) setError(problem)
       return
     }
-    setBusy(true)
+    const plan = planMatrix({
+      prompts: list ? list.prompts.concat(parsed.prompts) : parsed.prompts,
+      models: checkedParams.map((c) => ({ key: c.key, params: c.params as Record<string, ParamValue> })),
+      variations,
+      batchName,
+      trim
+    })
+    setBusy('Queueing…')
     setError(null)
+    let made = 0
+    let calls = 0
     try {
-      const { jobIds } = await getBridge().queuePrompts({
-        prompts: parsed.prompts,
-        count: countNumber,
-        provider,
-        model: modelSpec.id,
-        kind: modelSpec.kind,
-        params: paramCheck.params,
-        batchName: batchName.trim() || undefined
-      })
+      for (const call of plan.calls) {
+        if (plan.calls.length > 1) setBusy(`Queueing ${calls + 1} of ${plan.calls.length}…`)
+        made += (await getBridge().queuePrompts(call)).jobIds.length
+        calls++
+      }
       setText('')
-      push('success', `Queued ${plural(jobIds.length, 'job')}${batchName.trim() ? ` in “${batchName.trim()}”` : ''}`)
+      setList(null)
+      push('success', `Queued ${plural(made, 'job')}${batchName.trim() ? ` in “${batchName.trim()}”` : ''}`)
     } catch (err) {
-      const message = errorMessage(err)
+      const failed = plan.calls[calls]
+      const where = failed ? `${modelLabel(modelKey(failed.provider!, failed.model!))}: ` : ''
+      // Never half a batch without saying so: what went, what did not, and the prompts stay for another try.
+      const message =
+        calls > 0
+          ? `Queued ${plural(made, 'job')} (${calls} of ${plan.calls.length} groups), then ${where}${errorMessage(err)}. The remaining groups were not queued.`
+          : `${where}${errorMessage(err)}`
       setError(message)
       push('error', `Could not queue: ${message}`)
     } finally {
-      setBusy(false)
+      setBusy(null)
     }
   })
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
         e.preventDefault()
         void submit()
       }
@@ -96,43 +164,117 @@ export function Composer() {
     return () => window.removeEventListener('keydown', onKey)
   }, [submit])
 
-  const importFiles = async (files: FileList | null) => {
-    const textFiles = [...(files ?? [])].filter((f) => f.type.startsWith('text/') || /\.(txt|csv|md)$/i.test(f.name))
-    if (!textFiles.length) {
-      if (files?.length) push('error', 'Only text files (.txt) can be imported: one prompt per line.')
+  /** A CSV or JSONL file: read it in slices, then let the user review it before anything is queued. */
+  const reviewFile = useStableCallback(async (file: File) => {
+    const first = models[0] ? splitKey(models[0]) : { provider: defaultProvider ?? 'demo', model: undefined }
+    const defaults: RowDefaults = { provider: first.provider, model: first.model, count: mode === 'count' && !countProblem ? countNumber : 1 }
+    const abort = new AbortController()
+    const session: ImportSession = { fileName: file.name, state: { phase: 'reading', rowsRead: 0 }, defaults, abort }
+    setImporting(session)
+    const update = (state: ImportPhase) => setImporting((s) => (s && s.abort === abort ? { ...s, state } : s))
+    try {
+      const content = await file.text()
+      const result = await readPromptsAsync(content, formatOf(file.name), defaults, { signal: abort.signal, onProgress: (rowsRead) => update({ phase: 'reading', rowsRead }) })
+      if (!abort.signal.aborted) update({ phase: 'ready', result })
+    } catch (err) {
+      if (!abort.signal.aborted) update({ phase: 'failed', message: `Could not read ${file.name}: ${errorMessage(err)}` })
+    }
+  })
+
+  const importFiles = useStableCallback(async (files: readonly File[]) => {
+    if (importing || !files.length) return
+    const usable = files.filter(isPromptFile)
+    if (!usable.length) {
+      push('error', 'Only prompt files can be imported: .txt (one prompt a line), .csv or .jsonl.')
+      return
+    }
+    const structured = usable.filter((f) => formatOf(f.name) !== 'txt')
+    if (structured.length) {
+      if (usable.length > 1) push('info', `Importing ${structured[0].name} only: import one CSV or JSONL file at a time.`)
+      void reviewFile(structured[0])
       return
     }
     try {
-      const contents = await Promise.all(textFiles.map((f) => f.text()))
-      setText((current) => contents.reduce(appendLines, current))
-      const added = contents.reduce((n, c) => n + parsePrompts(c).prompts.length, 0)
-      push('info', `Imported ${plural(added, 'line')} from ${textFiles.length === 1 ? textFiles[0].name : plural(textFiles.length, 'file')}`)
+      // The same rules as the CLI's .txt files: blank lines and "#" comments are not prompts.
+      const imported = (await Promise.all(usable.map((f) => f.text()))).map((c) => txtPrompts(c))
+      const added = imported.reduce((n, lines) => n + lines.length, 0)
+      if (added > LARGE_LIST_LINES || list) addToList(imported.flat(), usable.length === 1 ? usable[0].name : plural(usable.length, 'file'))
+      else setText((current) => imported.reduce((t, lines) => appendLines(t, lines.join('\n')), current))
+      setError(null)
+      push('info', `Imported ${plural(added, 'prompt')} from ${usable.length === 1 ? usable[0].name : plural(usable.length, 'file')}`)
       textarea.current?.focus()
     } catch (err) {
       push('error', `Could not read the file: ${errorMessage(err)}`)
     }
+  })
+
+  // Files dropped anywhere on the window land here (unless a view took the drop for itself).
+  useEffect(() => {
+    const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files')
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e) || e.defaultPrevented) return
+      e.preventDefault()
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
+      setDragging(true)
+    }
+    const leave = (e: DragEvent) => {
+      // Leaving the window: no element is entered.
+      if (e.relatedTarget === null) setDragging(false)
+    }
+    const drop = (e: DragEvent) => {
+      setDragging(false)
+      if (!hasFiles(e) || e.defaultPrevented) return
+      e.preventDefault()
+      void importFiles([...(e.dataTransfer?.files ?? [])])
+    }
+    const end = () => setDragging(false)
+    window.addEventListener('dragover', over)
+    window.addEventListener('dragleave', leave)
+    window.addEventListener('drop', drop)
+    window.addEventListener('dragend', end)
+    return () => {
+      window.removeEventListener('dragover', over)
+      window.removeEventListener('dragleave', leave)
+      window.removeEventListener('drop', drop)
+      window.removeEventListener('dragend', end)
+    }
+  }, [importFiles])
+
+  const addToList = (added: string[], source: string) =>
+    setList((current) => {
+      const prompts = current ? current.prompts.concat(added) : added
+      const long = prompts.findIndex((p) => p.length > MAX_PROMPT_LENGTH)
+      return {
+        source: current ? `${current.source} + ${source}` : source,
+        prompts,
+        problem: long >= 0 ? `Loaded prompt ${formatCount(long + 1)} is longer than ${formatCount(MAX_PROMPT_LENGTH)} characters.` : null
+      }
+    })
+
+  const closeImport = () => {
+    importing?.abort.abort()
+    setImporting(null)
   }
 
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault()
-    setDragging(false)
-    void importFiles(e.dataTransfer.files)
+  const chooseModels = (next: ModelKey[]) => {
+    setModelsChosen(true)
+    setModels(next)
+    setError(null)
   }
+
+  const warnings = [...new Set(models.map((k) => splitKey(k).provider))].flatMap((p) => {
+    const state = settings?.providers[p]
+    const label = providerInfo(p).label
+    if (state?.pausedReason) return [`${label} is paused: ${state.pausedReason}`]
+    if (p !== 'demo' && state && !state.hasKey) return [`No API key is set for ${label}.`]
+    return []
+  })
+
+  const variationsLabel = mode === 'count' ? plural(countProblem ? 0 : countNumber, 'variation') : plural(variations.mode === 'seeds' ? variations.seeds.length : 0, 'seed')
+  const paramModels = models.filter((k) => modelInfo(splitKey(k).provider, splitKey(k).model)?.params?.length)
 
   return (
-    <aside
-      className={`composer${dragging ? ' dragging' : ''}`}
-      aria-label="Composer"
-      onDragOver={(e) => {
-        if (![...e.dataTransfer.types].includes('Files')) return
-        e.preventDefault()
-        setDragging(true)
-      }}
-      onDragLeave={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false)
-      }}
-      onDrop={onDrop}
-    >
+    <aside className={`composer${dragging ? ' dragging' : ''}`} aria-label="Composer">
       <form
         className="composer-form"
         noValidate
@@ -143,92 +285,140 @@ export function Composer() {
       >
         <div className="composer-head">
           <h2>New batch</h2>
-          <button type="button" className="link-button" onClick={() => fileInput.current?.click()} title="Load a .txt file, one prompt per line (or drop it here)">
-            <Icon name="upload" size={14} /> Import .txt
+          <button type="button" className="link-button" onClick={() => fileInput.current?.click()} title="Load prompts from a .txt (one per line), .csv or .jsonl file — or drop one on the window">
+            <Icon name="upload" size={14} /> Import file
           </button>
-          <input ref={fileInput} type="file" accept=".txt,.csv,.md,text/plain" multiple hidden aria-label="Import text file" onChange={(e) => {
-            void importFiles(e.target.files)
-            e.target.value = ''
-          }} />
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".txt,.csv,.jsonl,.ndjson,.json,.md,text/plain,text/csv"
+            multiple
+            hidden
+            aria-label="Import prompt file"
+            onChange={(e) => {
+              void importFiles([...(e.target.files ?? [])])
+              e.target.value = ''
+            }}
+          />
         </div>
 
-        <textarea
-          ref={textarea}
-          className="prompt-input"
-          aria-label="Prompts"
-          placeholder={'One prompt per line\na lighthouse at dawn\na fox in the snow'}
-          value={text}
-          spellCheck={false}
-          onChange={(e) => {
-            setText(e.target.value)
-            setError(null)
-          }}
-        />
+        <div className="composer-fields">
+          {list && (
+            <div className="prompt-list" data-testid="prompt-list">
+              <Icon name="queue" size={16} />
+              <span className="prompt-list-text">
+                <span>
+                  <strong>{formatCount(list.prompts.length)}</strong> {list.prompts.length === 1 ? 'prompt' : 'prompts'} from {list.source}
+                </span>
+                <span className="muted" title={list.prompts[0]}>
+                  {list.prompts[0]}
+                  {list.prompts.length > 1 ? ' …' : ''}
+                </span>
+              </span>
+              <button type="button" className="icon-button" aria-label="Remove the pasted or loaded list" title="Remove" onClick={() => setList(null)}>
+                <Icon name="close" size={14} />
+              </button>
+            </div>
+          )}
+          <textarea
+            ref={textarea}
+            className={`prompt-input${list ? ' with-list' : ''}`}
+            aria-label="Prompts"
+            placeholder={list ? 'More prompts, one per line' : 'One prompt per line\na lighthouse at dawn\na fox in the snow\n\nor drop a .txt, .csv or .jsonl file'}
+            value={text}
+            spellCheck={false}
+            onChange={(e) => {
+              setText(e.target.value)
+              setError(null)
+            }}
+            onPaste={(e) => {
+              const pasted = e.clipboardData.getData('text/plain')
+              if (lineCount(pasted, LARGE_LIST_LINES) <= LARGE_LIST_LINES) return
+              e.preventDefault()
+              const { prompts } = parsePrompts(pasted)
+              addToList(prompts, 'the clipboard')
+              push('info', `Pasted ${plural(prompts.length, 'prompt')}: held as a list (too many lines for the text box)`)
+            }}
+          />
 
-        <div className="field-row">
-          <label className="field" htmlFor={`${ids}-count`}>
-            <span className="field-label">Per prompt</span>
-            <input id={`${ids}-count`} aria-label="Count per prompt" type="number" min={1} max={MAX_COUNT} value={count} onChange={(e) => setCount(e.target.value)} />
-          </label>
-          <label className="field grow" htmlFor={`${ids}-batch`}>
+          <ModelPicker value={models} settings={settings} onChange={chooseModels} />
+
+          <div className="field">
+            <div className="variation-head">
+              <span className="field-label" id={`${ids}-var`}>
+                Variations
+              </span>
+              <div className="segmented" role="radiogroup" aria-labelledby={`${ids}-var`}>
+                {(['count', 'seeds'] as const).map((m) => (
+                  <label key={m} className={`segment${mode === m ? ' on' : ''}`}>
+                    <input type="radio" name={`${ids}-mode`} value={m} checked={mode === m} onChange={() => setMode(m)} />
+                    {m === 'count' ? 'Count' : 'Seeds'}
+                  </label>
+                ))}
+              </div>
+            </div>
+            {mode === 'count' ? (
+              <div className="inline-field">
+                <input id={`${ids}-count`} aria-label="Count per prompt" type="number" min={1} max={MAX_COUNT} value={count} onChange={(e) => setCount(e.target.value)} />
+                <span className="muted">per prompt and model</span>
+              </div>
+            ) : (
+              <div className="inline-field">
+                <input aria-label="Seed list" type="text" className="mono grow" placeholder="e.g. 1, 2, 3 or 10 20 30" value={seedsText} onChange={(e) => setSeedsText(e.target.value)} />
+                <span className="muted">→ params.seed</span>
+              </div>
+            )}
+          </div>
+
+          {paramModels.map((key) => {
+            const { provider, model } = splitKey(key)
+            const specs = modelInfo(provider, model)!.params!
+            return (
+              <div key={key} className="param-group">
+                <span className="param-group-title">{modelLabel(key)}</span>
+                <ParamFields specs={specs} values={valuesOf(key)} labelPrefix={modelLabel(key)} onChange={(values) => setParams((p) => ({ ...p, [key]: values }))} />
+              </div>
+            )
+          })}
+
+          {trimmable && (
+            <div className="param-group trim-group">
+              <label className="checkbox-field">
+                <input type="checkbox" checked={trimOn} onChange={(e) => setTrimOn(e.target.checked)} />
+                Then trim video <span className="muted">(Wondercat)</span>
+              </label>
+              {trimOn && (
+                <div className="field-row">
+                  <label className="field grow">
+                    <span className="field-label">Start (ms)</span>
+                    <input type="number" min={0} step={100} aria-label="Trim start (ms)" value={trimStart} onChange={(e) => setTrimStart(e.target.value)} />
+                  </label>
+                  <label className="field grow">
+                    <span className="field-label">End (ms)</span>
+                    <input type="number" min={1} step={100} aria-label="Trim end (ms)" value={trimEnd} onChange={(e) => setTrimEnd(e.target.value)} />
+                  </label>
+                </div>
+              )}
+            </div>
+          )}
+
+          <label className="field" htmlFor={`${ids}-batch`}>
             <span className="field-label">Batch name</span>
             <input id={`${ids}-batch`} type="text" maxLength={200} placeholder="Optional" value={batchName} onChange={(e) => setBatchName(e.target.value)} />
           </label>
+
+          {warnings.map((w) => (
+            <p key={w} className="composer-warning">
+              <Icon name="warning" size={14} /> {w}
+            </p>
+          ))}
         </div>
-
-        <label className="field" htmlFor={`${ids}-provider`}>
-          <span className="field-label">Provider</span>
-          <select
-            id={`${ids}-provider`}
-            value={provider}
-            onChange={(e) => {
-              setProviderChosen(true)
-              chooseProvider(e.target.value as ProviderId)
-            }}
-          >
-            {PROVIDERS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </label>
-
-        <label className="field" htmlFor={`${ids}-model`}>
-          <span className="field-label">Model</span>
-          <select
-            id={`${ids}-model`}
-            value={modelSpec.id}
-            onChange={(e) => {
-              const next = info.models.find((m) => m.id === e.target.value) ?? info.models[0]
-              setModel(next.id)
-              setParams(defaultParamValues(next.params))
-            }}
-          >
-            {info.models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label} · {m.kind}
-              </option>
-            ))}
-          </select>
-        </label>
-
-        {modelSpec.params && modelSpec.params.length > 0 && <ParamFields specs={modelSpec.params} values={params} onChange={setParams} />}
-
-        {providerState?.pausedReason ? (
-          <p className="composer-warning">
-            <Icon name="warning" size={14} /> {info.label} is paused: {providerState.pausedReason}
-          </p>
-        ) : provider !== 'demo' && providerState && !providerState.hasKey ? (
-          <p className="composer-warning">
-            <Icon name="warning" size={14} /> No API key is set for {info.label}.
-          </p>
-        ) : null}
 
         <div className="composer-footer">
           <p className="job-preview" data-testid="job-preview" aria-live="polite">
-            <strong>{formatCount(parsed.prompts.length)}</strong> {parsed.prompts.length === 1 ? 'prompt' : 'prompts'} × {countProblem ? '?' : countNumber} ={' '}
-            <strong>{formatCount(jobs)}</strong> {jobs === 1 ? 'job' : 'jobs'}
+            {formatCount(promptCount)} {promptCount === 1 ? 'prompt' : 'prompts'} × {plural(models.length, 'model')} × {variationsLabel} ={' '}
+            <strong>{plural(counted.jobs, 'job')}</strong>
+            {counted.trims > 0 && <span className="muted"> (incl. {plural(counted.trims, 'trim')})</span>}
           </p>
           {(error ?? problem) && (
             <p className="inline-error" role="alert">
@@ -236,7 +426,7 @@ export function Composer() {
             </p>
           )}
           <button type="submit" className="button primary queue-button" disabled={!canQueue} title={`Queue (${MOD_KEY}+Enter)`}>
-            {busy ? 'Queueing…' : 'Queue'}
+            {busy ?? 'Queue'}
           </button>
           <span className="shortcut-hint" aria-hidden="true">
             {MOD_KEY}+Enter
@@ -244,10 +434,23 @@ export function Composer() {
         </div>
       </form>
       {dragging && (
-        <div className="drop-overlay" aria-hidden="true">
+        <div className="drop-overlay window" aria-hidden="true">
           <Icon name="upload" size={28} />
-          Drop a .txt file: one prompt per line
+          Drop a prompt file: .txt (one per line), .csv or .jsonl
         </div>
+      )}
+      {importing && (
+        <ImportReview
+          fileName={importing.fileName}
+          state={importing.state}
+          defaults={importing.defaults}
+          initialBatchName={batchName.trim() || importing.fileName.replace(/\.[^.]+$/, '')}
+          onQueued={(jobs, name) => {
+            setImporting(null)
+            push('success', `Queued ${plural(jobs, 'job')} from ${importing.fileName}${name ? ` in “${name}”` : ''}`)
+          }}
+          onClose={closeImport}
+        />
       )}
     </aside>
   )

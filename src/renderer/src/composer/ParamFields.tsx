@@ -25,14 +25,14 @@ export function paramsToSend(specs: readonly ParamSpec[] | undefined, values: Pa
   return { params, problem: null }
 }
 
-export function ParamFields({ specs, values, onChange }: { specs: readonly ParamSpec[]; values: ParamValues; onChange(values: ParamValues): void }) {
+export function ParamFields({ specs, values, onChange, labelPrefix }: { specs: readonly ParamSpec[]; values: ParamValues; onChange(values: ParamValues): void; labelPrefix?: string }) {
   return (
     <div className="param-fields">
       {specs.map((spec) => (
         <label key={spec.name} className="field">
           <span className="field-label">{spec.label}</span>
           {spec.type === 'select' ? (
-            <select value={values[spec.name] ?? ''} onChange={(e) => onChange({ ...values, [spec.name]: e.target.value })}>
+            <select aria-label={labelPrefix ? `${labelPrefix} ${spec.label}` : undefined} value={values[spec.name] ?? ''} onChange={(e) => onChange({ ...values, [spec.name]: e.target.value })}>
               {spec.options?.map((o) => (
                 <option key={o} value={o}>
                   {o}
@@ -41,6 +41,7 @@ export function ParamFields({ specs, values, onChange }: { specs: readonly Param
             </select>
           ) : (
             <input
+              aria-label={labelPrefix ? `${labelPrefix} ${spec.label}` : undefined}
               type={spec.type === 'number' ? 'number' : 'text'}
               min={spec.min}
               max={spec.max}

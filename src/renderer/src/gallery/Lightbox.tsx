@@ -1,26 +1,61 @@
 // One result, large, with what made it. Left/Right step through the gallery in its current order (loading
-// further pages as needed), Escape closes.
-import { useEffect, useRef } from 'react'
+// further pages as needed), F and 1–5 favourite and rate it, + / - / 0 and the wheel zoom, Escape closes.
+// The prompt can be copied or queued again on another provider or model.
+import { useEffect, useRef, useState } from 'react'
 import type { Asset } from '../../../shared/contract'
 import { providerInfo } from '../../../shared/catalogue'
 import { getBridge } from '../bridge'
-import { AssetMedia } from '../components/AssetMedia'
 import { Icon } from '../components/Icon'
 import { formatBytes, formatCount, formatDateTime, mediaType } from '../format'
 import type { PagedList } from '../pagedList'
+import { errorMessage, useToasts } from '../toasts'
+import { RequeuePicker } from './RequeuePicker'
+import type { Mark } from './useMarks'
+import { ZoomableMedia } from './ZoomableMedia'
 
 interface LightboxProps {
   list: PagedList<Asset>
   index: number
   onNavigate(index: number): void
   onClose(): void
+  onMark(asset: Asset, mark: Mark): void
 }
 
-export function Lightbox({ list, index, onNavigate, onClose }: LightboxProps) {
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))
+}
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text)
+  } catch {
+    // No clipboard permission (a plain http page): the old way still works from a user gesture.
+    const area = document.createElement('textarea')
+    area.value = text
+    area.setAttribute('readonly', '')
+    area.style.position = 'fixed'
+    area.style.opacity = '0'
+    document.body.appendChild(area)
+    area.select()
+    const ok = document.execCommand('copy')
+    area.remove()
+    if (!ok) throw new Error('the clipboard is not available')
+  }
+}
+
+/** 1–5 sets that rating; the rating it already has clears it (0 is zoom-to-fit). */
+export function ratingForKey(current: number, key: number): number {
+  return current === key ? 0 : key
+}
+
+export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxProps) {
+  const { push } = useToasts()
   const asset = list.get(index)
   const hasPrev = index > 0
   const hasNext = index < list.total - 1
   const closeButton = useRef<HTMLButtonElement>(null)
+  const [requeueFor, setRequeueFor] = useState<number | null>(null)
+  const requeueOpen = asset !== undefined && requeueFor === asset.id
 
   useEffect(() => {
     if (!asset) list.ensure(index, index)
@@ -36,33 +71,43 @@ export function Lightbox({ list, index, onNavigate, onClose }: LightboxProps) {
     }
   }, [index, list, asset])
 
-  // Focus moves into the dialog and back to where it was (the tile) on close.
   useEffect(() => {
-    const before = document.activeElement as HTMLElement | null
     closeButton.current?.focus()
-    return () => before?.focus()
   }, [])
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose()
+      if (e.key === 'Escape') {
+        if (requeueOpen) setRequeueFor(null)
+        else onClose()
+      } else if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return
       else if (e.key === 'ArrowLeft' && hasPrev) onNavigate(index - 1)
       else if (e.key === 'ArrowRight' && hasNext) onNavigate(index + 1)
+      else if ((e.key === 'f' || e.key === 'F') && asset) onMark(asset, { favorite: !asset.favorite })
+      else if (/^[1-5]$/.test(e.key) && asset) onMark(asset, { rating: ratingForKey(asset.rating, Number(e.key)) })
       else return
       e.preventDefault()
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [index, hasPrev, hasNext, onNavigate, onClose])
+  }, [index, hasPrev, hasNext, onNavigate, onClose, onMark, asset, requeueOpen])
+
+  const copyPrompt = () => {
+    if (!asset) return
+    copyText(asset.prompt).then(
+      () => push('success', 'Prompt copied'),
+      (err) => push('error', `Could not copy: ${errorMessage(err)}`)
+    )
+  }
 
   return (
-    <div className="lightbox" role="dialog" aria-modal="true" aria-label="Preview" data-testid="lightbox" onClick={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="lightbox-stage" onClick={(e) => e.target === e.currentTarget && onClose()}>
-        {asset ? <AssetMedia key={asset.id} asset={asset} className="lightbox-media" /> : <div className="lightbox-loading">Loading…</div>}
-        <button type="button" className="lightbox-nav prev" aria-label="Previous" disabled={!hasPrev} onClick={() => onNavigate(index - 1)}>
+    <div className="lightbox" role="dialog" aria-modal="true" aria-label="Preview" data-testid="lightbox" data-asset-id={asset?.id}>
+      <div className="lightbox-stage">
+        {asset ? <ZoomableMedia key={asset.id} asset={asset} onBackgroundClick={onClose} /> : <div className="lightbox-loading">Loading…</div>}
+        <button type="button" className="lightbox-nav prev" aria-label="Previous" title="Previous (←)" disabled={!hasPrev} onClick={() => onNavigate(index - 1)}>
           <Icon name="left" size={24} />
         </button>
-        <button type="button" className="lightbox-nav next" aria-label="Next" disabled={!hasNext} onClick={() => onNavigate(index + 1)}>
+        <button type="button" className="lightbox-nav next" aria-label="Next" title="Next (→)" disabled={!hasNext} onClick={() => onNavigate(index + 1)}>
           <Icon name="right" size={24} />
         </button>
       </div>
@@ -77,7 +122,47 @@ export function Lightbox({ list, index, onNavigate, onClose }: LightboxProps) {
         </div>
         {asset && (
           <>
-            <p className="lightbox-prompt">{asset.prompt}</p>
+            <div className="lightbox-marks">
+              <button
+                type="button"
+                className={`mark-button heart${asset.favorite ? ' on' : ''}`}
+                aria-pressed={asset.favorite}
+                aria-label="Favourite"
+                title="Favourite (F)"
+                data-testid="lightbox-favorite"
+                onClick={() => onMark(asset, { favorite: !asset.favorite })}
+              >
+                <Icon name="heart" size={18} filled={asset.favorite} />
+              </button>
+              <div className="stars" role="radiogroup" aria-label="Rating" data-testid="lightbox-rating" data-rating={asset.rating}>
+                {[1, 2, 3, 4, 5].map((n) => (
+                  <button
+                    key={n}
+                    type="button"
+                    role="radio"
+                    aria-checked={asset.rating === n}
+                    aria-label={`${n} star${n === 1 ? '' : 's'}`}
+                    title={`${n} (${n})`}
+                    className={`mark-button star${n <= asset.rating ? ' on' : ''}`}
+                    onClick={() => onMark(asset, { rating: ratingForKey(asset.rating, n) })}
+                  >
+                    <Icon name="star" size={17} filled={n <= asset.rating} />
+                  </button>
+                ))}
+              </div>
+            </div>
+            <p className="lightbox-prompt" data-testid="lightbox-prompt">
+              {asset.prompt}
+            </p>
+            <div className="lightbox-actions">
+              <button type="button" className="button small" onClick={copyPrompt}>
+                <Icon name="copy" size={14} /> Copy prompt
+              </button>
+              <button type="button" className="button small" aria-expanded={requeueOpen} onClick={() => setRequeueFor(requeueOpen ? null : asset.id)}>
+                <Icon name="retry" size={14} /> Re-queue…
+              </button>
+            </div>
+            {requeueOpen && <RequeuePicker asset={asset} onDone={() => setRequeueFor(null)} />}
             <dl className="facts">
               <dt>Provider</dt>
               <dd>{providerInfo(asset.provider).label}</dd>
@@ -96,10 +181,11 @@ export function Lightbox({ list, index, onNavigate, onClose }: LightboxProps) {
               <dt>Job</dt>
               <dd>{asset.jobId}</dd>
               <dt>File</dt>
-              <dd className="mono path" title={asset.path}>
-                {asset.path}
+              <dd className="mono path" title={asset.path} data-testid="lightbox-path">
+                {asset.missing && <span className="badge warn">missing</span>} {asset.path}
               </dd>
             </dl>
+            <p className="lightbox-hints muted">← → browse · F favourite · 1–5 rate · + − 0 zoom · drag to pan · Esc close</p>
           </>
         )}
       </aside>

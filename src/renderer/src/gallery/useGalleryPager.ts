@@ -1,23 +1,23 @@
-// The gallery's items: a PagedList over listGallery for the current search, refreshed when jobs finish
+// The gallery's items: a PagedList over listGallery for the current filter, refreshed when jobs finish
 // (that is when files arrive), newest first.
 import { useRef } from 'react'
 import type { Asset } from '../../../shared/contract'
 import { getBridge } from '../bridge'
 import { useBridgeEvent } from '../hooks/useBridgeEvent'
-import { useKeptPagedList } from '../hooks/useKeptPagedList'
+import { useKeptPagedList, type KeptPagedList } from '../hooks/useKeptPagedList'
 import { useThrottled } from '../hooks/useThrottled'
-import type { PagedList } from '../pagedList'
+import type { GalleryWhere } from './galleryQuery'
 
 const PAGE_SIZE = 120
 const REFRESH_INTERVAL_MS = 1000
 
-export function useGalleryPager(text: string, getAnchor: () => number | null, onError: (err: unknown) => void): PagedList<Asset> {
-  const search = text.trim() || undefined
-  const { list, refresh } = useKeptPagedList<Asset>({
+export function useGalleryPager(filter: GalleryWhere, getAnchor: () => number | null, onError: (err: unknown) => void): KeptPagedList<Asset> {
+  const key = JSON.stringify(filter)
+  const kept = useKeptPagedList<Asset>({
     slot: 'gallery',
-    key: search ?? '',
+    key,
     fetcher: () => async (offset, limit) => {
-      const { total, items } = await getBridge().listGallery({ text: search, offset, limit })
+      const { total, items } = await getBridge().listGallery({ ...filter, offset, limit })
       return { total, items }
     },
     list: { pageSize: PAGE_SIZE, keepPages: 20 },
@@ -25,7 +25,7 @@ export function useGalleryPager(text: string, getAnchor: () => number | null, on
     insertsAbove: true,
     onError
   })
-  const scheduleRefresh = useThrottled(refresh, REFRESH_INTERVAL_MS)
+  const scheduleRefresh = useThrottled(kept.refresh, REFRESH_INTERVAL_MS)
 
   // Files appear when a job reaches done; a retry or delete elsewhere also changes the done count.
   const lastDone = useRef<number | null>(null)
@@ -37,5 +37,5 @@ export function useGalleryPager(text: string, getAnchor: () => number | null, on
     lastDone.current = counts.done
   })
 
-  return list
+  return kept
 }

@@ -1,6 +1,6 @@
 // Everything about one job: its prompt and parameters, where it is at the provider, what happened to it
-// and when, and what it produced. Follows the job live while open.
-import { useCallback, useEffect, useState } from 'react'
+// and when, what the provider last said, and what it produced. Follows the job live while open.
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { Asset, Job, JobEvent } from '../../../shared/contract'
 import { providerInfo } from '../../../shared/catalogue'
 import { getBridge } from '../bridge'
@@ -8,16 +8,37 @@ import { AssetMedia } from '../components/AssetMedia'
 import { Icon } from '../components/Icon'
 import { ProgressBar } from '../components/ProgressBar'
 import { StatusChip } from '../components/StatusChip'
-import { formatBytes, formatDateTime, formatDuration, formatTime, isActive, jobElapsed } from '../format'
+import { formatBytes, formatDateTime, formatDuration, formatTime, isActive, jobElapsed, plural } from '../format'
 import { useBridgeEvent, useResync } from '../hooks/useBridgeEvent'
 import { useNow } from '../hooks/useNow'
 import { useThrottled } from '../hooks/useThrottled'
 import { errorMessage, useToasts } from '../toasts'
+import { ExtraIcon } from './ExtraIcon'
+import { setBatchPausedLocally, useBatches } from './useBatches'
 
 interface Detail {
   job: Job
   events: JobEvent[]
   assets: Asset[]
+  lastResponse: string | null
+}
+
+/** Longer responses are cut for display (the block is for reading, not for a 10 MB dump). */
+const MAX_RESPONSE_CHARS = 200_000
+
+/** The provider's response as stored ("HTTP 200 <url>" then the body), the body indented when it is JSON. */
+function prettyResponse(raw: string): string {
+  const text = raw.length > MAX_RESPONSE_CHARS ? raw.slice(0, MAX_RESPONSE_CHARS) : raw
+  const bodyAt = /^[[{]/.test(text) ? 0 : text.search(/\n[[{]/) + 1
+  let out = text
+  if (bodyAt >= 0) {
+    try {
+      out = `${text.slice(0, bodyAt)}${JSON.stringify(JSON.parse(text.slice(bodyAt)), null, 2)}`
+    } catch {
+      // Not JSON (or cut short): shown as it came.
+    }
+  }
+  return raw.length > MAX_RESPONSE_CHARS ? `${out}\n… (${raw.length.toLocaleString()} characters in all)` : out
 }
 
 const RETRYABLE: readonly Job['status'][] = ['failed', 'canceled', 'needs_attention']
@@ -27,6 +48,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
   const [detail, setDetail] = useState<Detail | null>(null)
   const [missing, setMissing] = useState(false)
   const [busy, setBusy] = useState(false)
+  const batches = useBatches()
 
   const load = useCallback(() => {
     getBridge()
@@ -71,6 +93,37 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
 
   const job = detail?.job
   const now = useNow(1000, job ? isActive(job.status) : false)
+
+  const batch = job ? batches.find((b) => b.id === job.batchId) : undefined
+  const response = useMemo(() => (detail?.lastResponse ? prettyResponse(detail.lastResponse) : null), [detail?.lastResponse])
+
+  const reveal = async (asset: Asset, action: 'open' | 'show') => {
+    try {
+      const { ok, message } = await getBridge().revealAsset({ assetId: asset.id, action })
+      if (!ok) push('error', message)
+    } catch (err) {
+      push('error', errorMessage(err))
+    }
+  }
+
+  const pauseBatch = async (paused: boolean) => {
+    if (!job) return
+    setBusy(true)
+    try {
+      const { changed } = await getBridge().pauseBatch({ batchId: job.batchId, paused })
+      setBatchPausedLocally(job.batchId, paused)
+      push(
+        'success',
+        paused
+          ? `Paused batch “${job.batchName}”: ${plural(changed, 'queued job')} wait${changed === 1 ? 's' : ''}; jobs already at the provider still finish`
+          : `Resumed batch “${job.batchName}”${changed ? `: ${plural(changed, 'queued job')} go${changed === 1 ? 'es' : ''} on` : ''}`
+      )
+    } catch (err) {
+      push('error', errorMessage(err))
+    } finally {
+      setBusy(false)
+    }
+  }
 
   const act = async (action: 'retryJobs' | 'cancelJobs') => {
     setBusy(true)
@@ -131,7 +184,15 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
                 {job.model} <span className="muted">({job.kind})</span>
               </dd>
               <dt>Batch</dt>
-              <dd>{job.batchName}</dd>
+              <dd>
+                {job.batchName}
+                {batch?.paused && (
+                  <>
+                    {' '}
+                    <span className="badge warn">paused</span>
+                  </>
+                )}
+              </dd>
               <dt>Provider job id</dt>
               <dd className="mono">{job.providerJobId ?? '—'}</dd>
               <dt>Provider status</dt>
@@ -156,7 +217,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
               )}
               {job.parentJobId && (
                 <>
-                  <dt>Retry of</dt>
+                  <dt>{job.kind === 'trim' ? 'Trims the output of' : 'Parent job'}</dt>
                   <dd>Job {job.parentJobId}</dd>
                 </>
               )}
@@ -187,8 +248,18 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
                   <figure key={asset.id}>
                     <AssetMedia asset={asset} className="drawer-media" />
                     <figcaption>
-                      {asset.width && asset.height ? `${asset.width}×${asset.height} · ` : ''}
-                      {formatBytes(asset.size)} · {asset.mime}
+                      <span>
+                        {asset.width && asset.height ? `${asset.width}×${asset.height} · ` : ''}
+                        {formatBytes(asset.size)} · {asset.mime}
+                      </span>
+                      <span className="asset-actions">
+                        <button type="button" className="link-button" onClick={() => void reveal(asset, 'open')} title={asset.path}>
+                          <ExtraIcon name="external" size={13} /> Open
+                        </button>
+                        <button type="button" className="link-button" onClick={() => void reveal(asset, 'show')} title={asset.path}>
+                          <ExtraIcon name="folder" size={13} /> Show in folder
+                        </button>
+                      </span>
                     </figcaption>
                   </figure>
                 ))}
@@ -210,6 +281,15 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
               ))}
             </ol>
           </section>
+
+          <section>
+            <details className="raw-response" data-testid="raw-response">
+              <summary>
+                <h3>Last provider response</h3>
+              </summary>
+              {response ? <pre className="mono">{response}</pre> : <p className="muted">Nothing yet: the provider has not answered a status request for this job.</p>}
+            </details>
+          </section>
         </div>
       )}
       {job && (
@@ -220,6 +300,11 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
           <button type="button" className="button danger" disabled={busy || !isActive(job.status)} onClick={() => void act('cancelJobs')}>
             <Icon name="cancel" /> Cancel job
           </button>
+          {batch && (
+            <button type="button" className="button drawer-batch-action" disabled={busy} onClick={() => void pauseBatch(!batch.paused)} title={batch.paused ? 'Let the batch’s queued jobs go on' : 'Hold the batch’s queued jobs; jobs at the provider still finish'}>
+              <ExtraIcon name={batch.paused ? 'play' : 'pause'} /> {batch.paused ? 'Resume batch' : 'Pause batch'}
+            </button>
+          )}
         </footer>
       )}
     </aside>

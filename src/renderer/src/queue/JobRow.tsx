@@ -64,12 +64,23 @@ export const JobRow = memo(function JobRow({ job, index, top, selected, cursor, 
       </div>
       <div role="gridcell" className="cell cell-attempts">{job.attempts}</div>
       <div role="gridcell" className="cell cell-elapsed">{formatDuration(jobElapsed(job, active ? now : job.finishedAt ?? job.updatedAt))}</div>
+      <div role="gridcell" className="cell cell-nextPoll" data-testid="next-poll">
+        {/* A queued job past its time is waiting for a free slot, not about to be polled. */}
+        {active && job.nextPollAt !== null && (job.status !== 'queued' || job.nextPollAt > now) ? formatCountdown(job.nextPollAt - now) : <span className="muted">—</span>}
+      </div>
       <div role="gridcell" className="cell cell-error" title={job.error ?? undefined}>
         {job.error}
       </div>
     </div>
   )
 })
+
+/** When the next status request goes out: "now", "in 7s", "in 2:05". */
+function formatCountdown(ms: number): string {
+  if (ms < 500) return 'now'
+  const s = Math.round(ms / 1000)
+  return s < 60 ? `in ${s}s` : `in ${formatDuration(ms)}`
+}
 
 /** A row whose page has not arrived yet: same size, so nothing moves when it fills in. */
 export function SkeletonRow({ top }: { top: number }) {

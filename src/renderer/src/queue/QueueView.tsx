@@ -1,6 +1,7 @@
 // The Queue tab: filters, bulk actions, the live grid of jobs and the detail drawer of the one opened.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import type { Job, JobSortColumn, JobStatus } from '../../../shared/contract'
+import { providerInfo, type ProviderId } from '../../../shared/catalogue'
 import { useAppData } from '../appData'
 import { getBridge } from '../bridge'
 import { Icon } from '../components/Icon'
@@ -9,26 +10,40 @@ import { useDebounced } from '../hooks/useDebounced'
 import { useStableCallback } from '../hooks/useLatest'
 import { useSessionState } from '../hooks/useSessionState'
 import { errorMessage, useToasts } from '../toasts'
+import { DeleteJobsDialog, RequeueDialog } from './BulkDialogs'
+import { ExtraIcon } from './ExtraIcon'
 import { JobDrawer } from './JobDrawer'
+import { QueueFilters, type ScopeFilter } from './QueueFilters'
 import { QueueGrid, type QueueGridHandle } from './QueueGrid'
 import { StatusFilter } from './StatusFilter'
+import { SelectionExport } from './SelectionExport'
+import { refreshBatches, useBatches } from './useBatches'
 import { useJobSelection } from './useJobSelection'
 import { useJobsPager, type JobQuery } from './useJobsPager'
 
 /** Text columns read best A→Z first; numbers and times biggest first. */
 const FIRST_DIRECTION: Record<JobSortColumn, 'asc' | 'desc'> = { id: 'desc', prompt: 'asc', provider: 'asc', status: 'asc', attempts: 'desc', elapsed: 'desc' }
+/** The most ids one cancel, retry, delete or re-queue call takes (the contract's limit). */
+const IDS_PER_CALL = 100_000
+const NO_SCOPE: ScopeFilter = { batchId: null, provider: null, model: null }
+
+type BulkAction = 'cancelJobs' | 'retryJobs'
+type Dialog = 'delete' | 'requeue' | null
 
 export function QueueView() {
-  const { counts } = useAppData()
+  const { counts, settings } = useAppData()
   const { push } = useToasts()
+  const batches = useBatches()
   const [statuses, setStatuses] = useSessionState<JobStatus[]>('queue.status', [])
   const [text, setText] = useSessionState('queue.text', '')
+  const [scope, setScope] = useSessionState<ScopeFilter>('queue.scope', NO_SCOPE)
   const [sort, setSort] = useSessionState<{ sort: JobSortColumn; dir: 'asc' | 'desc' }>('queue.sort', { sort: 'id', dir: 'desc' })
   const [openId, setOpenId] = useSessionState<number | null>('queue.open', null)
   /** What a bulk action is doing, while it runs (collecting ids for "all" can take a while). */
   const [busy, setBusy] = useState<string | null>(null)
+  const [dialog, setDialog] = useState<Dialog>(null)
   const debouncedText = useDebounced(text, 250)
-  const query: JobQuery = { status: statuses, text: debouncedText, sort: sort.sort, dir: sort.dir }
+  const query: JobQuery = { status: statuses, text: debouncedText, ...scope, sort: sort.sort, dir: sort.dir }
 
   const grid = useRef<QueueGridHandle>(null)
   const getAnchor = useCallback(() => grid.current?.anchorIndex() ?? null, [])
@@ -90,22 +105,84 @@ export function QueueView() {
     else if (mod && e.key.toLowerCase() === 'a') sel.selectAll()
     else if (e.key === 'Escape' && openId !== null) setOpenId(null)
     else if (e.key === 'Escape') sel.clear()
+    else if (e.key === 'Delete' && sel.count > 0 && busy === null) setDialog('delete')
     else handled = false
     if (handled) e.preventDefault()
   }
 
-  const bulk = async (action: 'cancelJobs' | 'retryJobs') => {
+  /** The selection as ids (collecting "all matching" a page at a time), with progress in the bulk bar. */
+  const selectedIds = async (): Promise<number[]> => sel.resolveIds((collected, total) => setBusy(`Collecting ${formatCount(collected)} of ${formatCount(total)} jobs…`))
+
+  /** Runs `call` over the ids in chunks the contract accepts, adding up what changed. */
+  const inChunks = async (ids: number[], working: string, call: (chunk: number[]) => Promise<{ changed: number }>): Promise<number> => {
+    let changed = 0
+    for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
+      setBusy(ids.length > IDS_PER_CALL ? `${working} ${formatCount(i)} of ${formatCount(ids.length)}…` : `${working} ${plural(ids.length, 'job')}…`)
+      changed += (await call(ids.slice(i, i + IDS_PER_CALL))).changed
+    }
+    return changed
+  }
+
+  const bulk = async (action: BulkAction) => {
     const working = action === 'cancelJobs' ? 'Canceling' : 'Retrying'
     setBusy(`${working}…`)
     try {
-      const ids = await sel.resolveIds((collected, total) => setBusy(`Collecting ${formatCount(collected)} of ${formatCount(total)} jobs…`))
+      const ids = await selectedIds()
       if (!ids.length) return
-      setBusy(`${working} ${plural(ids.length, 'job')}…`)
-      const { changed } = await getBridge()[action]({ ids })
+      const changed = await inChunks(ids, working, (chunk) => getBridge()[action]({ ids: chunk }))
       const verb = action === 'cancelJobs' ? 'Canceled' : 'Retrying'
       push(changed ? 'success' : 'info', changed ? `${verb} ${plural(changed, 'job')}` : `None of the ${plural(ids.length, 'selected job')} could be ${action === 'cancelJobs' ? 'canceled' : 'retried'}`)
     } catch (err) {
       push('error', errorMessage(err))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const deleteSelected = async (deleteFiles: boolean) => {
+    setBusy('Deleting…')
+    try {
+      const ids = await selectedIds()
+      if (!ids.length) return
+      const changed = await inChunks(ids, 'Deleting', (chunk) => getBridge().deleteJobs({ ids: chunk, deleteFiles }))
+      push('success', `Deleted ${plural(changed, 'job')}${deleteFiles ? ' and their files' : ''}`)
+      if (openId !== null && ids.includes(openId)) setOpenId(null)
+      sel.clear()
+      refreshBatches()
+      setDialog(null)
+    } catch (err) {
+      push('error', `Could not delete: ${errorMessage(err)}`)
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const requeueSelected = async (provider: ProviderId, model: string) => {
+    setBusy('Re-queueing…')
+    try {
+      const ids = await selectedIds()
+      if (!ids.length) return
+      let queued = 0
+      for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
+        setBusy(`Re-queueing ${plural(ids.length, 'job')}…`)
+        queued += (await getBridge().requeueJobs({ ids: ids.slice(i, i + IDS_PER_CALL), provider, model })).jobIds.length
+      }
+      push('success', `Queued ${plural(queued, 'new job')} on ${providerInfo(provider).label} · ${model}`)
+      setDialog(null)
+    } catch (err) {
+      push('error', `Could not re-queue: ${errorMessage(err)}`)
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const collectForExport = async (): Promise<number[] | null> => {
+    setBusy('Collecting…')
+    try {
+      return await selectedIds()
+    } catch (err) {
+      push('error', `Could not collect the selected jobs: ${errorMessage(err)}`)
+      return null
     } finally {
       setBusy(null)
     }
@@ -116,18 +193,34 @@ export function QueueView() {
     grid.current?.focus()
   }, [setOpenId])
 
-  const filtered = statuses.length > 0 || debouncedText.trim() !== ''
+  const scoped = scope.batchId !== null || scope.provider !== null || scope.model !== null
+  const filtered = statuses.length > 0 || debouncedText.trim() !== '' || scoped
 
   return (
     <div className="queue-view">
       <div className="toolbar">
         <StatusFilter counts={counts} selected={statuses} onChange={setStatuses} />
-        <label className="search-field">
-          <Icon name="search" />
-          <input type="search" aria-label="Filter jobs" placeholder="Filter by prompt…" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
+        <div className="toolbar-end">
+          <QueueFilters value={scope} batches={batches} onChange={setScope} />
+          <label className="search-field">
+            <Icon name="search" />
+            <input type="search" aria-label="Filter jobs" placeholder="Filter by prompt…" value={text} onChange={(e) => setText(e.target.value)} />
+          </label>
+          {(scoped || text) && (
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                setScope(NO_SCOPE)
+                setText('')
+              }}
+            >
+              Reset
+            </button>
+          )}
+        </div>
       </div>
-      <div className={`bulk-bar${sel.count ? ' active' : ''}`} aria-live="polite">
+      <div className={`bulk-bar${sel.count ? ' active' : ''}`} aria-live="polite" data-testid="bulk-bar">
         {sel.count ? (
           <>
             <span className="bulk-count">{sel.selection.all ? `All ${plural(sel.count, 'job')} selected` : `${plural(sel.count, 'job')} selected`}</span>
@@ -137,10 +230,17 @@ export function QueueView() {
             <button type="button" className="button small danger" aria-label="Cancel selected jobs" disabled={busy !== null} onClick={() => void bulk('cancelJobs')}>
               <Icon name="cancel" /> Cancel
             </button>
+            <button type="button" className="button small" aria-label="Re-queue selected jobs with another model" disabled={busy !== null} onClick={() => setDialog('requeue')}>
+              <ExtraIcon name="requeue" /> Re-queue…
+            </button>
+            <button type="button" className="button small danger" aria-label="Delete selected jobs" title="Delete… (Del)" disabled={busy !== null} onClick={() => setDialog('delete')}>
+              <ExtraIcon name="trash" /> Delete…
+            </button>
+            <SelectionExport selection={sel.selection} disabled={busy !== null} collect={collectForExport} />
             <button type="button" className="link-button" onClick={sel.clear}>
               Clear selection
             </button>
-            {busy && <span className="muted">{busy}</span>}
+            {busy && <span className="muted bulk-busy">{busy}</span>}
           </>
         ) : (
           <span className="muted">
@@ -167,6 +267,16 @@ export function QueueView() {
         />
         {openId !== null && <JobDrawer jobId={openId} onClose={closeDrawer} />}
       </div>
+      {dialog === 'delete' && <DeleteJobsDialog count={sel.count} busy={busy} onConfirm={(files) => void deleteSelected(files)} onClose={() => setDialog(null)} />}
+      {dialog === 'requeue' && (
+        <RequeueDialog
+          count={sel.count}
+          busy={busy}
+          initialProvider={scope.provider ?? settings?.defaultProvider ?? 'demo'}
+          onConfirm={(provider, model) => void requeueSelected(provider, model)}
+          onClose={() => setDialog(null)}
+        />
+      )}
     </div>
   )
 }

@@ -1,6 +1,7 @@
 // The queue's rows: a PagedList over listJobs for the current filter and sort, kept live from main's
 // pushes. Status changes are patched into cached rows; when rows may have been added, removed or
 // reordered, the visible pages are refetched, holding the user's place.
+import type { ProviderId } from '../../../shared/catalogue'
 import { JOB_STATUSES, type Job, type JobSortColumn, type JobStatus } from '../../../shared/model'
 import { getBridge } from '../bridge'
 import { useBridgeEvent } from '../hooks/useBridgeEvent'
@@ -11,6 +12,9 @@ import type { PagedList } from '../pagedList'
 export interface JobQuery {
   status: JobStatus[]
   text: string
+  batchId: number | null
+  provider: ProviderId | null
+  model: string | null
   sort: JobSortColumn
   dir: 'asc' | 'desc'
 }
@@ -20,8 +24,19 @@ const PAGE_SIZE = 200
 const REFRESH_INTERVAL_MS = 700
 
 export function jobFilter(query: JobQuery) {
-  return { status: query.status.length ? query.status : undefined, text: query.text.trim() || undefined, sort: query.sort, dir: query.dir }
+  return {
+    status: query.status.length ? query.status : undefined,
+    text: query.text.trim() || undefined,
+    batchId: query.batchId ?? undefined,
+    provider: query.provider ?? undefined,
+    model: query.model ?? undefined,
+    sort: query.sort,
+    dir: query.dir
+  }
 }
+
+/** Filters beyond status that may let new jobs in or keep them out. */
+const hasScopeFilter = (q: JobQuery) => Boolean(q.text.trim()) || q.batchId !== null || q.provider !== null || q.model !== null
 
 /** Newest first by id: new jobs can only appear at the top, and rows never move when jobs change state. */
 const isIdDesc = (q: JobQuery) => q.sort === 'id' && q.dir === 'desc'
@@ -56,9 +71,10 @@ export function useJobsPager(query: JobQuery, getAnchor: () => number | null, on
     const wanted: readonly JobStatus[] = query.status.length ? query.status : JOB_STATUSES
     const expected = wanted.reduce((sum, s) => sum + counts[s], 0)
     // Cached rows are patched by id, so only membership or order can be stale: a status filter or a sort
-    // on a changing column may move rows on any change, a text filter may match new jobs, and a total
+    // on a changing column may move rows on any change, a text, batch, provider or model filter may match
+    // new jobs (or lose deleted ones), and a total
     // that differs from ours means rows came or went.
-    if (query.status.length || query.text.trim() || !isIdDesc(query) || expected !== list.total) scheduleRefresh()
+    if (query.status.length || hasScopeFilter(query) || !isIdDesc(query) || expected !== list.total) scheduleRefresh()
   })
 
   return list

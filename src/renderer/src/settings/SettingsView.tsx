@@ -1,11 +1,13 @@
 // The Settings tab: where results are saved, the default provider, the demo simulator's behaviour, and
-// each provider's state (read-only for now: keys are managed elsewhere, and never shown here).
+// per provider its key (write-only), connection test, base URL, polling and pause state (ProviderSettings).
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import type { Settings } from '../../../shared/contract'
 import { PROVIDERS, type ProviderId } from '../../../shared/catalogue'
 import { useAppData } from '../appData'
 import { getBridge } from '../bridge'
+import { useSessionState } from '../hooks/useSessionState'
 import { errorMessage, useToasts } from '../toasts'
+import { ProviderSettings } from './ProviderSettings'
 
 interface Form {
   outputRoot: string
@@ -41,6 +43,7 @@ export function SettingsView() {
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const id = useId()
+  const [providerTab, setProviderTab] = useSessionState<ProviderId>('settings.provider', 'demo')
 
   // Follow changes made elsewhere (another window, main pausing a provider) unless the user is mid-edit.
   useEffect(() => {
@@ -133,39 +136,47 @@ export function SettingsView() {
         </div>
       </form>
 
-      <section className="settings-card">
-        <h2>Providers</h2>
-        <table className="providers-table">
-          <thead>
-            <tr>
-              <th scope="col">Provider</th>
-              <th scope="col">API key</th>
-              <th scope="col">Base URL</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {PROVIDERS.map((p) => {
+      <section className="settings-card providers-card" aria-labelledby={`${id}-providers`}>
+        <h2 id={`${id}-providers`}>Providers</h2>
+        <div className="providers-layout">
+          <div className="provider-tabs" role="tablist" aria-orientation="vertical" aria-label="Providers">
+            {PROVIDERS.map((p, i) => {
               const state = settings.providers[p.id]
+              const selected = p.id === providerTab
               return (
-                <tr key={p.id} data-provider={p.id}>
-                  <th scope="row">{p.label}</th>
-                  <td>{p.id === 'demo' ? <span className="muted">not needed</span> : state?.hasKey ? <span className="badge ok">set</span> : <span className="badge">not set</span>}</td>
-                  <td className="mono">{state?.baseUrl || <span className="muted">built in</span>}</td>
-                  <td>{state?.pausedReason ? <span className="badge warn" title={state.pausedReason}>paused: {state.pausedReason}</span> : <span className="badge ok">active</span>}</td>
-                </tr>
+                <button
+                  key={p.id}
+                  type="button"
+                  role="tab"
+                  id={`${id}-tab-${p.id}`}
+                  aria-selected={selected}
+                  aria-controls={`${id}-panel`}
+                  tabIndex={selected ? 0 : -1}
+                  className="provider-tab"
+                  data-provider={p.id}
+                  onClick={() => setProviderTab(p.id)}
+                  onKeyDown={(e) => {
+                    const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0
+                    if (!step) return
+                    e.preventDefault()
+                    const next = PROVIDERS[(i + step + PROVIDERS.length) % PROVIDERS.length]
+                    setProviderTab(next.id)
+                    document.getElementById(`${id}-tab-${next.id}`)?.focus()
+                  }}
+                >
+                  <span className={`provider-dot ${state?.pausedReason ? 'paused' : p.id === 'demo' || state?.hasKey ? 'ready' : 'nokey'}`} aria-hidden="true" />
+                  <span className="provider-tab-text">
+                    <span className="provider-tab-name">{p.label}</span>
+                    <span className="provider-tab-state">{state?.pausedReason ? 'paused' : p.id === 'demo' ? 'no key needed' : state?.hasKey ? 'key set' : 'no key'}</span>
+                  </span>
+                </button>
               )
             })}
-          </tbody>
-        </table>
-        <p className="field-help">
-          Keys are set outside this screen for now (in headless mode, environment variables such as{' '}
-          {PROVIDERS.filter((p) => p.id !== 'demo')
-            .map((p) => `${p.envName}_API_KEY`)
-            .slice(0, 2)
-            .join(', ')}
-          ). Their values are never shown.
-        </p>
+          </div>
+          <div className="provider-tabpanel" role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${providerTab}`}>
+            {settings.providers[providerTab] && <ProviderSettings key={providerTab} provider={providerTab} state={settings.providers[providerTab]} onSettings={setSettings} />}
+          </div>
+        </div>
       </section>
     </div>
   )

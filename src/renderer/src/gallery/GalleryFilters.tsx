@@ -1,0 +1,104 @@
+// The gallery's filters: batch, provider, model, date range, favourites and minimum rating. Batches come
+// from listBatches (refreshed when one finishes); models from the catalogue for the chosen provider.
+import { memo, useCallback, useEffect, useState } from 'react'
+import type { Batch } from '../../../shared/contract'
+import { PROVIDERS } from '../../../shared/catalogue'
+import { getBridge } from '../bridge'
+import { Icon } from '../components/Icon'
+import { useBridgeEvent, useResync } from '../hooks/useBridgeEvent'
+import { errorMessage, useToasts } from '../toasts'
+import { hasFilters, isProviderId, type GalleryQuery } from './galleryQuery'
+
+/** Every model id any provider offers, once each, for filtering by model across providers. */
+const ALL_MODELS = [...new Set(PROVIDERS.flatMap((p) => p.models.map((m) => m.id)))].sort()
+
+/** Memoised: the gallery re-renders on every scroll frame, its filters need not. */
+export const GalleryFilters = memo(function GalleryFilters({ query, onChange }: { query: GalleryQuery; onChange(patch: Partial<GalleryQuery>): void }) {
+  const { push } = useToasts()
+  const [batches, setBatches] = useState<Batch[]>([])
+  const load = useCallback(() => {
+    getBridge()
+      .listBatches(undefined)
+      .then(setBatches, (err) => push('error', `Could not load batches: ${errorMessage(err)}`))
+  }, [push])
+  useEffect(load, [load])
+  useResync(load)
+  useBridgeEvent('batchFinished', load)
+
+  const provider = query.provider ? PROVIDERS.find((p) => p.id === query.provider) : undefined
+  const models = provider ? provider.models.map((m) => ({ id: m.id, label: m.label })) : ALL_MODELS.map((id) => ({ id, label: id }))
+  // A batch that is selected but not listed (deleted meanwhile) still shows as itself.
+  const batchListed = query.batchId === null || batches.some((b) => b.id === query.batchId)
+
+  return (
+    <div className="gallery-filters" role="group" aria-label="Gallery filters">
+      <Icon name="filter" className="muted" />
+      <select aria-label="Batch" value={query.batchId ?? ''} onChange={(e) => onChange({ batchId: e.target.value ? Number(e.target.value) : null })}>
+        <option value="">All batches</option>
+        {!batchListed && <option value={query.batchId!}>Batch {query.batchId}</option>}
+        {[...batches].reverse().map((b) => (
+          <option key={b.id} value={b.id}>
+            {b.name}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Provider"
+        value={query.provider ?? ''}
+        onChange={(e) => {
+          const value = e.target.value
+          const next = isProviderId(value) ? value : null
+          const keepModel = next === null || PROVIDERS.find((p) => p.id === next)?.models.some((m) => m.id === query.model)
+          onChange({ provider: next, model: keepModel ? query.model : '' })
+        }}
+      >
+        <option value="">All providers</option>
+        {PROVIDERS.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.label}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Model" value={query.model} onChange={(e) => onChange({ model: e.target.value })}>
+        <option value="">All models</option>
+        {models.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.label}
+          </option>
+        ))}
+      </select>
+      <label className="date-range">
+        <span className="visually-hidden">From date</span>
+        <input type="date" aria-label="From date" value={query.from} max={query.to || undefined} onChange={(e) => onChange({ from: e.target.value })} />
+      </label>
+      <span className="muted">–</span>
+      <label className="date-range">
+        <span className="visually-hidden">To date</span>
+        <input type="date" aria-label="To date" value={query.to} min={query.from || undefined} onChange={(e) => onChange({ to: e.target.value })} />
+      </label>
+      <button
+        type="button"
+        className={`button small toggle${query.favorite ? ' on' : ''}`}
+        aria-pressed={query.favorite}
+        title="Show favourites only"
+        onClick={() => onChange({ favorite: !query.favorite })}
+      >
+        <Icon name="heart" size={14} filled={query.favorite} /> Favourites
+      </button>
+      <select aria-label="Minimum rating" value={query.minRating} onChange={(e) => onChange({ minRating: Number(e.target.value) })}>
+        <option value={0}>Any rating</option>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <option key={n} value={n}>
+            {'★'.repeat(n)}
+            {n < 5 ? ' or more' : ''}
+          </option>
+        ))}
+      </select>
+      {hasFilters(query) && (
+        <button type="button" className="link-button" onClick={() => onChange({ batchId: null, provider: null, model: '', from: '', to: '', favorite: false, minRating: 0 })}>
+          Clear filters
+        </button>
+      )}
+    </div>
+  )
+})
