@@ -1,0 +1,349 @@
+// The UI at scale, in Debian's Chromium against the real headless app (`npx tsx bench/ui-scale.ts`):
+//  - a library of 100,000 jobs and 100,000 gallery items (library-fixture.ts);
+//  - time from opening a view to its first rows painted, for the Queue and the Gallery (target < 500 ms);
+//  - frame times while scrolling each with the mouse wheel, from requestAnimationFrame deltas (p95 < 17 ms);
+//  - the headless Node process's resident memory, VmRSS/VmHWM from /proc (target < 300 MB);
+//  - export of 10,000 distinct PNGs to a ZIP by the core's ExportRun, and by the running app's startExport,
+//    against `zip -0 -q` on the same files in the same run (target ≤ 1.3× zip's time).
+// Options: --jobs N (100000) --runs N (5) --export-files N (10000) --rounds N (3) --shots DIR (screenshots)
+// --no-export (the UI only).
+import { chromium, type Page } from '@playwright/test'
+import { spawnSync } from 'node:child_process'
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { CHROMIUM_ARGS } from '../playwright.config'
+import { ExportRun } from '../src/main/core/export'
+import { startHeadlessApp, type HeadlessApp } from '../test/e2e/headless-app'
+import { tempDir } from './lib'
+import { generateLibrary } from './library-fixture'
+import { exportItems, writeExportFiles, writeExportLibrary } from './ui-export-files'
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '5' },
+    'export-files': { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '3' },
+    shots: { type: 'string' },
+    'no-export': { type: 'boolean', default: false }
+  }
+})
+const JOBS = Number(values.jobs)
+const RUNS = Number(values.runs)
+const EXPORT_FILES = Number(values['export-files'])
+const ROUNDS = Number(values.rounds)
+const SHOTS = values.shots
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  if (!sorted.length) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
+}
+const median = (v: number[]) => percentile(v, 50)
+
+/** VmRSS and VmHWM (peak) of a process, in kB. */
+function memory(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
+  return { rss: field('VmRSS'), hwm: field('VmHWM') }
+}
+
+// ---- In the page: when rows first paint, and frame times ------------------------------------------------
+
+/**
+ * Installed before the app's scripts: on every animation frame, notes when the view's first loaded row
+ * (not a placeholder) is in the DOM, and records the time at the *next* frame, i.e. after that row's frame
+ * was painted (conservative by up to one frame). `__mark(view)` restarts the clock for a tab switch.
+ * Plain JavaScript in a string: tsx's transform would add helpers the page does not have.
+ */
+const PAINT_PROBE = `(() => {
+  const selectors = { queue: '[data-testid="job-row"]', gallery: '[data-testid="gallery-item"]' };
+  const seen = {};
+  const painted = {};
+  const start = { queue: 0, gallery: 0 };
+  window.__painted = painted;
+  window.__mark = (view) => { delete painted[view]; seen[view] = false; start[view] = performance.now(); };
+  const tick = () => {
+    const now = performance.now();
+    for (const view of Object.keys(selectors)) {
+      if (painted[view] !== undefined) continue;
+      if (seen[view]) painted[view] = now - start[view];
+      else if (document.querySelector(selectors[view])) seen[view] = true;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})()`
+
+/** Records rAF deltas, frames with a placeholder on screen, and long tasks, until `__stopFrames()`. */
+const FRAME_RECORDER = (placeholder: string) => `(() => {
+  const frames = [];
+  let placeholders = 0;
+  let longTasks = 0;
+  const observer = new PerformanceObserver((list) => { longTasks += list.getEntries().length; });
+  try { observer.observe({ type: 'longtask', buffered: false }); } catch (e) {}
+  let last = -1;
+  let recording = true;
+  const tick = (t) => {
+    if (!recording) return;
+    if (last >= 0) frames.push(t - last);
+    last = t;
+    if (document.querySelector(${JSON.stringify(placeholder)})) placeholders++;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  window.__stopFrames = () => { recording = false; observer.disconnect(); return { frames, placeholders, longTasks }; };
+})()`
+
+async function paintedAfter(page: Page, view: 'queue' | 'gallery'): Promise<number> {
+  const read = `window.__painted && window.__painted[${JSON.stringify(view)}]`
+  // Polled from here: the app's CSP forbids the eval that waitForFunction would use in the page.
+  for (const t0 = Date.now(); Date.now() - t0 < 60_000; await new Promise((r) => setTimeout(r, 20))) {
+    const value = (await page.evaluate(read)) as number | undefined
+    if (value !== undefined) return value
+  }
+  throw new Error(`${view}: no rows painted within 60 s`)
+}
+
+/** Clicks a tab from inside the page, starting that view's clock in the same task. */
+async function openTab(page: Page, view: 'queue' | 'gallery', label: string): Promise<number> {
+  await page.evaluate(`(() => {
+    window.__mark(${JSON.stringify(view)});
+    [...document.querySelectorAll('[role="tab"]')].find((b) => b.textContent.trim() === ${JSON.stringify(label)}).click();
+  })()`)
+  return paintedAfter(page, view)
+}
+
+interface FrameStats {
+  frames: number
+  p50: number
+  p95: number
+  p99: number
+  max: number
+  over17: number
+  over33: number
+  /** Frames in which a placeholder (a row or tile still loading) was on screen. */
+  placeholderFrames: number
+  longTasks: number
+  scrolledPx: number
+  /** Average scroll speed over the run. */
+  pxPerSecond: number
+}
+
+/** Scrolls `selector` with `steps` wheel events of `delta` px, one per ~frame, recording rAF deltas. */
+async function scrollFrames(page: Page, selector: string, placeholder: string, steps: number, delta: number): Promise<FrameStats> {
+  const box = (await page.locator(selector).boundingBox())!
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  const before = await page.locator(selector).evaluate((el) => el.scrollTop)
+  await page.evaluate(FRAME_RECORDER(placeholder))
+  const started = performance.now()
+  for (let i = 0; i < steps; i++) {
+    await page.mouse.wheel(0, delta)
+    await page.waitForTimeout(16)
+  }
+  const seconds = (performance.now() - started) / 1000
+  await page.waitForTimeout(150)
+  const r = (await page.evaluate('window.__stopFrames()')) as { frames: number[]; placeholders: number; longTasks: number }
+  const after = await page.locator(selector).evaluate((el) => el.scrollTop)
+  const f = r.frames
+  return {
+    frames: f.length,
+    p50: percentile(f, 50),
+    p95: percentile(f, 95),
+    p99: percentile(f, 99),
+    max: Math.max(...f),
+    over17: f.filter((d) => d > 17).length,
+    over33: f.filter((d) => d > 33.4).length,
+    placeholderFrames: r.placeholders,
+    longTasks: r.longTasks,
+    scrolledPx: after - before,
+    pxPerSecond: (after - before) / seconds
+  }
+}
+
+// ---- Export: the core's ZIP writer vs zip -0 ---------------------------------------------------------------
+
+function timeZip(srcDir: string, dest: string): { ms: number; fsyncMs: number; bytes: number } {
+  const t0 = performance.now()
+  const r = spawnSync('zip', ['-0', '-q', '-r', dest, '.'], { cwd: srcDir })
+  const t1 = performance.now()
+  if (r.status !== 0) throw new Error(`zip failed: ${r.stderr.toString()}`)
+  // ExportRun fsyncs its ZIP before renaming it into place; zip does not. Timed apart, to compare both ways.
+  const fd = openSync(dest, 'r+')
+  fsyncSync(fd)
+  closeSync(fd)
+  return { ms: t1 - t0, fsyncMs: performance.now() - t1, bytes: statSync(dest).size }
+}
+
+async function timeExportRun(items: ReturnType<typeof exportItems>, dest: string): Promise<{ ms: number; bytes: number }> {
+  const t0 = performance.now()
+  const p = await new ExportRun(items, { format: 'zip', destination: dest, template: '{batch}/{prompt}-{job}', embedMetadata: false }, () => {}).run()
+  const t = performance.now() - t0
+  if (p.state !== 'done') throw new Error(`export ${p.state}: ${p.error}`)
+  return { ms: t, bytes: statSync(dest).size }
+}
+
+async function timeAppExport(app: HeadlessApp, dest: string): Promise<{ ms: number; bytes: number }> {
+  const t0 = performance.now()
+  await app.call('startExport', { filter: {}, format: 'zip', destination: dest, template: '{batch}/{prompt}-{job}', embedMetadata: false })
+  // The ZIP appears under its name only when complete (written beside it, fsynced, renamed).
+  while (!existsSync(dest)) {
+    if (performance.now() - t0 > 300_000) throw new Error('app export did not finish')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+  return { ms: performance.now() - t0, bytes: statSync(dest).size }
+}
+
+// ---- Run ---------------------------------------------------------------------------------------------------
+
+class SkipExport extends Error {}
+const root = tempDir('bs-ui-scale-')
+const rows: [string, string, string, string][] = []
+const add = (what: string, value: string, target: string, verdict: string) => rows.push([what, value, target, verdict])
+const check = (ok: boolean) => (ok ? 'met' : 'MISSED')
+let app: HeadlessApp | undefined
+let exportApp: HeadlessApp | undefined
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+const chromiumVersion = browser.version()
+
+try {
+  const dataDir = join(root, 'library')
+  let t = performance.now()
+  const library = generateLibrary(dataDir, { jobs: JOBS })
+  log(`library: ${library.jobs} jobs, ${library.assets} gallery items in ${ms(performance.now() - t)}`)
+  app = await startHeadlessApp({}, { dataDir })
+  const idle = memory(app.pid)
+  log(`app started (pid ${app.pid}), RSS ${mb(idle.rss)}`)
+
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } })
+  await context.addInitScript(PAINT_PROBE)
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+
+  // Opening the views: the Queue as the page loads (navigation start → first row painted), then the Gallery
+  // by its tab (click → first tile painted), each with nothing cached in the page; then both again (their
+  // lists kept for the session, as when switching tabs back and forth).
+  const open = { queueLoad: [] as number[], galleryFirst: [] as number[], queueAgain: [] as number[], galleryAgain: [] as number[] }
+  for (let run = 0; run < RUNS; run++) {
+    if (run === 0) await page.goto(app.url)
+    else await page.reload()
+    open.queueLoad.push(await paintedAfter(page, 'queue'))
+    open.galleryFirst.push(await openTab(page, 'gallery', 'Gallery'))
+    open.queueAgain.push(await openTab(page, 'queue', 'Queue'))
+    open.galleryAgain.push(await openTab(page, 'gallery', 'Gallery'))
+    log(`open run ${run + 1}: queue(load) ${ms(open.queueLoad[run])}, gallery(first) ${ms(open.galleryFirst[run])}, queue(again) ${ms(open.queueAgain[run])}, gallery(again) ${ms(open.galleryAgain[run])}`)
+  }
+  const openRow = (label: string, v: number[]) => add(label, `median ${ms(median(v))}, max ${ms(Math.max(...v))} (n=${v.length})`, '< 500 ms', check(Math.max(...v) < 500))
+  openRow('Queue: page load → first rows painted', open.queueLoad)
+  openRow('Gallery: tab click → first tiles painted (first open)', open.galleryFirst)
+  openRow('Queue: tab click → rows painted (again)', open.queueAgain)
+  openRow('Gallery: tab click → tiles painted (again)', open.galleryAgain)
+
+  // Scrolling from the top with the mouse wheel, one step per ~frame (each step waits 16 ms, plus the
+  // round trip to the browser): a fast flick (240 px a step) and a slow read (60 px a step).
+  const scrollRuns: [string, FrameStats][] = []
+  for (const [view, label, grid, placeholder] of [
+    ['queue', 'Queue', '[role="grid"][aria-label="Jobs"]', '.job-row.skeleton'],
+    ['gallery', 'Gallery', '[data-testid="gallery-grid"]', '.gallery-tile.pending']
+  ] as const) {
+    await openTab(page, view, label)
+    for (const [speed, step] of [
+      ['fast flick', 240],
+      ['slow', 60]
+    ] as const) {
+      await page.locator(grid).evaluate((el) => (el.scrollTop = 0))
+      await page.waitForTimeout(500)
+      const stats = await scrollFrames(page, grid, placeholder, 300, step)
+      log(`${label} scroll (${speed}): ${JSON.stringify(stats)}`)
+      scrollRuns.push([`${label}: frame time while wheel-scrolling, ${speed}`, stats])
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, `scale-${view}-${step}.png`) })
+    }
+  }
+  for (const [name, s] of scrollRuns) {
+    add(
+      name,
+      `p95 ${ms(s.p95)} (p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)}; ${s.over17}/${s.frames} frames > 17 ms, ${s.over33} > 33 ms; ${s.longTasks} long tasks; placeholders on screen in ${s.placeholderFrames} frames; ${Math.round(s.scrolledPx)} px at ${Math.round(s.pxPerSecond)} px/s)`,
+      'p95 < 17 ms',
+      check(s.p95 < 17)
+    )
+  }
+  const afterUi = memory(app.pid)
+  add('Main process RSS (headless Node), idle after start', mb(idle.rss), '< 300 MB', check(idle.rss < 300 * 1024))
+  add('Main process RSS after the UI runs above', `${mb(afterUi.rss)} (peak VmHWM ${mb(afterUi.hwm)})`, '< 300 MB', check(afterUi.hwm < 300 * 1024))
+  if (errors.length) log(`page errors: ${errors.slice(0, 5).join(' | ')}`)
+  await context.close()
+  await app.stop()
+  app = undefined
+
+  if (values['no-export']) throw new SkipExport()
+
+  // Export: 10,000 distinct PNGs.
+  const srcDir = join(root, 'export-src')
+  t = performance.now()
+  const files = writeExportFiles(srcDir, EXPORT_FILES)
+  const totalBytes = files.reduce((n, f) => n + f.size, 0)
+  log(`export files: ${files.length} PNGs, ${(totalBytes / 1048576).toFixed(1)} MB, written in ${ms(performance.now() - t)}`)
+  const items = exportItems(files)
+  const outDir = join(root, 'export-out')
+  mkdirSync(outDir, { recursive: true })
+  const zipTimes: number[] = []
+  const zipSync: number[] = []
+  const runTimes: number[] = []
+  for (let round = 0; round <= ROUNDS; round++) {
+    // Round 0 warms the page cache for both and is not counted.
+    const z = timeZip(srcDir, join(outDir, `zip-${round}.zip`))
+    const e = await timeExportRun(items, join(outDir, `run-${round}.zip`))
+    rmSync(join(outDir, `zip-${round}.zip`))
+    rmSync(join(outDir, `run-${round}.zip`))
+    log(`export round ${round}${round === 0 ? ' (warm-up)' : ''}: zip -0 ${ms(z.ms)} (+ fsync ${ms(z.fsyncMs)}), ${(z.bytes / 1048576).toFixed(1)} MB; ExportRun ${ms(e.ms)}, ${(e.bytes / 1048576).toFixed(1)} MB`)
+    if (round === 0) continue
+    zipTimes.push(z.ms)
+    zipSync.push(z.ms + z.fsyncMs)
+    runTimes.push(e.ms)
+  }
+
+  // The same through the app: a library holding exactly these files, startExport over HTTP.
+  const exportData = join(root, 'export-library')
+  writeExportLibrary(exportData, files)
+  exportApp = await startHeadlessApp({}, { dataDir: exportData })
+  const appTimes: number[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const r = await timeAppExport(exportApp, join(outDir, `app-${round}.zip`))
+    rmSync(join(outDir, `app-${round}.zip`))
+    appTimes.push(r.ms)
+    log(`app export round ${round + 1}: ${ms(r.ms)}, ${(r.bytes / 1048576).toFixed(1)} MB`)
+  }
+  const exportMem = memory(exportApp.pid)
+  await exportApp.stop()
+  exportApp = undefined
+
+  const zipMs = median(zipTimes)
+  const zipSyncMs = median(zipSync)
+  const ratio = (x: number) => `${(x / zipMs).toFixed(2)}× zip (${(x / zipSyncMs).toFixed(2)}× zip+fsync)`
+  add(`zip -0 -q, ${files.length} PNGs (${(totalBytes / 1048576).toFixed(0)} MB)`, `median ${ms(zipMs)} (+ fsync: ${ms(zipSyncMs)}) (n=${ROUNDS})`, 'baseline', '')
+  add('ExportRun (core ZIP writer) on the same files', `median ${ms(median(runTimes))} = ${ratio(median(runTimes))}`, '≤ 1.3× zip', check(median(runTimes) <= 1.3 * zipMs))
+  add("App's startExport → ZIP complete (HTTP, same files)", `median ${ms(median(appTimes))} = ${ratio(median(appTimes))}`, '≤ 1.3× zip', check(median(appTimes) <= 1.3 * zipMs))
+  add('Main process RSS after 3 exports of 10,000 files', `${mb(exportMem.rss)} (peak VmHWM ${mb(exportMem.hwm)})`, '< 300 MB', check(exportMem.hwm < 300 * 1024))
+} catch (err) {
+  if (!(err instanceof SkipExport)) throw err
+} finally {
+  await browser.close()
+  await app?.stop()
+  await exportApp?.stop()
+  rmSync(root, { recursive: true, force: true })
+}
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...[['Measure', 'Result', 'Target', ''], ...rows].map((r) => r[i].length)))
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
+console.log(`\nUI scale benchmark — ${new Date().toISOString()}, ${process.platform} ${process.arch}, node ${process.version}, Chromium ${chromiumVersion}`)
+console.log(line(['Measure', 'Result', 'Target', '']))
+console.log(line(widths.map((w) => '-'.repeat(w))))
+for (const r of rows) console.log(line(r))
+console.log('\nCommand: npx tsx bench/ui-scale.ts' + (process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''))
