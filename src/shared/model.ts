@@ -79,7 +79,7 @@ export interface ProviderSettings {
   /** Set when the provider's queue is paused (bad key, no credits), with the reason to show. */
   pausedReason: string | null
   strategy: PollStrategyName
-  /** Request budget: every submit, status request and download takes one. */
+  /** Request budget for the provider's API: every submit and status request takes one, and so does a download from the API host (not from a delivery host). */
   rate: number
   burst: number
   concurrency: number

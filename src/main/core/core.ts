@@ -126,6 +126,7 @@ export class Core {
       },
       limits: o.poller?.limits ?? ((provider) => this.pollingSettings(provider)),
       maxWaitMs: (provider) => this.pollingSettings(provider).maxWaitSeconds * 1000 || undefined,
+      isApiUrl: (provider, url) => URL.canParse(url) && new URL(url).host === new URL(this.baseUrl(provider)).host,
       globalConcurrency: o.poller?.globalConcurrency,
       maxTransientErrors: o.poller?.maxTransientErrors,
       download: o.poller?.download,
@@ -164,8 +165,9 @@ export class Core {
       o.externalSimulator ??
       (await startSimulator({ durationMs: demo.durationMs, failureRate: demo.failureRate, persistTo: join(o.dataDir, 'demo-simulator.jsonl'), ...o.simulator }))
     const core = new Core(o, simulator)
-    for (const row of core.store.unfinishedJobs()) core.activeBatches.add(row.batch_id)
-    core.poller.start()
+    const unfinished = core.store.unfinishedSchedule()
+    for (const row of unfinished) core.activeBatches.add(row.batch_id)
+    core.poller.start(unfinished)
     return core
   }
 

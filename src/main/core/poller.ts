@@ -22,7 +22,7 @@ import { jobRef, jobResult, type JobPatch, type JobRow, type Store } from './sto
 type Task = 'submit' | 'poll' | 'download'
 
 export interface ProviderLimits {
-  /** Requests per second (every submit, status request and download takes one). */
+  /** Requests per second to the API: submits, status requests and downloads from the API host. */
   rate: number
   burst: number
   /** Requests in flight at once. */
@@ -36,6 +36,8 @@ export interface PollerOptions {
   limits?: (provider: ProviderId) => ProviderLimits
   /** Requests in flight at once over all providers. */
   globalConcurrency?: number
+  /** Whether a URL is on the provider's API host, whose request budget a download from it must respect. */
+  isApiUrl?: (provider: ProviderId, url: string) => boolean
   /** How long a job may run at its provider before it goes to the user; default: the model's documented max. */
   maxWaitMs?: (provider: ProviderId, model: string) => number | undefined
   /** Consecutive transient failures of one job before it goes to the user. */
@@ -107,11 +109,11 @@ export class Poller {
   }
 
   /** Picks up every unfinished job from the database where it stopped. */
-  start(): void {
+  start(unfinished = this.o.store.unfinishedSchedule()): void {
     this.running = true
     const now = this.clock.now()
     const changed: number[] = []
-    for (const row of this.o.store.unfinishedJobs()) {
+    for (const row of unfinished) {
       switch (row.status) {
         case 'queued':
           this.schedule(row.id, row.provider, 'submit', row.next_poll_at ?? now)
@@ -275,11 +277,14 @@ export class Poller {
           if (p.readySubmits.length > 0) wake = Math.min(wake, p.submitHoldUntil)
           break
         }
-        if (p.holdUntil > now) {
+        // A download's file usually lives on a delivery host the API's limit does not cover: it starts
+        // at once, and takes a token itself only when it goes to the API host (download()).
+        const downloadNext = p.readyWork[0]?.task === 'download'
+        if (!downloadNext && p.holdUntil > now) {
           wake = Math.min(wake, p.holdUntil)
           break
         }
-        if (!p.bucket.tryTake(now)) {
+        if (!downloadNext && !p.bucket.tryTake(now)) {
           wake = Math.min(wake, p.bucket.nextTokenAt(now))
           break
         }
@@ -306,7 +311,7 @@ export class Poller {
       try {
         if (task === 'submit') await this.submit(id, p)
         else if (task === 'poll') await this.poll(id, p)
-        else await this.download(id)
+        else await this.download(id, p)
       } catch (err) {
         // A bug or an unexpected error must not stop the loop or lose the job: record it and look again.
         const row = this.o.store.job(id)
@@ -546,7 +551,17 @@ export class Poller {
     }
   }
 
-  private async download(id: number): Promise<void> {
+  /** Waits for the provider's budget and any 429 hold (downloads from the API host itself). */
+  private async token(p: ProviderState): Promise<void> {
+    for (;;) {
+      const now = this.clock.now()
+      if (p.holdUntil <= now && p.bucket.tryTake(now)) return
+      const at = Math.max(p.holdUntil, p.bucket.nextTokenAt(now))
+      await new Promise<void>((resolve) => this.clock.setTimer(resolve, at - now))
+    }
+  }
+
+  private async download(id: number, p: ProviderState): Promise<void> {
     const row = this.o.store.job(id)
     if (!row || row.status !== 'downloading') return
     const dir = row.output_dir
@@ -560,6 +575,7 @@ export class Poller {
       for (const [idx, file] of files.entries()) {
         const done = saved.get(idx)
         if (done && existsSync(done)) continue
+        if (this.o.isApiUrl?.(row.provider, file.url)) await this.token(p)
         const stem = `${slug(row.prompt)}-${id}${files.length > 1 ? `-${idx + 1}` : ''}`
         const got = await downloadFile(file.url, dir, stem, id, this.o.download ?? DEFAULT_DOWNLOAD_OPTIONS)
         const assetId = this.o.store.insertAsset({ jobId: id, idx, path: got.path, sourceUrl: file.url, mime: got.mime, size: got.size, sha256: got.sha256, width: got.width, height: got.height }, this.clock.now())

@@ -284,6 +284,15 @@ export class Store {
     return this.db.prepare<[number], JobRow>(`${JOB_SELECT} WHERE j.parent_job_id = ? AND j.status = 'queued'`).all(parentId)
   }
 
+  /** What the scheduler needs of every unfinished job at start-up: a light scan, not whole rows. */
+  unfinishedSchedule(): { id: number; batch_id: number; provider: ProviderId; status: JobStatus; next_poll_at: number | null }[] {
+    return this.db
+      .prepare<[], { id: number; batch_id: number; provider: ProviderId; status: JobStatus; next_poll_at: number | null }>(
+        `SELECT id, batch_id, provider, status, next_poll_at FROM jobs WHERE status IN ('queued', 'submitting', 'running', 'downloading') ORDER BY id`
+      )
+      .all()
+  }
+
   /** Jobs the poller must carry on with after a start. */
   unfinishedJobs(): JobRow[] {
     return this.db.prepare<[], JobRow>(`${JOB_SELECT} WHERE j.status IN ('queued', 'submitting', 'running', 'downloading') ORDER BY j.id`).all()
