@@ -19,7 +19,7 @@ import type { Clock } from './scheduling/clock'
 import { adaptive, exponential, fixed, learned, perStatus, type PollStrategy } from './scheduling/strategies'
 import type { SettingsStore, StoredSettings } from './settings'
 import { startSimulator, type Simulator } from './simulator/server'
-import type { SimOptions } from './simulator/engine'
+import type { Fault, SimOptions, SimProvider } from './simulator/engine'
 import { Store, toJob, type NewJob } from './store'
 import { ExportRun } from './export'
 import { Thumbnailer } from './thumbnails'
@@ -164,6 +164,9 @@ export class Core {
     const simulator =
       o.externalSimulator ??
       (await startSimulator({ durationMs: demo.durationMs, failureRate: demo.failureRate, persistTo: join(o.dataDir, 'demo-simulator.jsonl'), ...o.simulator }))
+    for (const [target, faults] of Object.entries(stored.simulatorFaults ?? {}) as [SimProvider | 'files', Fault[]][]) {
+      for (const fault of faults) simulator.engine.inject(target, fault)
+    }
     const core = new Core(o, simulator)
     const unfinished = core.store.unfinishedSchedule()
     for (const row of unfinished) core.activeBatches.add(row.batch_id)

@@ -4,11 +4,18 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { PollStrategyName, ProviderId } from '../../shared/catalogue'
+import type { Fault, SimProvider } from './simulator/engine'
 
 export interface StoredSettings {
   outputRoot?: string
   defaultProvider?: ProviderId
   demo?: { durationMs?: number; failureRate?: number }
+  /**
+   * Developer setting (config.json only): faults the built-in simulator injects from start-up, per
+   * provider protocol, to see how the app copes, e.g. {"letzai": [{"on": "poll", "fault": "429", "times": 3,
+   * "retryAfter": "2"}]}. Faults: 429 500 drop slow malformed unknown_status 401 402 404 403 huge.
+   */
+  simulatorFaults?: Partial<Record<SimProvider | 'files', Fault[]>>
   providers?: Partial<Record<ProviderId, { baseUrl?: string; strategy?: PollStrategyName; rate?: number; burst?: number; concurrency?: number; maxWaitSeconds?: number }>>
 }
 

@@ -150,3 +150,16 @@ describe('timeouts', () => {
     expect(detail?.events.at(-1)?.message).toMatch(/offered for resubmission/)
   })
 })
+
+describe('developer fault injection', () => {
+  it('injects the faults named in settings into the built-in simulator, and the job still ends right', async () => {
+    core = await openTestCore({ stored: { demo: { durationMs: 200, failureRate: 0 }, simulatorFaults: { letzai: [{ on: 'poll', fault: '500', times: 2 }, { on: 'submit', fault: '429', times: 1, retryAfter: '1' }] } } })
+    const { jobIds } = await core.api.queuePrompts({ prompts: ['under fire'] })
+    await core.poller.whenIdle()
+    const detail = await core.api.getJob({ id: jobIds[0] })
+    expect(detail?.job.status).toBe('done')
+    const types = detail!.events.map((e) => e.type)
+    expect(types.filter((t) => t === 'rate_limited')).toHaveLength(1)
+    expect(detail!.events.filter((e) => e.type === 'retry' && /server error 500/.test(e.message))).toHaveLength(2)
+  })
+})
