@@ -1,5 +1,6 @@
 // The offline library: search, favourites and ratings, missing files, bulk actions and export, on a real
 // core whose files were really downloaded from the simulator.
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
@@ -85,6 +86,8 @@ describe('library', () => {
     const done = await exportAndWait({ filter: { text: 'red' }, format: 'zip', destination: dest, embedMetadata: true })
     expect(done.state).toBe('done')
     expect(done.path).toBe(dest)
+    // Info-ZIP checks every entry's CRC-32 and the archive's structure.
+    expect(execFileSync('unzip', ['-tq', dest]).toString()).toMatch(/No errors detected/)
     const entries = await readZip(dest)
     const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as { files: { file: string; prompt: string; sha256: string; job_id: number }[] }
     expect(manifest.files).toHaveLength(2)
