@@ -10,7 +10,8 @@ if (!dataDir || !process.env.DEMO_BASE_URL) throw new Error('crash-child needs C
 // If the test process goes away (a timeout, a crash), do not outlive it.
 process.on('disconnect', () => process.exit(1))
 const jobs = Number(process.env.CRASH_JOBS ?? 300)
-const rate = Number(process.env.CRASH_RATE ?? 60)
+// Slow enough that the batch outlasts 20 kills (downloads from the files host do not wait for this budget).
+const rate = Number(process.env.CRASH_RATE ?? 25)
 
 const core = await Core.open({
   dataDir,
