@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import yauzl from 'yauzl'
 import { readPngText } from '../../src/main/core/png-text'
+import { readZip } from '../helpers/zip'
 import { startHeadlessApp, type HeadlessApp } from './headless-app'
 
 const PROMPTS = ['a red fox in the snow', 'a lighthouse at dawn', 'a red barn at dusk', 'portrait of a café owner, "smiling", 50mm']
@@ -38,29 +38,6 @@ test.afterAll(async () => {
   await app?.stop()
   if (out) rmSync(out, { recursive: true, force: true })
 })
-
-function readZip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    const entries = new Map<string, Buffer>()
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err)
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e)
-          const chunks: Buffer[] = []
-          stream.on('data', (c: Buffer) => chunks.push(c))
-          stream.on('end', () => {
-            entries.set(entry.fileName, Buffer.concat(chunks))
-            zip.readEntry()
-          })
-        })
-      })
-      zip.on('end', () => resolve(entries))
-      zip.on('error', reject)
-      zip.readEntry()
-    })
-  })
-}
 
 /** RFC 4180: quoted cells may hold commas, quotes (doubled) and line breaks; rows end in CRLF. */
 function parseCsv(text: string): string[][] {

@@ -3,10 +3,8 @@
 // complete, so a cancel or a crash never leaves a half-written export under the final name.
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { copyFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import { dirname, extname, join } from 'node:path'
-import { createRequire } from 'node:module'
-import { crc32 as nativeCrc32 } from 'node:zlib'
 import yazl from 'yazl'
 import type { Asset, ExportProgress } from '../../shared/contract'
 import { slug } from './downloader'
@@ -26,13 +24,6 @@ export interface ExportOptions {
   template: string
   embedMetadata: boolean
 }
-
-// yazl checksums every byte through buffer-crc32, plain JavaScript at ~256 MB/s, which was the largest cost
-// of a 1 GB export; Node's zlib.crc32 computes the same CRC natively at ~2.4 GB/s (BENCHMARKS.md). The ZIP
-// writer's hot loop is pointed at it, in the very module instance yazl loads.
-const fromYazl = createRequire(createRequire(import.meta.url).resolve('yazl'))
-const bufferCrc32 = fromYazl('buffer-crc32') as { unsigned: (buf: Buffer, previous?: number) => number }
-bufferCrc32.unsigned = (buf, previous = 0) => nativeCrc32(buf, previous)
 
 const MANIFEST_COLUMNS = ['file', 'prompt', 'provider', 'model', 'parameters', 'job_id', 'provider_job_id', 'batch', 'submitted_at', 'finished_at', 'created_at', 'sha256', 'size', 'mime'] as const
 
@@ -90,10 +81,96 @@ function manifests(items: ExportItem[], names: string[]): { json: Buffer; csv: B
   return { json: Buffer.from(JSON.stringify({ exportedAt: new Date().toISOString(), files: rows }, null, 2)), csv: Buffer.from(`${csv}\r\n`) }
 }
 
-async function contents(item: ExportItem, embed: boolean): Promise<Buffer | null> {
-  if (!embed || item.mime !== 'image/png') return null
-  const png = await readFile(item.path)
+function withPrompt(png: Buffer, item: ExportItem): Buffer {
   return embedPngText(png, { parameters: JSON.stringify({ prompt: item.prompt, provider: item.provider, model: item.model, ...item.params }), prompt: item.prompt })
+}
+
+/** What may be read but not yet written to the ZIP. */
+const UNWRITTEN_MAX = 16 * 1024 * 1024
+
+/** Files up to this size are read whole; bigger ones (videos) are streamed from disk. */
+const WHOLE_FILE_MAX = 8 * 1024 * 1024
+
+/**
+ * A file's bytes to store (a PNG with the prompt embedded if asked), or null to stream a big file. A small
+ * file read in one go skips yazl's five-stage stream pipeline per file.
+ */
+async function contents(item: ExportItem, embed: boolean): Promise<Buffer | null> {
+  const embedding = embed && item.mime === 'image/png'
+  const handle = await open(item.path, 'r')
+  try {
+    if (!embedding && (await handle.stat()).size > WHOLE_FILE_MAX) return null
+    const bytes = await handle.readFile()
+    return embedding ? withPrompt(bytes, item) : bytes
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Reads the next few files while the current one is written, so the disk is not idle between the open,
+ * read and close of each small image (BENCHMARKS.md). Every read is awaited in order by take().
+ */
+class ReadAhead {
+  private static readonly DEPTH = 3
+  private readonly pending: Promise<Buffer | null>[] = []
+  private next = 0
+
+  constructor(
+    private readonly items: ExportItem[],
+    private readonly embed: boolean
+  ) {}
+
+  take(): Promise<Buffer | null> {
+    while (this.pending.length <= ReadAhead.DEPTH && this.next < this.items.length) {
+      const read = contents(this.items[this.next++], this.embed)
+      // Rejections are seen when take() returns this read; until then they are not unhandled.
+      read.catch(() => undefined)
+      this.pending.push(read)
+    }
+    return this.pending.shift()!
+  }
+}
+
+/**
+ * Makes the ZIP durable while it is written, not after: a single fsync at the end would hold the progress
+ * bar at 100 % while the whole file went to the disk (seconds for a gigabyte here, minutes on a USB
+ * stick), and would let a gigabyte of dirty pages pile up first. The written part is flushed in the
+ * background every FLUSH_EVERY bytes, one flush at a time, so the final fsync has little left.
+ */
+class BackgroundFlush {
+  private static readonly FLUSH_EVERY = 64 * 1024 * 1024
+  private handle: Promise<FileHandle> | null = null
+  private inFlight: Promise<void> | null = null
+  private flushedUpTo = 0
+
+  constructor(private readonly path: string) {}
+
+  written(bytes: number): void {
+    if (this.inFlight || bytes - this.flushedUpTo < BackgroundFlush.FLUSH_EVERY) return
+    this.flushedUpTo = bytes
+    this.handle ??= open(this.path, 'r')
+    // Failures surface at finish(), whose fsync must succeed for the export to count as written.
+    this.inFlight = this.handle
+      .then((h) => h.datasync())
+      .catch(() => undefined)
+      .finally(() => (this.inFlight = null))
+  }
+
+  async finish(): Promise<void> {
+    await this.inFlight
+    const handle = await (this.handle ?? open(this.path, 'r'))
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.inFlight
+    await (await this.handle)?.close()
+  }
 }
 
 export class ExportRun {
@@ -155,18 +232,26 @@ export class ExportRun {
       zip.outputStream.on('error', reject)
     })
     zip.outputStream.pipe(out)
+    const flusher = new BackgroundFlush(temp)
+    const reads = new ReadAhead(this.items, this.o.embedMetadata)
+    let queued = 0
     for (const [i, item] of this.items.entries()) {
       if (this.canceled) break
+      const buffer = await reads.take()
+      const size = buffer ? buffer.length : (await stat(item.path)).size
       // Images are compressed already: storing them is as small and much faster.
-      const buffer = await contents(item, this.o.embedMetadata)
-      const info = buffer ? { size: buffer.length } : await stat(item.path)
       if (buffer) zip.addBuffer(buffer, names[i], { compress: false, mtime: new Date(item.createdAt) })
       else zip.addFile(item.path, names[i], { compress: false, mtime: new Date(item.createdAt) })
       this.progress.done = i + 1
-      this.progress.bytes += info.size
+      this.progress.bytes += size
       this.tick()
-      // Let yazl drain so memory stays flat on 10,000 files.
-      if (out.writableLength > 16 * 1024 * 1024) await new Promise<void>((r) => out.once('drain', () => r()))
+      flusher.written(out.bytesWritten)
+      // yazl queues whatever it is given and writes one entry per turn of the event loop: hold on while too
+      // much is waiting, so memory stays flat on 10,000 files.
+      queued += size
+      while (queued - out.bytesWritten > UNWRITTEN_MAX) {
+        await new Promise<void>((r) => (out.writableNeedDrain ? out.once('drain', () => r()) : setImmediate(r)))
+      }
     }
     const { json, csv } = manifests(this.items, names)
     zip.addBuffer(json, 'manifest.json')
@@ -175,12 +260,11 @@ export class ExportRun {
     zip.end()
     if (this.canceled) {
       out.destroy()
+      await flusher.close()
       return
     }
     await finished
-    const handle = await open(temp, 'r+')
-    await handle.sync()
-    await handle.close()
+    await flusher.finish()
   }
 
   private async folder(temp: string, names: string[]): Promise<void> {
@@ -189,7 +273,8 @@ export class ExportRun {
       if (this.canceled) return
       const target = join(temp, ...names[i].split('/'))
       await mkdir(dirname(target), { recursive: true })
-      const buffer = await contents(item, this.o.embedMetadata)
+      // A plain copy lets the file system copy the blocks itself; only an embedded prompt needs the bytes.
+      const buffer = this.o.embedMetadata && item.mime === 'image/png' ? await contents(item, true) : null
       if (buffer) await writeFile(target, buffer)
       else await copyFile(item.path, target)
       this.progress.done = i + 1

@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import yauzl from 'yauzl'
 import type { ExportProgress } from '../../../src/shared/contract'
 import type { Core } from '../../../src/main/core/core'
 import { readPngText } from '../../../src/main/core/png-text'
 import { openTestCore, tempDir, until } from '../../helpers/core'
+import { readZip } from '../../helpers/zip'
 
 let core: Core
 const prompts = ['a red fox in snow', 'a blue whale at sea', 'a red barn at dusk', 'portrait of a café owner']
@@ -23,28 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await core.close()
 })
-
-function readZip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    const entries = new Map<string, Buffer>()
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err)
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e)
-          const chunks: Buffer[] = []
-          stream.on('data', (c: Buffer) => chunks.push(c))
-          stream.on('end', () => {
-            entries.set(entry.fileName, Buffer.concat(chunks))
-            zip.readEntry()
-          })
-        })
-      })
-      zip.on('end', () => resolve(entries))
-      zip.readEntry()
-    })
-  })
-}
 
 async function exportAndWait(req: Parameters<Core['api']['startExport']>[0]): Promise<ExportProgress> {
   let last: ExportProgress | undefined
