@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import type { Clock } from '../src/main/core/scheduling/clock'
 import type { Store } from '../src/main/core/store'
 
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix))
+export function tempDir(prefix: string, parent = tmpdir()): string {
+  return mkdtempSync(join(parent, prefix))
 }
 
 /**

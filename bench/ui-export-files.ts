@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ExportItem } from '../src/main/core/export'
 import { openDb } from '../src/main/core/db'
 import { dbPath } from '../src/main/core/paths'
 import { embedPngText } from '../src/main/core/png-text'
@@ -30,35 +29,6 @@ export function writeExportFiles(dir: string, count: number): ExportFile[] {
     writeFileSync(path, png)
     return { path, prompt, size: png.length, sha256: createHash('sha256').update(png).digest('hex') }
   })
-}
-
-/** The items ExportRun takes, as the core builds them from the library (10 batches of jobs). */
-export function exportItems(files: ExportFile[]): ExportItem[] {
-  const now = Date.now()
-  return files.map((f, i) => ({
-    id: i + 1,
-    jobId: i + 1,
-    batchId: 1 + Math.floor(i / 1000),
-    batchName: `Batch ${1 + Math.floor(i / 1000)}`,
-    prompt: f.prompt,
-    provider: 'demo',
-    model: 'images',
-    path: f.path,
-    mime: 'image/png',
-    size: f.size,
-    sha256: f.sha256,
-    width: 256,
-    height: 256,
-    createdAt: now - (files.length - i) * 1000,
-    favorite: false,
-    rating: 0,
-    missing: false,
-    idx: 0,
-    params: { width: 256, height: 256 },
-    submittedAt: now - (files.length - i) * 1000 - 20_000,
-    finishedAt: now - (files.length - i) * 1000,
-    providerJobId: `bench-${i}`
-  }))
 }
 
 /** A library in `dataDir` with one done job and one gallery item per file. */
