@@ -231,6 +231,8 @@ export class ExportRun {
       out.on('error', reject)
       zip.outputStream.on('error', reject)
     })
+    // A cancel destroys the stream mid-write, which rejects this; only a finishing export awaits it.
+    finished.catch(() => undefined)
     zip.outputStream.pipe(out)
     const flusher = new BackgroundFlush(temp)
     const reads = new ReadAhead(this.items, this.o.embedMetadata)

@@ -1,7 +1,7 @@
 // The ZIP writer on its own, on real files: small files read whole several at a time, a file too big to
 // read whole streamed from disk, an empty file, and a file that vanished before the export reached it.
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ExportProgress } from '../../../src/shared/model'
@@ -80,5 +80,26 @@ describe('ZIP export', () => {
     expect(failed.error).toContain(items[25].path)
     expect(existsSync(dest)).toBe(false)
     expect(readdirSync(dir).filter((n) => !n.endsWith('.bin'))).toEqual([])
+  })
+
+  it('stops when canceled midway and leaves nothing behind', async () => {
+    const dir = tempDir()
+    // Big enough to still be running when the cancel comes: 30 files of 8 MiB (sparse, so quick to make).
+    const items = Array.from({ length: 30 }, (_, i) => {
+      const path = join(dir, `big${i}.bin`)
+      writeFileSync(path, randomBytes(1024))
+      truncateSync(path, 8 * 1024 * 1024)
+      return item(i + 1, path, 8 * 1024 * 1024)
+    })
+    const dest = join(dir, 'out', 'big.zip')
+    let run: ExportRun | undefined
+    run = new ExportRun(items, { format: 'zip', destination: dest, template: '{job}', embedMetadata: false }, (p) => {
+      if (p.state === 'running' && p.done >= 2) run?.cancel()
+    })
+    const result = await run.run()
+
+    expect(result.state).toBe('canceled')
+    expect(result.done).toBeLessThan(items.length)
+    expect(readdirSync(join(dir, 'out'))).toEqual([])
   })
 })
