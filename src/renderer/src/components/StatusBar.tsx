@@ -2,7 +2,7 @@
 // request rate, rate-limit waits and errors (polled from main every 2 s while the window is visible), a
 // warning with a Resume button for a paused provider, whether the live connection to main is up, and the
 // latest notice (a toast's text stays here after the toast has gone).
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { ProviderActivity, Stats, StatusCounts } from '../../../shared/contract'
 import { providerInfo, type ProviderId } from '../../../shared/catalogue'
 import { ACTIVE_STATUSES, JOB_STATUSES, TERMINAL_STATUSES } from '../../../shared/model'
@@ -18,10 +18,13 @@ const STATS_INTERVAL_MS = 2000
 /** How long a finished run's full bar stays before it goes. */
 const DONE_LINGER_MS = 2500
 
+// The socket opens before the first render (the Queue's first page is fetched then), so it may change
+// between a render and its effect: read through useSyncExternalStore, which rechecks after subscribing.
+const subscribeConnection = (onChange: () => void) => getConnection().onStateChange(onChange)
+const connectionState = () => getConnection().state()
+
 function useConnectionState(): ConnectionState {
-  const [state, setState] = useState(() => getConnection().state())
-  useEffect(() => getConnection().onStateChange(setState), [])
-  return state
+  return useSyncExternalStore(subscribeConnection, connectionState)
 }
 
 function useVisible(): boolean {

@@ -20,30 +20,56 @@ export interface KeptPagedList<T extends { id: number }> {
   refresh(): void
 }
 
-export function useKeptPagedList<T extends { id: number }>(options: {
+export interface KeptPagedListSpec<T extends { id: number }> {
   slot: string
   /** Identifies the query: when it changes, the list starts over. */
   key: string
   fetcher: () => PageFetcher<T>
   list: Omit<PagedListOptions<T>, 'onError'>
-  getAnchor: () => number | null
-  /** Whether rows can only be inserted above the anchor (newest-first order), to guess big shifts. */
-  insertsAbove: boolean
-  onError: (err: unknown) => void
-}): KeptPagedList<T> {
-  const { slot, key } = options
-  const [entry] = useState(() => {
-    let found = kept.get(slot)
-    if (!found) {
-      const created: Kept = {
-        key,
-        reportError: () => {},
-        list: new PagedList<T>(options.fetcher(), { ...options.list, onError: (err) => created.reportError(err) })
-      }
-      kept.set(slot, (found = created))
+}
+
+/** The slot's kept list, made (and its first page asked for) on first use. */
+function keptEntry<T extends { id: number }>(spec: KeptPagedListSpec<T>): Kept {
+  let found = kept.get(spec.slot)
+  if (!found) {
+    const created: Kept = {
+      key: spec.key,
+      reportError: () => {},
+      list: new PagedList<T>(spec.fetcher(), { ...spec.list, onError: (err) => created.reportError(err) })
     }
-    return found
+    kept.set(spec.slot, (found = created))
+    ;(created.list as PagedList<T>).ensure(0, 0)
+  }
+  return found
+}
+
+/**
+ * Starts loading a view's first page before the view exists (at start-up, before React renders), and
+ * resolves once it has answered; the view's hook then finds it in its slot. Never rejects: an error is
+ * reported, and retried, by the view.
+ */
+export function primeKeptPagedList<T extends { id: number }>(spec: KeptPagedListSpec<T>): Promise<void> {
+  const list = keptEntry(spec).list as PagedList<T>
+  if (list.loaded) return Promise.resolve()
+  return new Promise((resolve) => {
+    const unsubscribe = list.subscribe(() => {
+      if (!list.loaded) return
+      unsubscribe()
+      resolve()
+    })
   })
+}
+
+export function useKeptPagedList<T extends { id: number }>(
+  options: KeptPagedListSpec<T> & {
+    getAnchor: () => number | null
+    /** Whether rows can only be inserted above the anchor (newest-first order), to guess big shifts. */
+    insertsAbove: boolean
+    onError: (err: unknown) => void
+  }
+): KeptPagedList<T> {
+  const { key } = options
+  const [entry] = useState(() => keptEntry(options))
   const list = entry.list as PagedList<T>
   useSyncExternalStore(list.subscribe, list.getVersion)
 

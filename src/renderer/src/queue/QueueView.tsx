@@ -19,7 +19,7 @@ import { StatusFilter } from './StatusFilter'
 import { SelectionExport } from './SelectionExport'
 import { refreshBatches, useBatches } from './useBatches'
 import { useJobSelection } from './useJobSelection'
-import { useJobsPager, type JobQuery } from './useJobsPager'
+import { INITIAL_JOB_QUERY, useJobsPager, type JobQuery } from './useJobsPager'
 
 /** Text columns read best A→Z first; numbers and times biggest first. */
 const FIRST_DIRECTION: Record<JobSortColumn, 'asc' | 'desc'> = { id: 'desc', prompt: 'asc', provider: 'asc', status: 'asc', attempts: 'desc', elapsed: 'desc' }
@@ -34,10 +34,10 @@ export function QueueView() {
   const { counts, settings } = useAppData()
   const { push } = useToasts()
   const batches = useBatches()
-  const [statuses, setStatuses] = useSessionState<JobStatus[]>('queue.status', [])
-  const [text, setText] = useSessionState('queue.text', '')
+  const [statuses, setStatuses] = useSessionState<JobStatus[]>('queue.status', INITIAL_JOB_QUERY.status)
+  const [text, setText] = useSessionState('queue.text', INITIAL_JOB_QUERY.text)
   const [scope, setScope] = useSessionState<ScopeFilter>('queue.scope', NO_SCOPE)
-  const [sort, setSort] = useSessionState<{ sort: JobSortColumn; dir: 'asc' | 'desc' }>('queue.sort', { sort: 'id', dir: 'desc' })
+  const [sort, setSort] = useSessionState<{ sort: JobSortColumn; dir: 'asc' | 'desc' }>('queue.sort', { sort: INITIAL_JOB_QUERY.sort, dir: INITIAL_JOB_QUERY.dir })
   const [openId, setOpenId] = useSessionState<number | null>('queue.open', null)
   /** What a bulk action is doing, while it runs (collecting ids for "all" can take a while). */
   const [busy, setBusy] = useState<string | null>(null)

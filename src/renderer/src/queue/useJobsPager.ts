@@ -5,7 +5,7 @@ import type { ProviderId } from '../../../shared/catalogue'
 import { JOB_STATUSES, type Job, type JobSortColumn, type JobStatus } from '../../../shared/model'
 import { getBridge } from '../bridge'
 import { useBridgeEvent } from '../hooks/useBridgeEvent'
-import { useKeptPagedList } from '../hooks/useKeptPagedList'
+import { primeKeptPagedList, useKeptPagedList, type KeptPagedListSpec } from '../hooks/useKeptPagedList'
 import { useThrottled } from '../hooks/useThrottled'
 import type { PagedList } from '../pagedList'
 
@@ -41,9 +41,12 @@ const hasScopeFilter = (q: JobQuery) => Boolean(q.text.trim()) || q.batchId !== 
 /** Newest first by id: new jobs can only appear at the top, and rows never move when jobs change state. */
 const isIdDesc = (q: JobQuery) => q.sort === 'id' && q.dir === 'desc'
 
-export function useJobsPager(query: JobQuery, getAnchor: () => number | null, onError: (err: unknown) => void): PagedList<Job> {
+/** What the Queue shows when the app opens: every job, newest first. */
+export const INITIAL_JOB_QUERY: JobQuery = { status: [], text: '', batchId: null, provider: null, model: null, sort: 'id', dir: 'desc' }
+
+function jobList(query: JobQuery): KeptPagedListSpec<Job> {
   const filter = jobFilter(query)
-  const { list, refresh } = useKeptPagedList<Job>({
+  return {
     slot: 'queue',
     key: JSON.stringify(filter),
     fetcher: () => async (offset, limit) => {
@@ -55,7 +58,16 @@ export function useJobsPager(query: JobQuery, getAnchor: () => number | null, on
       keepPages: 30,
       // A page answer that left before a push arrived must not roll a row back to its older state.
       replaces: (incoming, cached) => incoming.updatedAt >= cached.updatedAt
-    },
+    }
+  }
+}
+
+/** Asks for the Queue's first rows at start-up, before anything renders; resolves when they are in. */
+export const primeQueue = (): Promise<void> => primeKeptPagedList(jobList(INITIAL_JOB_QUERY))
+
+export function useJobsPager(query: JobQuery, getAnchor: () => number | null, onError: (err: unknown) => void): PagedList<Job> {
+  const { list, refresh } = useKeptPagedList<Job>({
+    ...jobList(query),
     getAnchor,
     insertsAbove: isIdDesc(query),
     onError
