@@ -92,9 +92,8 @@ describe('ZIP export', () => {
       return item(i + 1, path, 8 * 1024 * 1024)
     })
     const dest = join(dir, 'out', 'big.zip')
-    let run: ExportRun | undefined
-    run = new ExportRun(items, { format: 'zip', destination: dest, template: '{job}', embedMetadata: false }, (p) => {
-      if (p.state === 'running' && p.done >= 2) run?.cancel()
+    const run: ExportRun = new ExportRun(items, { format: 'zip', destination: dest, template: '{job}', embedMetadata: false }, (p) => {
+      if (p.state === 'running' && p.done >= 2) run.cancel()
     })
     const result = await run.run()
 
