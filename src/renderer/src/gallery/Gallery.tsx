@@ -12,6 +12,7 @@ import { ExportDialog, type ExportSource } from '../export/ExportDialog'
 import { formatCount, MOD_KEY, plural } from '../format'
 import { useDebounced } from '../hooks/useDebounced'
 import { useStableCallback } from '../hooks/useLatest'
+import { useLoadAround } from '../hooks/useLoadAround'
 import { sessionValue, useSessionState } from '../hooks/useSessionState'
 import { errorMessage, useToasts } from '../toasts'
 import { GalleryFilters } from './GalleryFilters'
@@ -27,7 +28,8 @@ const GAP = 8
 const PADDING = 16
 const MIN_TILE = 96
 const MAX_TILE = 360
-const SETTLE_MS = 90
+/** Rows of tiles beyond the view asked for in advance. */
+const LOAD_MARGIN_ROWS = 6
 /** Faster than this (about four screens a second) a tile waits to show its picture; slower, it shows. */
 const FAST_PX_PER_MS = 4
 const SLOW_PX_PER_MS = 2
@@ -116,13 +118,8 @@ export function Gallery() {
   const rows = virtualizer.getVirtualItems()
   const firstRow = rows[0]?.index ?? 0
   const lastRow = rows[rows.length - 1]?.index ?? 0
-  // While the scrollbar is being dragged, fetch only where it comes to rest.
   const scrolling = virtualizer.isScrolling
-  useEffect(() => {
-    if (!rows.length) return
-    const timer = setTimeout(() => list.ensure(firstRow * columns, (lastRow + 1) * columns - 1), scrolling ? SETTLE_MS : 0)
-    return () => clearTimeout(timer)
-  }, [list, firstRow, lastRow, columns, rows.length, scrolling])
+  useLoadAround(list, firstRow * columns, (lastRow + 1) * columns - 1, LOAD_MARGIN_ROWS * columns, scrolling, rows.length > 0)
 
   // New results arrive at the top; when the user is scrolled down, keep what they look at where it was.
   const pendingRows = useRef(0)

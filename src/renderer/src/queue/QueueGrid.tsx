@@ -7,6 +7,7 @@ import { Icon } from '../components/Icon'
 import { isActive } from '../format'
 import { sessionValue } from '../hooks/useSessionState'
 import { useNow } from '../hooks/useNow'
+import { useLoadAround } from '../hooks/useLoadAround'
 import type { PagedList } from '../pagedList'
 import { COLUMNS } from './columns'
 import { JobRow, SkeletonRow } from './JobRow'
@@ -15,7 +16,8 @@ export const ROW_HEIGHT = 52
 const HEADER_HEIGHT = 34
 /** Below this many pixels from the top the user is watching the newest jobs arrive: let them push in. */
 const TOP_SLACK = ROW_HEIGHT / 2
-const SETTLE_MS = 90
+/** Rows beyond the view asked for in advance: about three screens, a couple of seconds of a steady read. */
+const LOAD_MARGIN_ROWS = 60
 
 export interface QueueGridHandle {
   /** The first row in view when scrolled down, for keeping it in place across a refresh; null at the top. */
@@ -56,13 +58,7 @@ export function QueueGrid({ ref, list, isSelected, cursorId, sort, dir, emptyMes
   const first = items[0]?.index ?? 0
   const last = items[items.length - 1]?.index ?? 0
 
-  // While the scrollbar is being dragged across thousands of rows, fetch only where it comes to rest.
-  const scrolling = virtualizer.isScrolling
-  useEffect(() => {
-    if (!items.length) return
-    const timer = setTimeout(() => list.ensure(first, last), scrolling ? SETTLE_MS : 0)
-    return () => clearTimeout(timer)
-  }, [list, first, last, items.length, scrolling])
+  useLoadAround(list, first, last, LOAD_MARGIN_ROWS, virtualizer.isScrolling, items.length > 0)
 
   // Rows inserted above the view (new jobs, newest first) move what the user was reading down; scroll down
   // by as much, after the render that made the list that much taller.
