@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseCsvRecords, readPrompts } from '../../src/main/cli/prompts'
+import { csvRecords, readPrompts } from '../../src/shared/prompt-files'
 import { headlessKeys, readKeyFile } from '../../src/main/core/keys'
 import { startSimulator, type Simulator } from '../../src/main/core/simulator/server'
 import { tempDir, until } from '../helpers/core'
@@ -317,7 +317,9 @@ describe('prompt files', () => {
   const d = { provider: 'demo' as const, count: 1 }
 
   it('parses RFC 4180 CSV: quoted commas, doubled quotes, line breaks, CRLF, blank lines', () => {
-    const { records, problems } = parseCsvRecords('a,b\r\n"x, y","say ""hi"""\r\n\r\n"multi\nline",z\nlast,\n')
+    const items = [...csvRecords('a,b\r\n"x, y","say ""hi"""\r\n\r\n"multi\nline",z\nlast,\n')]
+    const problems = items.filter((i) => i.problem)
+    const records = items.map((i) => i.record)
     expect(problems).toEqual([])
     expect(records).toEqual([
       { line: 1, fields: ['a', 'b'] },

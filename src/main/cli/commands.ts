@@ -12,7 +12,7 @@ import { checkBaseUrl } from '../core/providers/http'
 import { JsonFileSettings, type SettingsStore, type StoredSettings } from '../core/settings'
 import { Store } from '../core/store'
 import { intOption, UsageError, type Values } from './args'
-import { formatOf, groupRows, isKind, readPrompts, unknownProvider, type QueueGroup } from './prompts'
+import { formatOf, isKind, readPrompts, unknownProvider, type QueueGroup } from '../../shared/prompt-files'
 import { allGood, countsLine, emptyCounts, excerpt, outcomeMessage, Progress, reportJobs, summary, waitForJobs, type JobReport, type WaitOutcome } from './report'
 
 export interface Io {
@@ -165,20 +165,19 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
-  const { rows, problems } = readPrompts(text, formatOf(path), { provider: provider as ProviderId, model: values.model, kind: values.kind as JobKind | undefined, count })
+  const { rows, problems, groups } = readPrompts(text, formatOf(path), { provider: provider as ProviderId, model: values.model, kind: values.kind as JobKind | undefined, count })
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''
     throw new UsageError(`${file}:${problems[0].line}: ${problems[0].message}${more}`)
   }
   if (rows.length === 0) throw new UsageError(`${file} has no prompts`)
-  const groups = groupRows(rows)
   const batchName = values.batch?.trim() || basename(path)
   const requests = groups.map((g: QueueGroup) => {
-    const arg = { prompts: g.prompts, count: 1, provider: g.provider, model: g.model, params: g.params, batchName: groups.length > 1 ? `${batchName} · ${g.provider}/${g.model}` : batchName }
+    const arg = { prompts: g.prompts, count: g.count, provider: g.provider, model: g.model, params: g.params, batchName: groups.length > 1 ? `${batchName} · ${g.provider}/${g.model}` : batchName }
     try {
       return parseArg('queuePrompts', arg)
     } catch (err) {
-      throw new UsageError(`${file}:${g.lines[0]}: ${(err as Error).message}`)
+      throw new UsageError(`${file}:${g.firstLine}: ${(err as Error).message}`)
     }
   })
   const keys = headlessKeys(dataDir, io.env)

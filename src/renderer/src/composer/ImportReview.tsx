@@ -7,7 +7,7 @@ import { getBridge } from '../bridge'
 import { ModalDialog } from '../components/ModalDialog'
 import { formatCount, plural } from '../format'
 import { errorMessage } from '../toasts'
-import type { ReadResult, RowDefaults } from './importPrompts'
+import type { ReadResult, RowDefaults } from '../../../shared/prompt-files'
 
 export type ImportPhase = { phase: 'reading'; rowsRead: number } | { phase: 'ready'; result: ReadResult } | { phase: 'failed'; message: string }
 

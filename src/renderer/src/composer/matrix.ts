@@ -3,7 +3,7 @@
 // per seed, since a call's params are shared), so the composer can say how many jobs it makes first.
 import type { QueueRequest } from '../../../shared/contract'
 import { modelInfo, providerInfo, type ProviderId } from '../../../shared/catalogue'
-import { MAX_COUNT, MAX_PROMPTS_PER_CALL, type ParamValue } from './importPrompts'
+import { MAX_COUNT, MAX_PROMPTS_PER_CALL, type ParamValue } from '../../../shared/prompt-files'
 
 /** "demo/images": a provider and one of its models, as the composer's model picker keys them. */
 export type ModelKey = `${ProviderId}/${string}`

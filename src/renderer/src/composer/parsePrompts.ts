@@ -1,8 +1,6 @@
 // The composer's text → the prompts it queues: one per non-blank line, trimmed, checked against the
 // limits queuePrompts enforces, so the user hears about a problem before pressing Queue.
-
-export const MAX_PROMPTS = 100_000
-export const MAX_PROMPT_LENGTH = 10_000
+import { MAX_PROMPT_LENGTH, MAX_PROMPTS_PER_CALL as MAX_PROMPTS } from '../../../shared/prompt-files'
 
 export interface ParsedPrompts {
   prompts: string[]
