@@ -117,15 +117,19 @@ describe('crash safety', () => {
       if (kills.length >= 60) throw new Error(`60 kills and still short of phases: ${JSON.stringify(hit)}`)
       // Aim the triggers at whatever is still short; otherwise mix them. When little work is left for the
       // kills still to come, kill early (mostly during start-up and recovery) so the batch cannot run out first.
-      const unfinished = kills.length ? ACTIVE.reduce((n, s) => n + (kills.at(-1)!.statuses[s] ?? 0), 0) : JOBS
-      const short = unfinished < (MIN_KILLS - kills.length) * 15
-      const trigger: Trigger = short
+      const last = kills.at(-1)?.statuses
+      const unfinished = last ? ACTIVE.reduce((n, s) => n + (last[s] ?? 0), 0) : JOBS
+      const short = unfinished < (MIN_KILLS - kills.length) * 30
+      const aimed: Trigger = short
         ? 'timer'
         : hit.submit < MIN_PER_PHASE && kills.length % 3 === 0
           ? 'submit'
           : hit.download < MIN_PER_PHASE && kills.length % 3 === 1
             ? 'download'
             : (['timer', 'submit', 'download'] as const)[Math.floor(random() * 3)]
+      // A submit trigger waits for up to 12 more submits: with fewer jobs left to submit it would never fire,
+      // and the rest of the batch could finish before its fallback.
+      const trigger: Trigger = aimed === 'submit' && (last ? (last.queued ?? 0) : JOBS) <= 12 ? 'timer' : aimed
       const { child, exited, stderr } = spawnChild()
       const spawnedAt = Date.now()
       let killed = false
@@ -135,7 +139,7 @@ describe('crash safety', () => {
         child.kill('SIGKILL')
       }
       let watcher: FSWatcher | null = null
-      const fallback = setTimeout(kill, trigger === 'timer' ? 150 + random() * (short ? 750 : 1850) : 3000)
+      const fallback = setTimeout(kill, trigger === 'timer' ? 150 + random() * (short ? 750 : 1850) : 2000)
       if (trigger === 'submit') {
         let left = 1 + Math.floor(random() * 12)
         onSubmit = () => {
