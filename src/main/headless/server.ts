@@ -116,7 +116,10 @@ export async function startHeadless(core: Core, opts: { rendererDir: string; por
     const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '')
     const file = join(rendererDir, rel)
     if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'Not found')
-    serveFile(res, file, MIME[extname(file)] ?? 'application/octet-stream', { 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' })
+    // Vite names every file under assets/ by its content's hash, so a browser may keep it for good and
+    // not fetch it again on the next start; index.html names the current ones, so it is always revalidated.
+    const caching = rel.startsWith(`assets${sep}`) ? 'private, max-age=31536000, immutable' : 'no-cache'
+    serveFile(res, file, MIME[extname(file)] ?? 'application/octet-stream', { 'Content-Security-Policy': CSP, 'Cache-Control': caching, 'Referrer-Policy': 'no-referrer' })
   }
 
   const server = createServer((req, res) => {

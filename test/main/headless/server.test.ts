@@ -68,7 +68,11 @@ describe('headless bridge', () => {
     const page = await raw('/', { headers: { Cookie: cookie() } })
     expect(page.status).toBe(200)
     expect(page.headers['content-security-policy']).toContain("script-src 'self'")
-    expect((await raw('/assets/app.js', { headers: { Cookie: cookie() } })).status).toBe(200)
+    expect(page.headers['cache-control']).toBe('no-cache')
+    const asset = await raw('/assets/app.js', { headers: { Cookie: cookie() } })
+    expect(asset.status).toBe(200)
+    // Hashed file names: cached for good, so later starts skip download and compilation.
+    expect(asset.headers['cache-control']).toBe('private, max-age=31536000, immutable')
     expect((await raw('/../../../etc/passwd', { headers: { Cookie: cookie() } })).status).toBe(404)
     expect((await raw('/%2e%2e/%2e%2e/etc/passwd', { headers: { Cookie: cookie() } })).status).toBe(404)
   })
