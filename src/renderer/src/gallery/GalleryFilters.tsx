@@ -2,15 +2,12 @@
 // from listBatches (refreshed when one finishes); models from the catalogue for the chosen provider.
 import { memo, useCallback, useEffect, useState } from 'react'
 import type { Batch } from '../../../shared/contract'
-import { PROVIDERS } from '../../../shared/catalogue'
 import { getBridge } from '../bridge'
 import { Icon } from '../components/Icon'
+import { ProviderModelFilter } from '../components/ProviderModelFilter'
 import { useBridgeEvent, useResync } from '../hooks/useBridgeEvent'
 import { errorMessage, useToasts } from '../toasts'
-import { hasFilters, isProviderId, type GalleryQuery } from './galleryQuery'
-
-/** Every model id any provider offers, once each, for filtering by model across providers. */
-const ALL_MODELS = [...new Set(PROVIDERS.flatMap((p) => p.models.map((m) => m.id)))].sort()
+import { hasFilters, type GalleryQuery } from './galleryQuery'
 
 /** Memoised: the gallery re-renders on every scroll frame, its filters need not. */
 export const GalleryFilters = memo(function GalleryFilters({ query, onChange }: { query: GalleryQuery; onChange(patch: Partial<GalleryQuery>): void }) {
@@ -25,8 +22,6 @@ export const GalleryFilters = memo(function GalleryFilters({ query, onChange }: 
   useResync(load)
   useBridgeEvent('batchFinished', load)
 
-  const provider = query.provider ? PROVIDERS.find((p) => p.id === query.provider) : undefined
-  const models = provider ? provider.models.map((m) => ({ id: m.id, label: m.label })) : ALL_MODELS.map((id) => ({ id, label: id }))
   // A batch that is selected but not listed (deleted meanwhile) still shows as itself.
   const batchListed = query.batchId === null || batches.some((b) => b.id === query.batchId)
 
@@ -42,31 +37,7 @@ export const GalleryFilters = memo(function GalleryFilters({ query, onChange }: 
           </option>
         ))}
       </select>
-      <select
-        aria-label="Provider"
-        value={query.provider ?? ''}
-        onChange={(e) => {
-          const value = e.target.value
-          const next = isProviderId(value) ? value : null
-          const keepModel = next === null || PROVIDERS.find((p) => p.id === next)?.models.some((m) => m.id === query.model)
-          onChange({ provider: next, model: keepModel ? query.model : '' })
-        }}
-      >
-        <option value="">All providers</option>
-        {PROVIDERS.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.label}
-          </option>
-        ))}
-      </select>
-      <select aria-label="Model" value={query.model} onChange={(e) => onChange({ model: e.target.value })}>
-        <option value="">All models</option>
-        {models.map((m) => (
-          <option key={m.id} value={m.id}>
-            {m.label}
-          </option>
-        ))}
-      </select>
+      <ProviderModelFilter value={{ provider: query.provider, model: query.model || null }} onChange={(next) => onChange({ provider: next.provider, model: next.model ?? '' })} />
       <label className="date-range">
         <span className="visually-hidden">From date</span>
         <input type="date" aria-label="From date" value={query.from} max={query.to || undefined} onChange={(e) => onChange({ from: e.target.value })} />
