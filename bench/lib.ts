@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Clock } from '../src/main/core/scheduling/clock'
 import type { Store } from '../src/main/core/store'
+import { prng } from '../test/helpers/prng'
 
 export function tempDir(prefix: string, parent = tmpdir()): string {
   return mkdtempSync(join(parent, prefix))
@@ -22,18 +23,6 @@ export function memoryTempDir(prefix: string): string {
     // no /dev/shm (macOS, Windows)
   }
   return tempDir(prefix)
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 export type Kind = 'image' | 'video'

@@ -6,8 +6,9 @@ import { join } from 'node:path'
 import { Core } from '../src/main/core/core'
 import type { ProviderLimits } from '../src/main/core/poller'
 import { MemorySettings } from '../src/main/core/settings'
-import { clockFrom, drawDuration, prng, seedHistory, memoryTempDir, toScaled, type ClockSpec } from './lib'
+import { clockFrom, drawDuration, seedHistory, memoryTempDir, toScaled, type ClockSpec } from './lib'
 import { remoteSimulator, SimHost } from './sims'
+import { prng } from '../test/helpers/prng'
 
 export interface RateOptions {
   scale: number

@@ -10,8 +10,9 @@ import { openDb } from '../src/main/core/db'
 import { dbPath } from '../src/main/core/paths'
 import type { ProviderLimits } from '../src/main/core/poller'
 import { Store } from '../src/main/core/store'
-import { drawDuration, prng, seedHistory, tempDir } from './lib'
+import { drawDuration, seedHistory, tempDir } from './lib'
 import { SimHost } from './sims'
+import { prng } from '../test/helpers/prng'
 
 export interface ScaleOptions {
   /** 'bundled': the child is bundled to one ESM file first and run by plain node, as the app ships (electron-vite

@@ -13,8 +13,9 @@ import { Core, defaultLimits, defaultStrategy, docsStrategy } from '../src/main/
 import type { Clock } from '../src/main/core/scheduling/clock'
 import { adaptive, exponential, fixed, type PollContext, type PollStrategy } from '../src/main/core/scheduling/strategies'
 import { MemorySettings } from '../src/main/core/settings'
-import { clockFrom, drawDuration, makeWorkload, MODEL_OF, percentile, prng, seedHistory, memoryTempDir, type ClockSpec, type Kind } from './lib'
+import { clockFrom, drawDuration, makeWorkload, MODEL_OF, percentile, seedHistory, memoryTempDir, type ClockSpec, type Kind } from './lib'
 import { remoteSimulator, SimHost } from './sims'
+import { prng } from '../test/helpers/prng'
 
 export interface StrategyEntry {
   key: string

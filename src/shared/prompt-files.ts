@@ -326,8 +326,11 @@ export interface ReadResult {
   groups: QueueGroup[]
 }
 
-/** Every row of a file checked, or the problem with it, in file order. */
-export function* checkedRows(text: string, format: PromptFormat, d: RowDefaults): Generator<{ row: PromptRow; problem?: undefined } | { problem: Problem; row?: undefined }> {
+/** A row of a file, checked: the row, or the problem with it. */
+export type CheckedRow = { row: PromptRow; problem?: undefined } | { problem: Problem; row?: undefined }
+
+/** Every row of a file checked, in file order. */
+export function* checkedRows(text: string, format: PromptFormat, d: RowDefaults): Generator<CheckedRow> {
   for (const item of items(text, format)) {
     if (item.problem) yield item
     else {
@@ -343,7 +346,7 @@ export class PromptReader {
   private readonly problems: Problem[] = []
   private readonly grouper = new Grouper()
 
-  add(item: { row: PromptRow; problem?: undefined } | { problem: Problem; row?: undefined }): void {
+  add(item: CheckedRow): void {
     if (item.problem) this.problems.push(item.problem)
     else {
       this.rows.push(item.row)

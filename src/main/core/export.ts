@@ -91,17 +91,21 @@ const UNWRITTEN_MAX = 16 * 1024 * 1024
 /** Files up to this size are read whole; bigger ones (videos) are streamed from disk. */
 const WHOLE_FILE_MAX = 8 * 1024 * 1024
 
+/** A file's bytes to store, or the size of a file too big to read whole, to be streamed. */
+type Contents = { bytes: Buffer } | { streamSize: number }
+
 /**
- * A file's bytes to store (a PNG with the prompt embedded if asked), or null to stream a big file. A small
- * file read in one go skips yazl's five-stage stream pipeline per file.
+ * A file's bytes to store (a PNG with the prompt embedded if asked), or its size when it is big enough to
+ * stream. A small file read in one go skips yazl's five-stage stream pipeline per file.
  */
-async function contents(item: ExportItem, embed: boolean): Promise<Buffer | null> {
+async function contents(item: ExportItem, embed: boolean): Promise<Contents> {
   const embedding = embed && item.mime === 'image/png'
   const handle = await open(item.path, 'r')
   try {
-    if (!embedding && (await handle.stat()).size > WHOLE_FILE_MAX) return null
+    const { size } = await handle.stat()
+    if (!embedding && size > WHOLE_FILE_MAX) return { streamSize: size }
     const bytes = await handle.readFile()
-    return embedding ? withPrompt(bytes, item) : bytes
+    return { bytes: embedding ? withPrompt(bytes, item) : bytes }
   } finally {
     await handle.close()
   }
@@ -113,7 +117,7 @@ async function contents(item: ExportItem, embed: boolean): Promise<Buffer | null
  */
 class ReadAhead {
   private static readonly DEPTH = 3
-  private readonly pending: Promise<Buffer | null>[] = []
+  private readonly pending: Promise<Contents>[] = []
   private next = 0
 
   constructor(
@@ -121,7 +125,7 @@ class ReadAhead {
     private readonly embed: boolean
   ) {}
 
-  take(): Promise<Buffer | null> {
+  take(): Promise<Contents> {
     while (this.pending.length <= ReadAhead.DEPTH && this.next < this.items.length) {
       const read = contents(this.items[this.next++], this.embed)
       // Rejections are seen when take() returns this read; until then they are not unhandled.
@@ -239,10 +243,10 @@ export class ExportRun {
     let queued = 0
     for (const [i, item] of this.items.entries()) {
       if (this.canceled) break
-      const buffer = await reads.take()
-      const size = buffer ? buffer.length : (await stat(item.path)).size
+      const file = await reads.take()
+      const size = 'bytes' in file ? file.bytes.length : file.streamSize
       // Images are compressed already: storing them is as small and much faster.
-      if (buffer) zip.addBuffer(buffer, names[i], { compress: false, mtime: new Date(item.createdAt) })
+      if ('bytes' in file) zip.addBuffer(file.bytes, names[i], { compress: false, mtime: new Date(item.createdAt) })
       else zip.addFile(item.path, names[i], { compress: false, mtime: new Date(item.createdAt) })
       this.progress.done = i + 1
       this.progress.bytes += size
@@ -276,7 +280,8 @@ export class ExportRun {
       const target = join(temp, ...names[i].split('/'))
       await mkdir(dirname(target), { recursive: true })
       // A plain copy lets the file system copy the blocks itself; only an embedded prompt needs the bytes.
-      const buffer = this.o.embedMetadata && item.mime === 'image/png' ? await contents(item, true) : null
+      const embedded = this.o.embedMetadata && item.mime === 'image/png' ? await contents(item, true) : null
+      const buffer = embedded && 'bytes' in embedded ? embedded.bytes : null
       if (buffer) await writeFile(target, buffer)
       else await copyFile(item.path, target)
       this.progress.done = i + 1

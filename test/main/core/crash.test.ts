@@ -20,6 +20,7 @@ import { TEMP_PREFIX } from '../../../src/main/core/downloader'
 import { dbPath } from '../../../src/main/core/paths'
 import { startSimulator, type Simulator } from '../../../src/main/core/simulator/server'
 import { tempDir } from '../../helpers/core'
+import { prng } from '../../helpers/prng'
 
 const JOBS = 300
 const MIN_KILLS = 20
@@ -37,18 +38,6 @@ interface KillRecord {
   tempFiles: number
 }
 
-/** A seeded PRNG, so a failing run can be replayed with CRASH_SEED. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return []
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -58,8 +47,8 @@ function listFiles(dir: string): string[] {
 
 describe('crash safety', () => {
   const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000)
-  const random = mulberry32(seed)
-  const durations = mulberry32(seed + 1)
+  const random = prng(seed)
+  const durations = prng(seed + 1)
   const dataDir = tempDir('bs-crash-')
   const outDir = join(dataDir, 'out')
   // The batch folder the child will use (batch 1 named "crash"); created up front so it can be watched.

@@ -1,12 +1,12 @@
 // "Export…" for a set of jobs (the queue grid's selection): opens the export dialog for every file those
-// jobs downloaded. The ids are taken when the dialog opens, so a selection changed meanwhile does not
-// change a running export.
+// jobs downloaded. The ids are taken on the click (collected first when the selection is "all matching the
+// filter", maybe 100,000 jobs never loaded), so a selection changed meanwhile does not change a running export.
 import { useState } from 'react'
 import { Icon } from '../components/Icon'
 import { plural } from '../format'
 import { ExportDialog } from './ExportDialog'
 
-export function BulkExportButton({ jobIds }: { jobIds: number[] }) {
+export function BulkExportButton({ jobIds, disabled }: { jobIds: () => number[] | Promise<number[] | null>; disabled: boolean }) {
   const [open, setOpen] = useState<number[] | null>(null)
   return (
     <>
@@ -15,8 +15,12 @@ export function BulkExportButton({ jobIds }: { jobIds: number[] }) {
         className="button small"
         aria-label="Export files of selected jobs"
         title="Export the files of the selected jobs to a ZIP or a folder"
-        disabled={jobIds.length === 0}
-        onClick={() => setOpen([...jobIds])}
+        disabled={disabled}
+        onClick={() =>
+          void Promise.resolve(jobIds()).then((ids) => {
+            if (ids?.length) setOpen(ids)
+          })
+        }
       >
         <Icon name="download" size={14} /> Export…
       </button>

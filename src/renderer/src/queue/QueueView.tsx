@@ -7,6 +7,7 @@ import { getBridge } from '../bridge'
 import { Icon } from '../components/Icon'
 import { formatCount, MOD_KEY, plural } from '../format'
 import { useDebounced } from '../hooks/useDebounced'
+import { BulkExportButton } from '../export/BulkExportButton'
 import { useStableCallback } from '../hooks/useLatest'
 import { useSessionState } from '../hooks/useSessionState'
 import { errorMessage, useToasts } from '../toasts'
@@ -16,7 +17,6 @@ import { JobDrawer } from './JobDrawer'
 import { QueueFilters, type ScopeFilter } from './QueueFilters'
 import { QueueGrid, type QueueGridHandle } from './QueueGrid'
 import { StatusFilter } from './StatusFilter'
-import { SelectionExport } from './SelectionExport'
 import { refreshBatches, useBatches } from './useBatches'
 import { useJobSelection } from './useJobSelection'
 import { INITIAL_JOB_QUERY, useJobsPager, type JobQuery } from './useJobsPager'
@@ -236,7 +236,10 @@ export function QueueView() {
             <button type="button" className="button small danger" aria-label="Delete selected jobs" title="Delete… (Del)" disabled={busy !== null} onClick={() => setDialog('delete')}>
               <ExtraIcon name="trash" /> Delete…
             </button>
-            <SelectionExport selection={sel.selection} disabled={busy !== null} collect={collectForExport} />
+            <BulkExportButton
+              disabled={sel.selection.all ? busy !== null : sel.selection.ids.size === 0}
+              jobIds={() => (sel.selection.all ? collectForExport() : [...sel.selection.ids])}
+            />
             <button type="button" className="link-button" onClick={sel.clear}>
               Clear selection
             </button>
