@@ -52,7 +52,11 @@ export function QueueGrid({ ref, list, isSelected, cursorId, sort, dir, emptyMes
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
     scrollMargin: HEADER_HEIGHT,
-    initialOffset: scrollMemory.get
+    initialOffset: scrollMemory.get,
+    // Until the grid is measured (in a layout effect, which forces the page's first layout), rows are picked
+    // for the window's size rather than none: the first render then already holds the rows on screen, and
+    // the measurement only trims a few, instead of adding them in a second render and a second layout.
+    initialRect: { width: window.innerWidth, height: window.innerHeight }
   })
   const items = virtualizer.getVirtualItems()
   const first = items[0]?.index ?? 0
