@@ -379,6 +379,7 @@ export class Core {
         if (rows.length === 0) throw new Error('None of these jobs exist any more')
         const info = modelInfo(provider, model)
         if (!info) throw new Error(`${providerInfo(provider).label} has no model "${model}"`)
+        if (info.kind === 'trim') throw new Error(`${info.label} cuts an earlier video; it cannot be queued from a prompt`)
         return this.queue(rows.map((r) => ({ provider, model, kind: info.kind, prompt: r.prompt, params: JSON.parse(r.params_json) as Record<string, unknown> })), `${rows[0].batch_name} → ${info.label}`)
       },
       listGallery: async (arg) => {

@@ -114,6 +114,7 @@ describe('library', () => {
 
   it('re-queues jobs with another model and deletes jobs with their files', async () => {
     const { jobs } = await core.api.listJobs({ text: 'fox' })
+    await expect(core.api.requeueJobs({ ids: [jobs[0].id], provider: 'wondercat', model: 'trim' })).rejects.toThrow(/cannot be queued from a prompt/)
     const { jobIds } = await core.api.requeueJobs({ ids: [jobs[0].id], provider: 'demo', model: 'upscales' })
     const requeued = await core.api.getJob({ id: jobIds[0] })
     expect(requeued?.job).toMatchObject({ prompt: 'a red fox in snow', model: 'upscales', kind: 'upscale' })

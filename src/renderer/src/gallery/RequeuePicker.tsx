@@ -1,29 +1,20 @@
-// "Queue this prompt again": a small picker of provider and model, starting at the ones that made this
-// result, then requeueJobs for the result's job (its prompt and parameters, as a new batch).
+// "Queue this prompt again": the provider and model, starting at the ones that made this result, then
+// requeueJobs for the result's job (its prompt and parameters, as a new batch).
 import { useState, type FormEvent } from 'react'
 import type { Asset } from '../../../shared/contract'
-import { PROVIDERS, providerInfo, type ProviderId } from '../../../shared/catalogue'
+import { providerInfo } from '../../../shared/catalogue'
 import { useAppData } from '../appData'
 import { getBridge } from '../bridge'
+import { closestModel, RequeueFields, type ModelChoice } from '../components/RequeueFields'
 import { errorMessage, useToasts } from '../toasts'
-import { isProviderId } from './galleryQuery'
 
 export function RequeuePicker({ asset, onDone }: { asset: Asset; onDone(): void }) {
   const { push } = useToasts()
   const { settings } = useAppData()
-  const [provider, setProvider] = useState<ProviderId>(asset.provider)
-  const [model, setModel] = useState(asset.model)
+  const [choice, setChoice] = useState<ModelChoice>(() => ({ provider: asset.provider, model: closestModel(asset.provider, asset.model) }))
   const [busy, setBusy] = useState(false)
-  const models = providerInfo(provider).models
-  const originalKind = providerInfo(asset.provider).models.find((m) => m.id === asset.model)?.kind
+  const { provider, model } = choice
   const noKey = settings?.providers[provider]?.hasKey === false
-
-  const changeProvider = (next: ProviderId) => {
-    setProvider(next)
-    const options = providerInfo(next).models
-    // Same model if the new provider has it, else the first of the same kind, else its first.
-    setModel((options.find((m) => m.id === model) ?? options.find((m) => m.kind === originalKind) ?? options[0]).id)
-  }
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -41,29 +32,10 @@ export function RequeuePicker({ asset, onDone }: { asset: Asset; onDone(): void 
 
   return (
     <form className="requeue-picker" aria-label="Queue this prompt again" onSubmit={(e) => void submit(e)}>
-      <label className="field">
-        <span className="field-label">Provider</span>
-        <select aria-label="Re-queue provider" value={provider} onChange={(e) => isProviderId(e.target.value) && changeProvider(e.target.value)}>
-          {PROVIDERS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span className="field-label">Model</span>
-        <select aria-label="Re-queue model" value={model} onChange={(e) => setModel(e.target.value)}>
-          {models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label} ({m.kind})
-            </option>
-          ))}
-        </select>
-      </label>
+      <RequeueFields value={choice} onChange={setChoice} />
       {noKey && <p className="field-help">No API key for {providerInfo(provider).label} yet: add one in Settings for this job to run.</p>}
       <div className="requeue-actions">
-        <button type="submit" className="button primary small" disabled={busy}>
+        <button type="submit" className="button primary small" disabled={busy || !model}>
           {busy ? 'Queuing…' : 'Queue'}
         </button>
         <button type="button" className="button small" onClick={onDone}>

@@ -1,7 +1,7 @@
 // What the gallery shows, as the user set it (search, batch, provider, model, dates, favourites, rating),
 // and its translation into the contract's GalleryFilter. Dates are whole local days, as a date input gives.
 import type { GalleryFilter } from '../../../shared/contract'
-import { PROVIDER_IDS, type ProviderId } from '../../../shared/catalogue'
+import type { ProviderId } from '../../../shared/catalogue'
 
 export interface GalleryQuery {
   text: string
@@ -46,8 +46,4 @@ export function toFilter(q: GalleryQuery): GalleryWhere {
 /** Everything but the search text: what the "clear filters" button resets. */
 export function hasFilters(q: GalleryQuery): boolean {
   return q.batchId !== null || q.provider !== null || q.model !== '' || q.from !== '' || q.to !== '' || q.favorite || q.minRating > 0
-}
-
-export function isProviderId(value: string): value is ProviderId {
-  return (PROVIDER_IDS as readonly string[]).includes(value)
 }

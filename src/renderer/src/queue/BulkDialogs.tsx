@@ -1,8 +1,9 @@
 // The bulk bar's two actions that ask first: deleting the selected jobs (and maybe their files), and
 // queueing them again on another provider/model.
-import { useId, useState } from 'react'
-import { PROVIDERS, providerInfo, type ProviderId } from '../../../shared/catalogue'
+import { useState } from 'react'
+import type { ProviderId } from '../../../shared/catalogue'
 import { ModalDialog } from '../components/ModalDialog'
+import { closestModel, RequeueFields, type ModelChoice } from '../components/RequeueFields'
 import { plural } from '../format'
 
 export function DeleteJobsDialog({ count, busy, onConfirm, onClose }: { count: number; busy: string | null; onConfirm(deleteFiles: boolean): void; onClose(): void }) {
@@ -48,14 +49,10 @@ export function RequeueDialog({
   count: number
   busy: string | null
   initialProvider: ProviderId
-  onConfirm(provider: ProviderId, model: string): void
+  onConfirm(choice: ModelChoice): void
   onClose(): void
 }) {
-  const id = useId()
-  const [provider, setProvider] = useState<ProviderId>(initialProvider)
-  const models = providerInfo(provider).models.filter((m) => m.kind !== 'trim')
-  const [model, setModel] = useState(models[0]?.id ?? '')
-  const chosen = models.find((m) => m.id === model) ?? models[0]
+  const [choice, setChoice] = useState<ModelChoice>(() => ({ provider: initialProvider, model: closestModel(initialProvider, '') }))
   return (
     <ModalDialog
       title={`Re-queue ${plural(count, 'job')} with another model`}
@@ -68,7 +65,7 @@ export function RequeueDialog({
           <button type="button" className="button" disabled={busy !== null} onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="button primary" disabled={busy !== null || !chosen} onClick={() => onConfirm(provider, chosen.id)}>
+          <button type="button" className="button primary" disabled={busy !== null || !choice.model} onClick={() => onConfirm(choice)}>
             Queue {plural(count, 'new job')}
           </button>
         </>
@@ -76,35 +73,7 @@ export function RequeueDialog({
     >
       <p>Each selected job’s prompt and parameters are queued again as a new job, in a new batch. The original jobs stay as they are.</p>
       <div className="field-row">
-        <label className="field grow" htmlFor={`${id}-provider`}>
-          <span className="field-label">Provider</span>
-          <select
-            id={`${id}-provider`}
-            value={provider}
-            onChange={(e) => {
-              const next = e.target.value as ProviderId
-              setProvider(next)
-              const nextModels = providerInfo(next).models.filter((m) => m.kind !== 'trim')
-              setModel((current) => (nextModels.some((m) => m.id === current) ? current : (nextModels[0]?.id ?? '')))
-            }}
-          >
-            {PROVIDERS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field grow" htmlFor={`${id}-model`}>
-          <span className="field-label">Model</span>
-          <select id={`${id}-model`} value={chosen?.id ?? ''} onChange={(e) => setModel(e.target.value)}>
-            {models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label} · {m.kind}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RequeueFields value={choice} onChange={setChoice} />
       </div>
     </ModalDialog>
   )

@@ -276,7 +276,7 @@ export function QueueView() {
           count={sel.count}
           busy={busy}
           initialProvider={scope.provider ?? settings?.defaultProvider ?? 'demo'}
-          onConfirm={(provider, model) => void requeueSelected(provider, model)}
+          onConfirm={({ provider, model }) => void requeueSelected(provider, model)}
           onClose={() => setDialog(null)}
         />
       )}

@@ -1,0 +1,49 @@
+// The provider and model selects for queuing existing prompts again: the lightbox's "Re-queue…" and the
+// queue's bulk re-queue dialog.
+import { PROVIDERS, providerInfo, type ModelInfo, type ProviderId } from '../../../shared/catalogue'
+
+export interface ModelChoice {
+  provider: ProviderId
+  model: string
+}
+
+/** Models a prompt can be queued on: a trim cuts an earlier video, it makes nothing from a prompt. */
+export const requeueModels = (provider: ProviderId): ModelInfo[] => providerInfo(provider).models.filter((m) => m.kind !== 'trim')
+
+/** The provider's model to start on: `model` if it has it, else its first of the same kind, else its first. */
+export function closestModel(provider: ProviderId, model: string, kind?: string): string {
+  const models = requeueModels(provider)
+  return (models.find((m) => m.id === model) ?? models.find((m) => m.kind === kind) ?? models[0])?.id ?? ''
+}
+
+export function RequeueFields({ value, onChange }: { value: ModelChoice; onChange(next: ModelChoice): void }) {
+  const models = requeueModels(value.provider)
+  const changeProvider = (provider: ProviderId) => {
+    const kind = models.find((m) => m.id === value.model)?.kind
+    onChange({ provider, model: closestModel(provider, value.model, kind) })
+  }
+  return (
+    <>
+      <label className="field grow">
+        <span className="field-label">Provider</span>
+        <select value={value.provider} onChange={(e) => changeProvider(e.target.value as ProviderId)}>
+          {PROVIDERS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field grow">
+        <span className="field-label">Model</span>
+        <select value={value.model} onChange={(e) => onChange({ ...value, model: e.target.value })}>
+          {models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.label} · {m.kind}
+            </option>
+          ))}
+        </select>
+      </label>
+    </>
+  )
+}
