@@ -1,7 +1,7 @@
+import { firstPage } from './firstPage'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
-import { primeQueue } from './queue/useJobsPager'
 import './styles/theme.css'
 import './styles/app.css'
 import './styles/queue.css'
@@ -10,13 +10,13 @@ import './styles/composer.css'
 import './styles/settings.css'
 
 /**
- * The app opens on the Queue. Its first page is asked for now, and the first render waits for it (a
- * moment at most), so the first frame shows rows: rendering placeholders first and rows after costs a
- * whole extra render, commit and layout on a cold page (BENCHMARKS.md).
+ * The app opens on the Queue. Its first page was asked for first thing (firstPage.ts), and the first
+ * render waits for it (a moment at most), so the first frame shows rows: rendering placeholders first and
+ * rows after costs a whole extra render, commit and layout on a cold page (BENCHMARKS.md).
  */
 const FIRST_PAGE_WAIT_MS = 250
 
-void Promise.race([primeQueue(), new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))]).then(() =>
+void Promise.race([firstPage, new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))]).then(() =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App />
