@@ -103,15 +103,20 @@ const FRAME_RECORDER = (placeholder: string) => `(() => {
   window.__stopFrames = () => { recording = false; observer.disconnect(); return { frames, placeholders, longTasks }; };
 })()`
 
-async function paintedAfter(page: Page, view: 'queue' | 'gallery'): Promise<number> {
-  const read = `window.__painted && window.__painted[${JSON.stringify(view)}]`
-  // Polled from here: the app's CSP forbids the eval that waitForFunction would use in the page.
+/** Polls an expression in the page until it is defined. From here: the app's CSP forbids the eval that
+ * waitForFunction would use in the page. */
+async function pageNumber(page: Page, expression: string, what: string): Promise<number> {
   for (const t0 = Date.now(); Date.now() - t0 < 60_000; await new Promise((r) => setTimeout(r, 20))) {
-    const value = (await page.evaluate(read)) as number | undefined
+    const value = (await page.evaluate(expression)) as number | undefined
     if (value !== undefined) return value
   }
-  throw new Error(`${view}: no rows painted within 60 s`)
+  throw new Error(`${what} within 60 s`)
 }
+
+const paintedAfter = (page: Page, view: 'queue' | 'gallery') => pageNumber(page, `window.__painted && window.__painted[${JSON.stringify(view)}]`, `${view}: no rows painted`)
+
+/** The page's first-contentful-paint entry, which arrives once the frame has been presented. */
+const firstContentfulPaint = (page: Page) => pageNumber(page, `performance.getEntriesByName('first-contentful-paint')[0]?.startTime`, 'no first-contentful-paint entry')
 
 /** Clicks a tab from inside the page, starting that view's clock in the same task. */
 async function openTab(page: Page, view: 'queue' | 'gallery', label: string): Promise<number> {
@@ -236,7 +241,7 @@ try {
     // The browser's own paint timing: when the app's first frame was presented on screen, some tens of ms
     // after it was produced with software compositing. That frame holds the rows unless the first page took
     // longer than main.tsx waits for it.
-    open.queueColdFcp.push((await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0].startTime`)) as number)
+    open.queueColdFcp.push(await firstContentfulPaint(page))
     open.galleryFirst.push(await openTab(page, 'gallery', 'Gallery'))
     open.queueAgain.push(await openTab(page, 'queue', 'Queue'))
     open.galleryAgain.push(await openTab(page, 'gallery', 'Gallery'))
