@@ -7,6 +7,7 @@ import { Icon } from '../components/Icon'
 import { isActive } from '../format'
 import { sessionValue } from '../hooks/useSessionState'
 import { useNow } from '../hooks/useNow'
+import { usePainted } from '../hooks/usePainted'
 import { useLoadAround } from '../hooks/useLoadAround'
 import type { PagedList } from '../pagedList'
 import { COLUMNS } from './columns'
@@ -18,6 +19,8 @@ const HEADER_HEIGHT = 34
 const TOP_SLACK = ROW_HEIGHT / 2
 /** Rows beyond the view asked for in advance: about three screens, a couple of seconds of a steady read. */
 const LOAD_MARGIN_ROWS = 60
+/** Rows rendered beyond each edge of the view, so a fast scroll does not outrun the DOM. */
+const OVERSCAN_ROWS = 12
 
 export interface QueueGridHandle {
   /** The first row in view when scrolled down, for keeping it in place across a refresh; null at the top. */
@@ -46,11 +49,14 @@ const scrollMemory = sessionValue('queue.scrollTop', 0)
 
 export function QueueGrid({ ref, list, isSelected, cursorId, sort, dir, emptyMessage, onSort, onRowClick, onKeyDown }: QueueGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
+  // Rows beyond the view are there for scrolling: the first frame goes without them (about 30 ms sooner on
+  // a cold start, BENCHMARKS.md) and they follow one frame later.
+  const painted = usePainted()
   const virtualizer = useVirtualizer({
     count: list.total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: painted ? OVERSCAN_ROWS : 1,
     scrollMargin: HEADER_HEIGHT,
     initialOffset: scrollMemory.get,
     // Until the grid is measured (in a layout effect, which forces the page's first layout), rows are picked
