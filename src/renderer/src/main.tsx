@@ -1,4 +1,4 @@
-import { firstPage } from './firstPage'
+import { firstPage } from './firstPage' // first of all: see firstPage.ts
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'

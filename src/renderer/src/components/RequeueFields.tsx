@@ -11,7 +11,7 @@ export interface ModelChoice {
 export const requeueModels = (provider: ProviderId): ModelInfo[] => providerInfo(provider).models.filter((m) => m.kind !== 'trim')
 
 /** The provider's model to start on: `model` if it has it, else its first of the same kind, else its first. */
-export function closestModel(provider: ProviderId, model: string, kind?: string): string {
+export function closestModel(provider: ProviderId, model: string, kind?: ModelInfo['kind']): string {
   const models = requeueModels(provider)
   return (models.find((m) => m.id === model) ?? models.find((m) => m.kind === kind) ?? models[0])?.id ?? ''
 }
