@@ -10,11 +10,12 @@
 // --no-export (the UI only), --export-dir DIR (where the export's files and ZIPs go: the temp disk by default;
 // /dev/shm takes the disk out of the comparison).
 import { chromium, type BrowserContext, type Page } from '@playwright/test'
-import { spawnSync } from 'node:child_process'
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, promisify } from 'node:util'
 import { CHROMIUM_ARGS } from '../playwright.config'
 import { startHeadlessApp, type HeadlessApp } from '../test/e2e/headless-app'
 import { tempDir } from './lib'
@@ -176,15 +177,19 @@ async function scrollFrames(page: Page, selector: string, placeholder: string, s
 
 // ---- Export: the core's ZIP writer vs zip -0 ---------------------------------------------------------------
 
-function timeZip(srcDir: string, dest: string): { ms: number; fsyncMs: number; bytes: number } {
+// Child processes and fsync run without blocking this process's event loop: a loop blocked for seconds
+// keeps the HTTP client from retiring its idle keep-alive socket, which the app's server has closed by
+// then, and the next startExport is sent into it ("other side closed").
+const run = promisify(execFile)
+
+async function timeZip(srcDir: string, dest: string): Promise<{ ms: number; fsyncMs: number; bytes: number }> {
   const t0 = performance.now()
-  const r = spawnSync('zip', ['-0', '-q', '-r', dest, '.'], { cwd: srcDir })
+  await run('zip', ['-0', '-q', '-r', dest, '.'], { cwd: srcDir })
   const t1 = performance.now()
-  if (r.status !== 0) throw new Error(`zip failed: ${r.stderr.toString()}`)
   // ExportRun fsyncs its ZIP before renaming it into place; zip does not. Timed apart, to compare both ways.
-  const fd = openSync(dest, 'r+')
-  fsyncSync(fd)
-  closeSync(fd)
+  const file = await open(dest, 'r+')
+  await file.sync()
+  await file.close()
   return { ms: t1 - t0, fsyncMs: performance.now() - t1, bytes: statSync(dest).size }
 }
 
@@ -320,9 +325,9 @@ try {
       for (const step of round % 2 ? (['app', 'zip'] as const) : (['zip', 'app'] as const)) {
         const dest = join(outDir, `${step}-${round}.zip`)
         // Each starts with nothing left for the disk to write from the step before (the last ZIP's pages).
-        spawnSync('sync')
+        await run('sync')
         if (step === 'zip') {
-          const z = timeZip(srcDir, dest)
+          const z = await timeZip(srcDir, dest)
           log(`round ${round}: zip -0 ${ms(z.ms)} (+ fsync ${ms(z.fsyncMs)}), ${(z.bytes / 1048576).toFixed(1)} MB`)
           if (round) {
             zipTimes.push(z.ms)
