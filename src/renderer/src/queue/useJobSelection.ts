@@ -31,23 +31,14 @@ export function useJobSelection(list: PagedList<Job>, query: JobQuery): JobSelec
   const [anchorId, setAnchorId] = useState<number | null>(null)
 
   const { selectOnly: selectId, toggle: toggleId, selectRange } = ids
-  const selectOnly = useCallback(
-    (job: Job) => {
-      selectId(job.id)
-      setCursorId(job.id)
-      setAnchorId(job.id)
-    },
-    [selectId]
-  )
-
-  const toggle = useCallback(
-    (job: Job) => {
-      toggleId(job.id)
-      setCursorId(job.id)
-      setAnchorId(job.id)
-    },
-    [toggleId]
-  )
+  /** A click or Space: the row becomes the cursor and the anchor of the next range. */
+  const pick = useCallback((change: (id: number) => void, job: Job) => {
+    change(job.id)
+    setCursorId(job.id)
+    setAnchorId(job.id)
+  }, [])
+  const selectOnly = useCallback((job: Job) => pick(selectId, job), [pick, selectId])
+  const toggle = useCallback((job: Job) => pick(toggleId, job), [pick, toggleId])
 
   const extendTo = useCallback(
     async (index: number, job: Job) => {
