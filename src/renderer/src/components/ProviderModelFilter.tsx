@@ -1,6 +1,7 @@
 // The provider and model filter selects the Queue and the Gallery share. With no provider chosen the model
 // list holds every model id of every provider once (the filter matches by id across providers).
 import { PROVIDERS, providerInfo, type ProviderId } from '../../../shared/catalogue'
+import { ProviderOptions } from './ProviderOptions'
 
 const ALL_MODELS: readonly { id: string; label: string }[] = (() => {
   const seen = new Map<string, string[]>()
@@ -29,11 +30,7 @@ export function ProviderModelFilter({ value, onChange, wrap = false }: { value: 
       }}
     >
       <option value="">All providers</option>
-      {PROVIDERS.map((p) => (
-        <option key={p.id} value={p.id}>
-          {p.label}
-        </option>
-      ))}
+      <ProviderOptions />
     </select>
   )
   const modelSelect = (

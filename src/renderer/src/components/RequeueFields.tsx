@@ -1,6 +1,7 @@
 // The provider and model selects for queuing existing prompts again: the lightbox's "Re-queue…" and the
 // queue's bulk re-queue dialog.
-import { PROVIDERS, providerInfo, type ModelInfo, type ProviderId } from '../../../shared/catalogue'
+import { providerInfo, type ModelInfo, type ProviderId } from '../../../shared/catalogue'
+import { ProviderOptions } from './ProviderOptions'
 
 export interface ModelChoice {
   provider: ProviderId
@@ -27,11 +28,7 @@ export function RequeueFields({ value, onChange }: { value: ModelChoice; onChang
       <label className="field grow">
         <span className="field-label">Provider</span>
         <select value={value.provider} onChange={(e) => changeProvider(e.target.value as ProviderId)}>
-          {PROVIDERS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
+          <ProviderOptions />
         </select>
       </label>
       <label className="field grow">

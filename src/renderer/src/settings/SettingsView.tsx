@@ -4,6 +4,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react'
 import type { Settings } from '../../../shared/contract'
 import { PROVIDERS, type ProviderId } from '../../../shared/catalogue'
 import { useAppData } from '../appData'
+import { ProviderOptions } from '../components/ProviderOptions'
 import { getBridge } from '../bridge'
 import { useSessionState } from '../hooks/useSessionState'
 import { errorMessage, useToasts } from '../toasts'
@@ -92,11 +93,7 @@ export function SettingsView() {
         <label className="field" htmlFor={`${id}-provider`}>
           <span className="field-label">Default provider</span>
           <select id={`${id}-provider`} value={form.defaultProvider} onChange={(e) => edit({ defaultProvider: e.target.value as ProviderId })}>
-            {PROVIDERS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
+            <ProviderOptions />
           </select>
         </label>
 
