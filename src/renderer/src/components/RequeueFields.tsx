@@ -9,7 +9,7 @@ export interface ModelChoice {
 }
 
 /** Models a prompt can be queued on: a trim cuts an earlier video, it makes nothing from a prompt. */
-export const requeueModels = (provider: ProviderId): ModelInfo[] => providerInfo(provider).models.filter((m) => m.kind !== 'trim')
+const requeueModels = (provider: ProviderId): ModelInfo[] => providerInfo(provider).models.filter((m) => m.kind !== 'trim')
 
 /** The provider's model to start on: `model` if it has it, else its first of the same kind, else its first. */
 export function closestModel(provider: ProviderId, model: string, kind?: ModelInfo['kind']): string {
