@@ -3,28 +3,18 @@
 // (exchanged once for an HttpOnly SameSite=Strict cookie), and checks Host and Origin on every request,
 // so neither a DNS-rebinding page nor any other web page can drive it.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENT_NAMES, isMethodName, parseArg } from '../../shared/contract'
 import type { Core } from '../core/core'
+import { rendererFile } from '../core/rendererFiles'
 import { CSP } from '../../shared/csp'
 
 const COOKIE = 'bs_token'
 const MAX_BODY = 16 * 1024 * 1024
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json'
-}
 
 export interface HeadlessServer {
   url: string
@@ -72,7 +62,6 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 export async function startHeadless(core: Core, opts: { rendererDir: string; port?: number; token?: string }): Promise<HeadlessServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
-  const rendererDir = resolve(opts.rendererDir)
   let port = 0
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`])
@@ -113,13 +102,12 @@ export async function startHeadless(core: Core, opts: { rendererDir: string; por
   }
 
   function serveStatic(pathname: string, res: ServerResponse): void {
-    const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '')
-    const file = join(rendererDir, rel)
-    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'Not found')
-    // Vite names every file under assets/ by its content's hash, so a browser may keep it for good and
-    // not fetch it again on the next start; index.html names the current ones, so it is always revalidated.
-    const caching = rel.startsWith(`assets${sep}`) ? 'private, max-age=31536000, immutable' : 'no-cache'
-    serveFile(res, file, MIME[extname(file)] ?? 'application/octet-stream', { 'Content-Security-Policy': CSP, 'Cache-Control': caching, 'Referrer-Policy': 'no-referrer' })
+    const file = rendererFile(opts.rendererDir, pathname)
+    if (!file) return send(res, 404, 'Not found')
+    // A hashed asset may be kept for good, so the next start need not fetch it (and its compiled code is
+    // cached with it); index.html names the current ones, so it is always revalidated.
+    const caching = file.immutable ? 'private, max-age=31536000, immutable' : 'no-cache'
+    serveFile(res, file.path, file.mime, { 'Content-Security-Policy': CSP, 'Cache-Control': caching, 'Referrer-Policy': 'no-referrer' })
   }
 
   const server = createServer((req, res) => {
