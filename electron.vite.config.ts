@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
-import react from '@vitejs/plugin-react'
+import renderer from './vite.renderer.config'
 
 export default defineConfig({
   main: {
@@ -20,9 +20,6 @@ export default defineConfig({
       }
     }
   },
-  renderer: {
-    root: resolve('src/renderer'),
-    build: { rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
-    plugins: [react()]
-  }
+  // The same build as headless mode's, minified like it (electron-vite leaves it unminified by default).
+  renderer
 })

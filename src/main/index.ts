@@ -10,11 +10,21 @@ import { pathToFileURL } from 'node:url'
 import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES } from '../shared/contract'
 import { Core, type KeyStore } from './core/core'
 import { envKeys } from './core/keys'
+import { rendererResponse } from './core/rendererFiles'
 import { defaultDataDir } from './core/paths'
 import type { SettingsStore, StoredSettings } from './core/settings'
-import { CSP } from '../shared/csp'
+import { contentSecurityPolicy } from '../shared/csp'
 
-protocol.registerSchemesAsPrivileged([{ scheme: ASSET_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }])
+// The built renderer is served over its own scheme rather than file://: only http(s) and schemes with the
+// codeCache privilege keep V8's compiled code between starts, so every start after the first skips
+// compiling the bundle, and no other file on disk counts as our page.
+const APP_SCHEME = 'bs-app'
+const APP_ORIGIN = `${APP_SCHEME}://app`
+protocol.registerSchemesAsPrivileged([
+  { scheme: ASSET_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }
+])
+const POLICY = contentSecurityPolicy(ASSET_SCHEME)
 
 const dataDir = defaultDataDir()
 app.setPath('userData', dataDir)
@@ -51,7 +61,7 @@ function nativeBinding(): string | undefined {
 }
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL
-const isOurPage = (url: string) => (rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://'))
+const isOurPage = (url: string) => url.startsWith(rendererUrl ?? `${APP_ORIGIN}/`)
 
 function createWindow(core: Core): BrowserWindow {
   const win = new BrowserWindow({
@@ -94,15 +104,14 @@ function createWindow(core: Core): BrowserWindow {
     })
   )
   win.on('closed', () => unsubscribe.forEach((u) => u()))
-  if (rendererUrl) void win.loadURL(rendererUrl)
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'))
+  void win.loadURL(rendererUrl ?? `${APP_ORIGIN}/`)
   return win
 }
 
 async function start(): Promise<void> {
   await app.whenReady()
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [`${CSP}; img-src 'self' data: blob: ${ASSET_SCHEME}:; media-src 'self' blob: ${ASSET_SCHEME}:`] } })
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [POLICY] } })
   })
   let core: Core
   try {
@@ -118,6 +127,8 @@ async function start(): Promise<void> {
       return (core.api[name] as (a: unknown) => Promise<unknown>)(parseArg(name, raw))
     })
   }
+  const rendererDir = join(import.meta.dirname, '../renderer')
+  protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request.url, POLICY))
   protocol.handle(ASSET_SCHEME, (request) => {
     const match = /^\/(\d+)\/(file|thumb)$/.exec(new URL(request.url).pathname)
     const found = match && core.assetFile(Number(match[1]), match[2] as 'file' | 'thumb')

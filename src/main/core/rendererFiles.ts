@@ -1,6 +1,7 @@
 // Which file of the built renderer a URL path names. One rule for both servers of the renderer: the
 // headless bridge (HTTP) and the Electron shell's app protocol, so neither can be led outside the folder.
 import { existsSync, statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 
 const MIME: Record<string, string> = {
@@ -34,4 +35,12 @@ export function rendererFile(rendererDir: string, pathname: string): RendererFil
   const path = join(root, rel)
   if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile()) return undefined
   return { path, mime: MIME[extname(path)] ?? 'application/octet-stream', immutable: rel.startsWith(`assets${sep}`) }
+}
+
+/** The Electron shell's answer for a URL of its app scheme: the renderer's files, on one host only. */
+export async function rendererResponse(rendererDir: string, url: string, policy: string): Promise<Response> {
+  const { host, pathname } = new URL(url)
+  const file = host === 'app' ? rendererFile(rendererDir, pathname) : undefined
+  if (!file) return new Response('Not found', { status: 404 })
+  return new Response(await readFile(file.path), { headers: { 'Content-Type': file.mime, 'Content-Security-Policy': policy, 'X-Content-Type-Options': 'nosniff' } })
 }

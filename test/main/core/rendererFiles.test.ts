@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { rendererFile } from '../../../src/main/core/rendererFiles'
+import { rendererFile, rendererResponse } from '../../../src/main/core/rendererFiles'
 import { tempDir } from '../../helpers/core'
 
 let root: string
@@ -13,7 +13,7 @@ beforeAll(() => {
   root = tempDir('bs-renderer-files-')
   dir = join(root, 'renderer')
   mkdirSync(join(dir, 'assets'), { recursive: true })
-  writeFileSync(join(dir, 'index.html'), '<!doctype html>')
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Batch Studio</title>')
   writeFileSync(join(dir, 'assets', 'index-abc123.js'), '')
   writeFileSync(join(dir, 'assets', 'odd name.css'), '')
   writeFileSync(join(root, 'secret.txt'), 'key')
@@ -38,5 +38,19 @@ describe('rendererFile', () => {
     expect(rendererFile(dir, '/nope.js')).toBeUndefined()
     expect(rendererFile(dir, '/assets')).toBeUndefined()
     expect(rendererFile(dir, '/%E0%A4%A')).toBeUndefined()
+  })
+})
+
+describe('rendererResponse (Electron app protocol)', () => {
+  it('answers the page with its type and the policy, on the app host only', async () => {
+    const page = await rendererResponse(dir, 'bs-app://app/', "script-src 'self'")
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(page.headers.get('content-security-policy')).toBe("script-src 'self'")
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(await page.text()).toBe('<!doctype html><title>Batch Studio</title>')
+    expect((await rendererResponse(dir, 'bs-app://app/assets/index-abc123.js', '')).headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect((await rendererResponse(dir, 'bs-app://other/', '')).status).toBe(404)
+    expect((await rendererResponse(dir, 'bs-app://app/%2e%2e/secret.txt', '')).status).toBe(404)
   })
 })
