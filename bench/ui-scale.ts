@@ -1,6 +1,7 @@
 // The UI at scale, in Debian's Chromium against the real headless app (`npx tsx bench/ui-scale.ts`):
 //  - a library of 100,000 jobs and 100,000 gallery items (library-fixture.ts);
-//  - time from opening a view to its first rows painted, for the Queue and the Gallery (target < 500 ms);
+//  - time from opening a view to its first rows painted, for the Queue and the Gallery (target < 500 ms), with
+//    floor pages (floor/) loaded the same way in the same runs;
 //  - frame times while scrolling each with the mouse wheel, from requestAnimationFrame deltas (p95 < 17 ms);
 //  - the headless Node process's resident memory, VmRSS/VmHWM from /proc (target < 300 MB);
 //  - export of 10,000 distinct PNGs to a ZIP by the running app's startExport, against `zip -0 -q` on the
@@ -20,6 +21,7 @@ import { CHROMIUM_ARGS } from '../playwright.config'
 import { startHeadlessApp, type HeadlessApp } from '../test/e2e/headless-app'
 import { tempDir } from './lib'
 import { generateLibrary } from './library-fixture'
+import { serveFloorPages, type FloorPages } from './floor/floor'
 import { writeExportFiles, writeExportLibrary } from './ui-export-files'
 
 const { values } = parseArgs({
@@ -214,6 +216,7 @@ const add = (what: string, value: string, target: string, verdict: string) => ro
 const check = (ok: boolean) => (ok ? 'met' : 'MISSED')
 let app: HeadlessApp | undefined
 let exportApp: HeadlessApp | undefined
+let floor: FloorPages | undefined
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
 const chromiumVersion = browser.version()
 
@@ -226,16 +229,28 @@ try {
   const idle = memory(app.pid)
   log(`app started (pid ${app.pid}), RSS ${mb(idle.rss)}`)
 
+  floor = await serveFloorPages(join(root, 'floor'))
+
   // Opening the views. Each run opens the app in a new browser context, so nothing is cached (the app's first
   // start): the Queue as the page loads (navigation start → first row painted), then the Gallery by its tab
   // (click → first tile painted), then both again (their lists kept for the session, as when switching tabs
-  // back and forth); then the page is reloaded (its script cached, as on every later start).
+  // back and forth); then the page is reloaded (its script cached, as on every later start). Each run first
+  // loads the two floor pages the same way, so the cold load can be read against this machine's state.
   const errors: string[] = []
   const open = { queueCold: [] as number[], queueColdFcp: [] as number[], queueWarm: [] as number[], galleryFirst: [] as number[], queueAgain: [] as number[], galleryAgain: [] as number[] }
+  const floorOpen = { react: [] as number[], static: [] as number[] }
   let context: BrowserContext | undefined
   let page: Page | undefined
   for (let run = 0; run < RUNS; run++) {
     await context?.close()
+    for (const kind of ['react', 'static'] as const) {
+      const floorContext = await browser.newContext({ viewport: { width: 1400, height: 860 } })
+      await floorContext.addInitScript(PAINT_PROBE)
+      const floorPage = await floorContext.newPage()
+      await floorPage.goto(floor[kind])
+      floorOpen[kind].push(await paintedAfter(floorPage, 'queue'))
+      await floorContext.close()
+    }
     context = await browser.newContext({ viewport: { width: 1400, height: 860 } })
     await context.addInitScript(PAINT_PROBE)
     page = await context.newPage()
@@ -253,12 +268,16 @@ try {
     await page.reload()
     open.queueWarm.push(await paintedAfter(page, 'queue'))
     log(
-      `open run ${run + 1}: queue(new context) ${ms(open.queueCold[run])} (first contentful paint ${ms(open.queueColdFcp[run])}), gallery(first) ${ms(open.galleryFirst[run])}, queue(again) ${ms(open.queueAgain[run])}, gallery(again) ${ms(open.galleryAgain[run])}, queue(reload) ${ms(open.queueWarm[run])}`
+      `open run ${run + 1}: floor react ${ms(floorOpen.react[run])}, floor static ${ms(floorOpen.static[run])}, queue(new context) ${ms(open.queueCold[run])} (first contentful paint ${ms(open.queueColdFcp[run])}), gallery(first) ${ms(open.galleryFirst[run])}, queue(again) ${ms(open.queueAgain[run])}, gallery(again) ${ms(open.galleryAgain[run])}, queue(reload) ${ms(open.queueWarm[run])}`
     )
   }
   const openRow = (label: string, v: number[]) => add(label, `median ${ms(median(v))}, max ${ms(Math.max(...v))} (all: ${v.map((x) => Math.round(x)).join(', ')})`, '< 500 ms', check(Math.max(...v) < 500))
   openRow('Queue: page load, nothing cached → first rows painted', open.queueCold)
   openRow('Queue: page load, nothing cached → first contentful paint (paint timing)', open.queueColdFcp)
+  const floorRow = (label: string, v: number[]) =>
+    add(label, `median ${ms(median(v))}, max ${ms(Math.max(...v))}; the Queue's cold load is ${(median(open.queueCold) / median(v)).toFixed(2)}× this`, 'baseline', '')
+  floorRow('Floor: React rendering a bare 25-row table, nothing cached → painted', floorOpen.react)
+  floorRow('Floor: the same table as static HTML, no script, nothing cached → painted', floorOpen.static)
   openRow('Queue: page reload → first rows painted', open.queueWarm)
   openRow('Gallery: tab click → first tiles painted (first open)', open.galleryFirst)
   openRow('Queue: tab click → rows painted (again)', open.queueAgain)
@@ -364,6 +383,7 @@ try {
   if (!(err instanceof SkipExport)) throw err
 } finally {
   await browser.close()
+  await floor?.close()
   await app?.stop()
   await exportApp?.stop()
   rmSync(root, { recursive: true, force: true })
