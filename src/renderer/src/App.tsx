@@ -3,6 +3,7 @@
 import { useEffect, type ReactNode } from 'react'
 import { AppDataProvider } from './appData'
 import { Composer } from './composer/Composer'
+import { AfterFirstPaint } from './components/AfterFirstPaint'
 import { Icon, type IconName } from './components/Icon'
 import { StatusBar } from './components/StatusBar'
 import { ToastStack } from './components/ToastStack'
@@ -83,7 +84,9 @@ function Shell() {
         </nav>
       </header>
       <div className="workspace">
-        <Composer />
+        <AfterFirstPaint placeholder={<aside className="composer" aria-label="Composer" />}>
+          <Composer />
+        </AfterFirstPaint>
         <main className="view" id="view-panel" role="tabpanel" aria-labelledby={`tab-${current.id}`}>
           {current.render()}
         </main>
