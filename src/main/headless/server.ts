@@ -15,7 +15,6 @@ import { CSP } from '../../shared/csp'
 const COOKIE = 'bs_token'
 const MAX_BODY = 16 * 1024 * 1024
 
-
 export interface HeadlessServer {
   url: string
   port: number

@@ -84,6 +84,7 @@ function Shell() {
         </nav>
       </header>
       <div className="workspace">
+        {/* Its form controls were about half of the page's first layout (BENCHMARKS.md): the Queue's rows go first. */}
         <AfterFirstPaint placeholder={<aside className="composer" aria-label="Composer" />}>
           <Composer />
         </AfterFirstPaint>
