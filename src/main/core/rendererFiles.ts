@@ -1,6 +1,6 @@
 // Which file of the built renderer a URL path names. One rule for both servers of the renderer: the
 // headless bridge (HTTP) and the Electron shell's app protocol, so neither can be led outside the folder.
-import { existsSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 
@@ -33,7 +33,7 @@ export function rendererFile(rendererDir: string, pathname: string): RendererFil
   const root = resolve(rendererDir)
   const rel = normalize(decoded).replace(/^([/\\])+/, '')
   const path = join(root, rel)
-  if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile()) return undefined
+  if (!path.startsWith(root + sep) || !statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined
   return { path, mime: MIME[extname(path)] ?? 'application/octet-stream', immutable: rel.startsWith(`assets${sep}`) }
 }
 
