@@ -121,6 +121,13 @@ const paintedAfter = (page: Page, view: 'queue' | 'gallery') => pageNumber(page,
 /** The page's first-contentful-paint entry, which arrives once the frame has been presented. */
 const firstContentfulPaint = (page: Page) => pageNumber(page, `performance.getEntriesByName('first-contentful-paint')[0]?.startTime`, 'no first-contentful-paint entry')
 
+/** A page in a new browser context (nothing cached), with the paint probe installed before any script. */
+async function coldPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } })
+  await context.addInitScript(PAINT_PROBE)
+  return { context, page: await context.newPage() }
+}
+
 /** Clicks a tab from inside the page, starting that view's clock in the same task. */
 async function openTab(page: Page, view: 'queue' | 'gallery', label: string): Promise<number> {
   await page.evaluate(`(() => {
@@ -244,16 +251,12 @@ try {
   for (let run = 0; run < RUNS; run++) {
     await context?.close()
     for (const kind of ['react', 'static'] as const) {
-      const floorContext = await browser.newContext({ viewport: { width: 1400, height: 860 } })
-      await floorContext.addInitScript(PAINT_PROBE)
-      const floorPage = await floorContext.newPage()
-      await floorPage.goto(floor[kind])
-      floorOpen[kind].push(await paintedAfter(floorPage, 'queue'))
-      await floorContext.close()
+      const floorLoad = await coldPage()
+      await floorLoad.page.goto(floor[kind])
+      floorOpen[kind].push(await paintedAfter(floorLoad.page, 'queue'))
+      await floorLoad.context.close()
     }
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 } })
-    await context.addInitScript(PAINT_PROBE)
-    page = await context.newPage()
+    ;({ context, page } = await coldPage())
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
     await page.goto(app.url)
