@@ -1,7 +1,8 @@
 // Exposes exactly the contract to the sandboxed renderer as `window.batchStudio`: one function per method
 // (main validates every argument), an event subscription, and asset URLs. No Node, no raw ipcRenderer.
 import { contextBridge, ipcRenderer } from 'electron'
-import { ASSET_SCHEME, IPC_PREFIX, METHOD_NAMES, type Api, type Bridge, type EventName, type Events } from '../shared/contract'
+import { desktopAssetUrl } from '../shared/assetUrl'
+import { IPC_PREFIX, METHOD_NAMES, type Api, type Bridge, type EventName, type Events } from '../shared/contract'
 
 type Listener = (payload: unknown) => void
 const listeners = new Map<EventName, Set<Listener>>()
@@ -20,7 +21,7 @@ const bridge: Bridge = {
     set.add(listener as Listener)
     return () => set.delete(listener as Listener)
   },
-  assetUrl: (assetId, variant) => `${ASSET_SCHEME}://asset/${assetId}/${variant}`
+  assetUrl: desktopAssetUrl
 }
 
 contextBridge.exposeInMainWorld('batchStudio', bridge)

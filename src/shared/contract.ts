@@ -3,6 +3,7 @@
 // pushed event is typed here too. The Electron IPC handlers, the preload bridge, the headless HTTP/WebSocket
 // bridge and the renderer's client are all derived from `methods` and `Events`: a new method is one edit.
 // zod runs anywhere (no Node or DOM dependency), so this file stays usable by every runtime.
+import type { AssetVariant } from './assetUrl'
 import { z } from 'zod'
 import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS } from './catalogue'
 import { JOB_SORT_COLUMNS, JOB_STATUSES, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
@@ -153,7 +154,7 @@ export const EVENT_NAMES: readonly EventName[] = ['jobsChanged', 'countsChanged'
 export interface Bridge extends Api {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
   /** URL of a downloaded file (or its thumbnail) that an <img> or <video> can load. */
-  assetUrl(assetId: number, variant: 'file' | 'thumb'): string
+  assetUrl(assetId: number, variant: AssetVariant): string
 }
 
 /** Validates an untrusted call and names the problem plainly; used by every transport in main. */
@@ -171,4 +172,4 @@ export function isMethodName(name: unknown): name is MethodName {
 }
 
 export const IPC_PREFIX = 'batch-studio:'
-export const ASSET_SCHEME = 'bs-asset'
+export { ASSET_SCHEME } from './assetUrl'
