@@ -1,6 +1,7 @@
 // The renderer's only way to main. In Electron the preload already exposes a complete Bridge; in a plain
 // browser (headless mode) we build the same Bridge over same-origin HTTP for calls and a WebSocket for
 // events, so no component ever knows which transport it runs on.
+import { headlessAssetUrl } from '../../shared/assetUrl'
 import type { Bridge, EventName, Events } from '../../shared/contract'
 
 declare global {
@@ -115,7 +116,7 @@ function httpBridge(): { bridge: Bridge; connection: Connection } {
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {
       return socket.on(event, listener as Listener)
     },
-    assetUrl: (assetId: number, variant: 'file' | 'thumb') => `/asset/${assetId}/${variant}`
+    assetUrl: headlessAssetUrl
   }
   const bridge = new Proxy(local, {
     get: (target, name) => (typeof name === 'string' && !(name in target) ? (arg: unknown) => callHttp(name, arg) : target[name as keyof typeof local])
@@ -131,6 +132,11 @@ const alwaysOpen: Connection = {
 }
 
 let instance: { bridge: Bridge; connection: Connection } | null = null
+
+/** Outside a window (main rendering the first screen, server.tsx) there is no transport: main hands one in. */
+export function provideBridge(bridge: Bridge): void {
+  instance = { bridge, connection: alwaysOpen }
+}
 
 function resolve(): { bridge: Bridge; connection: Connection } {
   if (!instance) instance = window.batchStudio ? { bridge: window.batchStudio, connection: alwaysOpen } : httpBridge()

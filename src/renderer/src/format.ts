@@ -71,5 +71,8 @@ export function mediaType(mime: string): 'image' | 'video' | 'audio' | 'other' {
   return 'other'
 }
 
+/** Node's name for this platform, when main renders the first screen (server.tsx), on the same machine. */
+const nodePlatform = (globalThis as { process?: { platform?: string } }).process?.platform
+
 /** The modifier key shortcuts are shown with on this platform. */
-export const MOD_KEY = /Mac|iPhone|iPad/.test(navigator.userAgent) ? '⌘' : 'Ctrl'
+export const MOD_KEY = (nodePlatform ? nodePlatform === 'darwin' : /Mac|iPhone|iPad/.test(navigator.userAgent)) ? '⌘' : 'Ctrl'

@@ -24,11 +24,12 @@ const subscribeConnection = (onChange: () => void) => getConnection().onStateCha
 const connectionState = () => getConnection().state()
 
 function useConnectionState(): ConnectionState {
-  return useSyncExternalStore(subscribeConnection, connectionState)
+  return useSyncExternalStore(subscribeConnection, connectionState, connectionState)
 }
 
 function useVisible(): boolean {
-  const [visible, setVisible] = useState(() => document.visibilityState === 'visible')
+  // Rendered outside a window (server.tsx), the window to be is visible.
+  const [visible, setVisible] = useState(() => typeof document === 'undefined' || document.visibilityState === 'visible')
   useEffect(() => {
     const onChange = () => setVisible(document.visibilityState === 'visible')
     document.addEventListener('visibilitychange', onChange)
@@ -154,7 +155,8 @@ export function StatusBar() {
         <span className="dot" aria-hidden="true" />
         {CONNECTION_LABEL[connection]}
       </span>
-      <span className="status-total">{formatCount(total)} jobs</span>
+      {/* Not "0 jobs" before the counts are known (the first screen main renders has none). */}
+      {counts && <span className="status-total">{formatCount(total)} jobs</span>}
       <span className="status-counts" data-testid="status-counts">
         {JOB_STATUSES.filter((s) => counts?.[s]).map((s) => (
           <span key={s} className="status-count">

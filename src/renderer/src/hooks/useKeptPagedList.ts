@@ -60,6 +60,11 @@ export function primeKeptPagedList<T extends { id: number }>(spec: KeptPagedList
   })
 }
 
+/** Main renders a first screen for every page it serves (server.tsx), each from its own lists. */
+export function forgetKeptPagedLists(): void {
+  kept.clear()
+}
+
 export function useKeptPagedList<T extends { id: number }>(
   options: KeptPagedListSpec<T> & {
     getAnchor: () => number | null
@@ -71,7 +76,7 @@ export function useKeptPagedList<T extends { id: number }>(
   const { key } = options
   const [entry] = useState(() => keptEntry(options))
   const list = entry.list as PagedList<T>
-  useSyncExternalStore(list.subscribe, list.getVersion)
+  useSyncExternalStore(list.subscribe, list.getVersion, list.getVersion)
 
   const latest = useLatest(options)
   useEffect(() => {

@@ -21,6 +21,7 @@ const TOP_SLACK = ROW_HEIGHT / 2
 const LOAD_MARGIN_ROWS = 60
 /** Rows rendered beyond each edge of the view, so a fast scroll does not outrun the DOM. */
 const OVERSCAN_ROWS = 12
+const SERVER_RECT = { width: 1600, height: 1200 }
 
 export interface QueueGridHandle {
   /** The first row in view when scrolled down, for keeping it in place across a refresh; null at the top. */
@@ -62,7 +63,8 @@ export function QueueGrid({ ref, list, isSelected, cursorId, sort, dir, emptyMes
     // Until the grid is measured (in a layout effect, which forces the page's first layout), rows are picked
     // for the window's size rather than none: the first render then already holds the rows on screen, and
     // the measurement only trims a few, instead of adding them in a second render and a second layout.
-    initialRect: { width: window.innerWidth, height: window.innerHeight }
+    // Rendered outside a window (main's first screen, server.tsx), for a tall one.
+    initialRect: typeof window === 'undefined' ? SERVER_RECT : { width: window.innerWidth, height: window.innerHeight }
   })
   const items = virtualizer.getVirtualItems()
   const first = items[0]?.index ?? 0

@@ -15,7 +15,7 @@ export function StatusFilter({ counts, selected, onChange }: StatusFilterProps) 
   return (
     <div className="status-filter" role="group" aria-label="Filter by status">
       <button type="button" className="filter-chip" aria-pressed={selected.length === 0} onClick={() => onChange([])}>
-        all <span className="filter-count">{formatCount(total)}</span>
+        all {counts && <span className="filter-count">{formatCount(total)}</span>}
       </button>
       {JOB_STATUSES.map((status) => {
         const n = counts?.[status] ?? 0
