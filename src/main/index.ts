@@ -7,9 +7,11 @@ import ElectronStore from 'electron-store'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { desktopAssetUrl } from '../shared/assetUrl'
 import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES } from '../shared/contract'
 import { Core, type KeyStore } from './core/core'
 import { envKeys } from './core/keys'
+import { firstScreenHost, loadFirstScreen, rendererPage } from './core/firstScreen'
 import { rendererResponse } from './core/rendererFiles'
 import { defaultDataDir } from './core/paths'
 import type { SettingsStore, StoredSettings } from './core/settings'
@@ -111,7 +113,9 @@ function createWindow(core: Core): BrowserWindow {
 async function start(): Promise<void> {
   await app.whenReady()
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [POLICY] } })
+    // The app protocol's page carries its own policy (POLICY plus its first screen's style attributes).
+    const own = Object.keys(details.responseHeaders ?? {}).some((name) => name.toLowerCase() === 'content-security-policy')
+    callback({ responseHeaders: own ? details.responseHeaders : { ...details.responseHeaders, 'Content-Security-Policy': [POLICY] } })
   })
   let core: Core
   try {
@@ -128,7 +132,9 @@ async function start(): Promise<void> {
     })
   }
   const rendererDir = join(import.meta.dirname, '../renderer')
-  protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request.url, POLICY))
+  const firstScreen = await loadFirstScreen(rendererDir)
+  const page = () => rendererPage(rendererDir, firstScreen, firstScreenHost(core, desktopAssetUrl), POLICY, (err) => console.error(`The first screen was not rendered: ${err.message}`))
+  protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request.url, POLICY, page))
   protocol.handle(ASSET_SCHEME, (request) => {
     const match = /^\/(\d+)\/(file|thumb)$/.exec(new URL(request.url).pathname)
     const found = match && core.assetFile(Number(match[1]), match[2] as 'file' | 'thumb')

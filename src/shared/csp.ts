@@ -18,3 +18,12 @@ export function contentSecurityPolicy(assetScheme?: string): string {
 }
 
 export const CSP = contentSecurityPolicy()
+
+/**
+ * `policy` letting inline style attributes with exactly these values apply (each named by the base64
+ * SHA-256 of its value), and no others: for the first screen main renders into the page (core/firstScreen.ts).
+ */
+export function allowStyleAttributes(policy: string, hashes: readonly string[]): string {
+  if (!hashes.length) return policy
+  return policy.replace("style-src 'self'", `style-src 'self' 'unsafe-hashes' ${hashes.map((h) => `'sha256-${h}'`).join(' ')}`)
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contentSecurityPolicy } from '../../src/shared/csp'
+import { allowStyleAttributes, contentSecurityPolicy, CSP } from '../../src/shared/csp'
 
 const directives = (policy: string) => policy.split('; ').map((d) => d.split(' '))
 
@@ -16,5 +16,14 @@ describe('contentSecurityPolicy', () => {
   it('allows no scheme but our own without one', () => {
     expect(contentSecurityPolicy()).not.toContain('bs-asset')
     expect(contentSecurityPolicy()).toContain("frame-ancestors 'none'")
+  })
+})
+
+describe('allowStyleAttributes', () => {
+  it('lets exactly the given style attributes apply, by hash, and changes nothing else', () => {
+    const policy = allowStyleAttributes(CSP, ['abc=', 'def='])
+    expect(directives(policy).find(([n]) => n === 'style-src')).toEqual(['style-src', "'self'", "'unsafe-hashes'", "'sha256-abc='", "'sha256-def='"])
+    expect(policy.replace(/ 'unsafe-hashes'.*?(?=;)/, '')).toBe(CSP)
+    expect(allowStyleAttributes(CSP, [])).toBe(CSP)
   })
 })

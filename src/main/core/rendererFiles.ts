@@ -37,9 +37,19 @@ export function rendererFile(rendererDir: string, pathname: string): RendererFil
   return { path, mime: MIME[extname(path)] ?? 'application/octet-stream', immutable: rel.startsWith(`assets${sep}`) }
 }
 
-/** The Electron shell's answer for a URL of its app scheme: the renderer's files, on one host only. */
-export async function rendererResponse(rendererDir: string, url: string, policy: string): Promise<Response> {
+/** Whether a URL path names the page itself, which main serves with the first screen rendered in. */
+export const isPagePath = (pathname: string): boolean => pathname === '/' || pathname === '/index.html'
+
+/**
+ * The Electron shell's answer for a URL of its app scheme: the renderer's files, on one host only, and the
+ * page from `page` (core/firstScreen.ts), which sends its own policy.
+ */
+export async function rendererResponse(rendererDir: string, url: string, policy: string, page?: () => Promise<{ html: string; policy: string }>): Promise<Response> {
   const { host, pathname } = new URL(url)
+  if (host === 'app' && page && isPagePath(pathname)) {
+    const served = await page()
+    return new Response(served.html, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': served.policy, 'X-Content-Type-Options': 'nosniff' } })
+  }
   const file = host === 'app' ? rendererFile(rendererDir, pathname) : undefined
   if (!file) return new Response('Not found', { status: 404 })
   return new Response(await readFile(file.path), { headers: { 'Content-Type': file.mime, 'Content-Security-Policy': policy, 'X-Content-Type-Options': 'nosniff' } })

@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENT_NAMES, isMethodName, parseArg } from '../../shared/contract'
 import type { Core } from '../core/core'
-import { rendererFile } from '../core/rendererFiles'
+import { firstScreenHost, loadFirstScreen, rendererPage } from '../core/firstScreen'
+import { isPagePath, rendererFile } from '../core/rendererFiles'
+import { headlessAssetUrl } from '../../shared/assetUrl'
 import { CSP } from '../../shared/csp'
 
 const COOKIE = 'bs_token'
@@ -61,6 +63,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 export async function startHeadless(core: Core, opts: { rendererDir: string; port?: number; token?: string }): Promise<HeadlessServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
+  const firstScreen = await loadFirstScreen(opts.rendererDir)
   let port = 0
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`])
@@ -100,6 +103,11 @@ export async function startHeadless(core: Core, opts: { rendererDir: string; por
     createReadStream(file).pipe(res)
   }
 
+  async function servePage(res: ServerResponse): Promise<void> {
+    const page = await rendererPage(opts.rendererDir, firstScreen, firstScreenHost(core, headlessAssetUrl), CSP, (err) => console.error(`The first screen was not rendered: ${err.message}`))
+    send(res, 200, page.html, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': page.policy, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' })
+  }
+
   function serveStatic(pathname: string, res: ServerResponse): void {
     const file = rendererFile(opts.rendererDir, pathname)
     if (!file) return send(res, 404, 'Not found')
@@ -125,6 +133,7 @@ export async function startHeadless(core: Core, opts: { rendererDir: string; por
         const found = core.assetFile(Number(asset[1]), asset[2] as 'file' | 'thumb')
         return found ? serveFile(res, found.path, found.mime, { 'Cache-Control': 'private, max-age=3600' }) : send(res, 404, 'File missing on disk')
       }
+      if (isPagePath(url.pathname)) return servePage(res)
       serveStatic(url.pathname, res)
     })().catch((err: Error) => {
       if (!res.headersSent) send(res, 500, { ok: false, error: err.message })

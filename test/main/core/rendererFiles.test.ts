@@ -53,4 +53,16 @@ describe('rendererResponse (Electron app protocol)', () => {
     expect((await rendererResponse(dir, 'bs-app://other/', '')).status).toBe(404)
     expect((await rendererResponse(dir, 'bs-app://app/%2e%2e/secret.txt', '')).status).toBe(404)
   })
+
+  it('answers the page from main, with its own policy, when there is one', async () => {
+    const served = async () => ({ html: '<div id="root"><div class="first-screen" inert>rows</div></div>', policy: "style-src 'self' 'unsafe-hashes' 'sha256-x='" })
+    for (const url of ['bs-app://app/', 'bs-app://app/index.html']) {
+      const page = await rendererResponse(dir, url, "style-src 'self'", served)
+      expect(await page.text()).toContain('rows')
+      expect(page.headers.get('content-security-policy')).toBe("style-src 'self' 'unsafe-hashes' 'sha256-x='")
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    }
+    expect((await rendererResponse(dir, 'bs-app://other/', '', served)).status).toBe(404)
+    expect(await (await rendererResponse(dir, 'bs-app://app/assets/index-abc123.js', '', served)).text()).toBe('')
+  })
 })

@@ -68,7 +68,8 @@ describe('headless bridge', () => {
     const page = await raw('/', { headers: { Cookie: cookie() } })
     expect(page.status).toBe(200)
     expect(page.headers['content-security-policy']).toContain("script-src 'self'")
-    expect(page.headers['cache-control']).toBe('no-cache')
+    // The page holds the first screen when there is one (core/firstScreen.ts): never kept.
+    expect(page.headers['cache-control']).toBe('no-store')
     const asset = await raw('/assets/app.js', { headers: { Cookie: cookie() } })
     expect(asset.status).toBe(200)
     // Hashed file names: cached for good, so later starts skip download and compilation.

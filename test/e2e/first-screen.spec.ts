@@ -1,0 +1,58 @@
+// The first screen main renders into the page: the Queue's rows are on screen before any of the app's
+// script runs (here: with scripts off), laid out under the page's strict policy, and the app then takes
+// over from it without an error.
+import { expect, test } from '@playwright/test'
+import { startHeadlessApp, type HeadlessApp } from './headless-app'
+
+let app: HeadlessApp
+
+test.beforeAll(async () => {
+  app = await startHeadlessApp({ demo: { durationMs: 200, failureRate: 0 } })
+  await app.call('queuePrompts', { prompts: ['a lighthouse at dawn', 'a fox in the snow', 'a city of glass'] })
+  for (let t0 = Date.now(); (await app.call('listJobs', { status: ['done'] })).total < 3; ) {
+    if (Date.now() - t0 > 30_000) throw new Error('the three jobs did not finish')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+})
+
+test.afterAll(async () => {
+  await app?.stop()
+})
+
+/** Console errors and page errors, among them any Content-Security-Policy violation. */
+function problems(page: import('@playwright/test').Page): string[] {
+  const found: string[] = []
+  page.on('pageerror', (err) => found.push(err.message))
+  page.on('console', (msg) => msg.type() === 'error' && found.push(msg.text()))
+  return found
+}
+
+test('the rows are on screen before the app runs, each in its place', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false })
+  const page = await context.newPage()
+  const errors = problems(page)
+  await page.goto(app.url)
+  const rows = page.getByTestId('job-row')
+  await expect(rows).toHaveCount(3)
+  await expect(rows.first()).toContainText('a city of glass')
+  await expect(page.getByTestId('job-row').locator('img').first()).toHaveJSProperty('complete', true)
+  // Their style attributes applied (the policy allows them by hash): rows one row height apart.
+  const tops = await Promise.all([0, 1, 2].map(async (i) => (await rows.nth(i).boundingBox())!.y))
+  expect(tops[1] - tops[0]).toBe(52)
+  expect(tops[2] - tops[1]).toBe(52)
+  // A picture of the app, not yet the app: nothing in it takes a click or the keyboard.
+  expect(await page.locator('.first-screen').getAttribute('inert')).toBe('')
+  expect(errors).toEqual([])
+  await context.close()
+})
+
+test('the app takes over from the first screen and works', async ({ page }) => {
+  const errors = problems(page)
+  await page.goto(app.url)
+  await expect(page.getByLabel('Prompts')).toBeVisible()
+  await expect(page.locator('.first-screen')).toHaveCount(0)
+  await expect(page.getByTestId('job-row')).toHaveCount(3)
+  await page.getByTestId('job-row').filter({ hasText: 'a fox in the snow' }).click()
+  await expect(page.getByTestId('job-drawer')).toContainText('a fox in the snow')
+  expect(errors).toEqual([])
+})
