@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url'
 import type { AssetVariant } from '../../shared/assetUrl'
 import { parseArg } from '../../shared/contract'
 import { allowStyleAttributes } from '../../shared/csp'
-import { firstScreenModule, type FirstScreenHost, type RenderFirstScreen } from '../../shared/firstScreen'
+import { firstScreenModule, type FirstScreenHost, type FirstScreenState, type RenderFirstScreen } from '../../shared/firstScreen'
 import type { Core } from './core'
 
 /** The server entry built beside the renderer, or undefined when there is none (a renderer built alone). */
@@ -37,19 +37,21 @@ function styleAttributes(markup: string): Set<string> {
   return values
 }
 
+/** JSON safe inside a <script> element: no "</script>" or "<!--" can end or change it. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')
+
 /**
- * The page with `screen` in its root element, and the policy to send with it: the same, plus exactly the
- * screen's inline style attributes (rows' positions, bars' widths), each allowed by its hash. The page's
- * own <meta> policy, which would forbid them, gives way to the header. The screen is inert (no clicks, no
- * focus, out of the accessibility tree) until the app renders over it, since nothing in it works yet.
+ * The page with the screen in its root element and the state it came from beside it (for the app to take
+ * it over from), and the policy to send with it: the same, plus exactly the screen's inline style
+ * attributes (rows' positions, bars' widths), each allowed by its hash. The page's own <meta> policy, which
+ * would forbid them, gives way to the header. The screen is inert (no clicks, no focus, out of the
+ * accessibility tree) until the app takes it over, since nothing in it works before.
  */
-export function pageWithFirstScreen(indexHtml: string, screen: string, policy: string): { html: string; policy: string } {
+export function pageWithFirstScreen(indexHtml: string, screen: { html: string; state: FirstScreenState }, policy: string): { html: string; policy: string } {
   if (!indexHtml.includes(ROOT)) throw new Error('index.html has no empty root element')
-  const hashes = [...styleAttributes(screen)].map((value) => createHash('sha256').update(value).digest('base64'))
-  return {
-    html: indexHtml.replace(META_POLICY, '').replace(ROOT, `<div id="root"><div class="first-screen" inert>${screen}</div></div>`),
-    policy: allowStyleAttributes(policy, hashes)
-  }
+  const hashes = [...styleAttributes(screen.html)].map((value) => createHash('sha256').update(value).digest('base64'))
+  const root = `<div id="root"><div class="first-screen" inert>${screen.html}</div></div><script type="application/json" id="first-screen-state">${scriptJson(screen.state)}</script>`
+  return { html: indexHtml.replace(META_POLICY, '').replace(ROOT, () => root), policy: allowStyleAttributes(policy, hashes) }
 }
 
 /** index.html as main serves it: with the first screen when there is a renderer for it and it renders. */

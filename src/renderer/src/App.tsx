@@ -4,6 +4,7 @@ import { useEffect, type ReactNode } from 'react'
 import { AppDataProvider } from './appData'
 import { Composer } from './composer/Composer'
 import { AfterFirstPaint } from './components/AfterFirstPaint'
+import { endFirstScreen } from './firstScreen'
 import { Icon, type IconName } from './components/Icon'
 import { StatusBar } from './components/StatusBar'
 import { ToastStack } from './components/ToastStack'
@@ -22,7 +23,15 @@ const VIEWS: readonly { id: View; label: string; icon: IconName; render: () => R
   { id: 'settings', label: 'Settings', icon: 'settings', render: () => <SettingsView /> }
 ]
 
+/** A User Timing mark at the app's first commit: from then on it answers clicks and keys (bench/ui-scale.ts). */
+const READY_MARK = 'batch-studio:ready'
+
 export function App() {
+  useEffect(() => {
+    // Its first commit done (and every effect in it run): the first screen main rendered is now the app's.
+    endFirstScreen()
+    performance.mark(READY_MARK)
+  }, [])
   return (
     <ToastProvider>
       <AppDataProvider>

@@ -1,7 +1,8 @@
 import { firstPage } from './firstPage' // first of all: see firstPage.ts
 import { StrictMode } from 'react'
-import { createRoot } from 'react-dom/client'
+import { createRoot, hydrateRoot } from 'react-dom/client'
 import { App } from './App'
+import { firstScreen } from './firstScreen'
 import './styles/theme.css'
 import './styles/app.css'
 import './styles/queue.css'
@@ -16,10 +17,20 @@ import './styles/settings.css'
  */
 const FIRST_PAGE_WAIT_MS = 250
 
-void Promise.race([firstPage, new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))]).then(() =>
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <App />
-    </StrictMode>
-  )
+const app = (
+  <StrictMode>
+    <App />
+  </StrictMode>
 )
+const screen = document.querySelector<HTMLElement>('#root > .first-screen')
+
+if (firstScreen() && screen) {
+  // Main rendered the first screen into the page (server.tsx): take its markup over instead of building it
+  // again. It takes clicks and keys from now on; React replays those that come before it is done.
+  screen.removeAttribute('inert')
+  hydrateRoot(screen, app, {
+    onRecoverableError: (err) => console.warn('Batch Studio: the first screen differed from the app, which rendered its own.', err)
+  })
+} else {
+  void Promise.race([firstPage, new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))]).then(() => createRoot(document.getElementById('root')!).render(app))
+}

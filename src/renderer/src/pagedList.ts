@@ -116,6 +116,11 @@ export class PagedList<T extends { id: number }> {
     return out
   }
 
+  /** Takes a first page answered elsewhere (the one main rendered the first screen from), as if loaded. */
+  seed(answer: Page<T>): void {
+    this.write(0, answer)
+  }
+
   /** Replaces cached rows by id with pushed versions; rows not cached are ignored (they load fresh). */
   patch(updates: readonly T[]): void {
     let changed = false

@@ -8,7 +8,7 @@ import type { Core } from '../../../src/main/core/core'
 import { firstScreenHost, pageWithFirstScreen, rendererPage } from '../../../src/main/core/firstScreen'
 import { headlessAssetUrl } from '../../../src/shared/assetUrl'
 import { CSP } from '../../../src/shared/csp'
-import type { RenderFirstScreen } from '../../../src/shared/firstScreen'
+import type { FirstScreenState, RenderFirstScreen } from '../../../src/shared/firstScreen'
 import { openTestCore, tempDir, until } from '../../helpers/core'
 
 const INDEX = `<!doctype html>
@@ -27,13 +27,18 @@ const INDEX = `<!doctype html>
 const SERVER_ENTRY = '../../../src/renderer/src/server.tsx'
 const { renderFirstScreen } = (await import(SERVER_ENTRY)) as { renderFirstScreen: RenderFirstScreen }
 
+const STATE = {
+  now: 1_700_000_000_000,
+  jobs: { total: 1, jobs: [{ id: 1, prompt: 'a fox' }] }
+} as unknown as FirstScreenState
+
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64')
 const styleHashes = (policy: string) => [...policy.matchAll(/'sha256-([^']+)'/g)].map((m) => m[1]).sort()
 
 describe('pageWithFirstScreen', () => {
   it('puts the screen in the root, inert, and allows exactly its style attributes', () => {
     const screen = '<div style="transform:translateY(0px)">a</div><div style="transform:translateY(52px)">b</div><div style="transform:translateY(52px)"></div><i style="content:&quot;x&amp;y&quot;"></i>'
-    const { html, policy } = pageWithFirstScreen(INDEX, screen, CSP)
+    const { html, policy } = pageWithFirstScreen(INDEX, { html: screen, state: STATE }, CSP)
     expect(html).toContain(`<div id="root"><div class="first-screen" inert>${screen}</div></div>`)
     // The page's own policy would forbid the style attributes; the header carries the one that allows them.
     expect(html).not.toContain('Content-Security-Policy')
@@ -42,7 +47,17 @@ describe('pageWithFirstScreen', () => {
   })
 
   it('refuses a page without an empty root, rather than serve the screen twice or nowhere', () => {
-    expect(() => pageWithFirstScreen('<body><div id="root">x</div></body>', '<p></p>', CSP)).toThrow(/root/)
+    expect(() => pageWithFirstScreen('<body><div id="root">x</div></body>', { html: '<p></p>', state: STATE }, CSP)).toThrow(/root/)
+  })
+
+  it('leaves the state beside the screen as JSON that no text in it can break out of', () => {
+    const hostile = '</script><script>alert(1)</script><!-- $& $1'
+    const state = { ...STATE, jobs: { total: 1, jobs: [{ ...STATE.jobs.jobs[0], prompt: hostile }] } } as FirstScreenState
+    const { html } = pageWithFirstScreen(INDEX, { html: '<p></p>', state }, CSP)
+    const scripts = [...html.matchAll(/<script type="application\/json" id="first-screen-state">([^<]*)<\/script>/g)]
+    expect(scripts).toHaveLength(1)
+    expect(JSON.parse(scripts[0][1])).toEqual(state)
+    expect(html).not.toContain('<script>alert')
   })
 })
 
@@ -67,6 +82,8 @@ describe('the first screen of a real library', () => {
     const { html, policy } = await rendererPage(rendererDir, renderFirstScreen, firstScreenHost(core, headlessAssetUrl), CSP, (err) => {
       throw err
     })
+    const state = JSON.parse(/id="first-screen-state">([^<]*)</.exec(html)![1]) as FirstScreenState
+    expect(state.jobs).toEqual(await core.api.listJobs({ limit: 40 }))
     const rows = [...html.matchAll(/data-testid="job-row" data-job-id="(\d+)"/g)].map((m) => Number(m[1]))
     const { jobs } = await core.api.listJobs({})
     expect(rows).toEqual(jobs.map((j) => j.id))

@@ -23,8 +23,11 @@ const DONE_LINGER_MS = 2500
 const subscribeConnection = (onChange: () => void) => getConnection().onStateChange(onChange)
 const connectionState = () => getConnection().state()
 
+/** The first screen (server.tsx) comes from main, so main is there; the socket says otherwise if it is not. */
+const connectedWhileServed = (): ConnectionState => 'open'
+
 function useConnectionState(): ConnectionState {
-  return useSyncExternalStore(subscribeConnection, connectionState, connectionState)
+  return useSyncExternalStore(subscribeConnection, connectionState, connectedWhileServed)
 }
 
 function useVisible(): boolean {

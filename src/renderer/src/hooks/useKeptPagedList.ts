@@ -1,7 +1,7 @@
 // A PagedList for a view, kept for the whole session under a name: leaving a tab and coming back shows
 // its rows at once (then refreshes them, since pushes were missed meanwhile), and a new query starts it over.
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
-import { PagedList, type PagedListOptions, type PageFetcher } from '../pagedList'
+import { PagedList, type Page, type PagedListOptions, type PageFetcher } from '../pagedList'
 import { useResync } from './useBridgeEvent'
 import { useLatest } from './useLatest'
 
@@ -28,8 +28,8 @@ export interface KeptPagedListSpec<T extends { id: number }> {
   list: Omit<PagedListOptions<T>, 'onError'>
 }
 
-/** The slot's kept list, made (and its first page asked for) on first use. */
-function keptEntry<T extends { id: number }>(spec: KeptPagedListSpec<T>): Kept {
+/** The slot's kept list, made (and its first page asked for, unless given) on first use. */
+function keptEntry<T extends { id: number }>(spec: KeptPagedListSpec<T>, firstPage?: Page<T>): Kept {
   let found = kept.get(spec.slot)
   if (!found) {
     const created: Kept = {
@@ -38,18 +38,19 @@ function keptEntry<T extends { id: number }>(spec: KeptPagedListSpec<T>): Kept {
       list: new PagedList<T>(spec.fetcher(), { ...spec.list, onError: (err) => created.reportError(err) })
     }
     kept.set(spec.slot, (found = created))
-    ;(created.list as PagedList<T>).ensure(0, 0)
+    if (firstPage) (created.list as PagedList<T>).seed(firstPage)
+    else (created.list as PagedList<T>).ensure(0, 0)
   }
   return found
 }
 
 /**
- * Starts loading a view's first page before the view exists (at start-up, before React renders), and
- * resolves once it has answered; the view's hook then finds it in its slot. Never rejects: an error is
- * reported, and retried, by the view.
+ * Starts loading a view's first page before the view exists (at start-up, before React renders), or takes
+ * the one given, and resolves once it is in; the view's hook then finds it in its slot. Never rejects: an
+ * error is reported, and retried, by the view.
  */
-export function primeKeptPagedList<T extends { id: number }>(spec: KeptPagedListSpec<T>): Promise<void> {
-  const list = keptEntry(spec).list as PagedList<T>
+export function primeKeptPagedList<T extends { id: number }>(spec: KeptPagedListSpec<T>, firstPage?: Page<T>): Promise<void> {
+  const list = keptEntry(spec, firstPage).list as PagedList<T>
   if (list.loaded) return Promise.resolve()
   return new Promise((resolve) => {
     const unsubscribe = list.subscribe(() => {

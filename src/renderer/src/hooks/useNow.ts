@@ -1,8 +1,12 @@
 import { useEffect, useState } from 'react'
+import { firstScreen } from '../firstScreen'
 
-/** The current time, re-read every `intervalMs` while `active`; idle screens don't re-render. */
+/**
+ * The current time, re-read every `intervalMs` while `active`; idle screens don't re-render. First, while
+ * the app takes over the first screen main rendered, the time that screen was rendered at.
+ */
 export function useNow(intervalMs: number, active = true): number {
-  const [now, setNow] = useState(() => Date.now())
+  const [now, setNow] = useState(() => firstScreen()?.now ?? Date.now())
   useEffect(() => {
     if (!active) return
     setNow(Date.now())

@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, type KeyboardEvent, type MouseEvent, type Ref } from 'react'
 import type { Job, JobSortColumn } from '../../../shared/contract'
 import { Icon } from '../components/Icon'
+import { firstScreen } from '../firstScreen'
 import { isActive } from '../format'
 import { sessionValue } from '../hooks/useSessionState'
 import { useNow } from '../hooks/useNow'
@@ -21,7 +22,7 @@ const TOP_SLACK = ROW_HEIGHT / 2
 const LOAD_MARGIN_ROWS = 60
 /** Rows rendered beyond each edge of the view, so a fast scroll does not outrun the DOM. */
 const OVERSCAN_ROWS = 12
-const SERVER_RECT = { width: 1600, height: 1200 }
+const FIRST_SCREEN_RECT = { width: 1600, height: 1200 }
 
 export interface QueueGridHandle {
   /** The first row in view when scrolled down, for keeping it in place across a refresh; null at the top. */
@@ -63,8 +64,9 @@ export function QueueGrid({ ref, list, isSelected, cursorId, sort, dir, emptyMes
     // Until the grid is measured (in a layout effect, which forces the page's first layout), rows are picked
     // for the window's size rather than none: the first render then already holds the rows on screen, and
     // the measurement only trims a few, instead of adding them in a second render and a second layout.
-    // Rendered outside a window (main's first screen, server.tsx), for a tall one.
-    initialRect: typeof window === 'undefined' ? SERVER_RECT : { width: window.innerWidth, height: window.innerHeight }
+    // Main, rendering the first screen (server.tsx), knows no window: it picks rows for a tall one, and the
+    // app taking that screen over must pick the same.
+    initialRect: firstScreen() ? FIRST_SCREEN_RECT : { width: window.innerWidth, height: window.innerHeight }
   })
   const items = virtualizer.getVirtualItems()
   const first = items[0]?.index ?? 0

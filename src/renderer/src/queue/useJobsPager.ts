@@ -62,8 +62,18 @@ function jobList(query: JobQuery): KeptPagedListSpec<Job> {
   }
 }
 
-/** Asks for the Queue's first rows at start-up, before anything renders; resolves when they are in. */
-export const primeQueue = (): Promise<void> => primeKeptPagedList(jobList(INITIAL_JOB_QUERY))
+/**
+ * The rows main renders the first screen from (server.tsx): more than fit a tall window. They go into the
+ * page for the app to take that screen over from; the rest of the first page follows as the view refreshes.
+ */
+export const FIRST_SCREEN_QUERY = { ...jobFilter(INITIAL_JOB_QUERY), offset: 0, limit: 40 }
+
+/**
+ * Asks for the Queue's first rows at start-up, before anything renders, unless they are given (the answer
+ * to FIRST_SCREEN_QUERY main rendered the first screen from); resolves when they are in.
+ */
+export const primeQueue = (given?: { total: number; jobs: Job[] }): Promise<void> =>
+  primeKeptPagedList(jobList(INITIAL_JOB_QUERY), given && { total: given.total, items: given.jobs })
 
 export function useJobsPager(query: JobQuery, getAnchor: () => number | null, onError: (err: unknown) => void): PagedList<Job> {
   const { list, refresh } = useKeptPagedList<Job>({
