@@ -11,7 +11,7 @@ import { desktopAssetUrl } from '../shared/assetUrl'
 import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES } from '../shared/contract'
 import { Core, type KeyStore } from './core/core'
 import { envKeys } from './core/keys'
-import { firstScreenHost, loadFirstScreen, rendererPage } from './core/firstScreen'
+import { rendererPages } from './core/firstScreen'
 import { rendererResponse } from './core/rendererFiles'
 import { defaultDataDir } from './core/paths'
 import type { SettingsStore, StoredSettings } from './core/settings'
@@ -132,8 +132,7 @@ async function start(): Promise<void> {
     })
   }
   const rendererDir = join(import.meta.dirname, '../renderer')
-  const firstScreen = await loadFirstScreen(rendererDir)
-  const page = () => rendererPage(rendererDir, firstScreen, firstScreenHost(core, desktopAssetUrl), POLICY, (err) => console.error(`The first screen was not rendered: ${err.message}`))
+  const page = await rendererPages(rendererDir, core, desktopAssetUrl, POLICY)
   protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request.url, POLICY, page))
   protocol.handle(ASSET_SCHEME, (request) => {
     const match = /^\/(\d+)\/(file|thumb)$/.exec(new URL(request.url).pathname)

@@ -15,7 +15,7 @@ import { firstScreenModule, type FirstScreenHost, type FirstScreenState, type Re
 import type { Core } from './core'
 
 /** The server entry built beside the renderer, or undefined when there is none (a renderer built alone). */
-export async function loadFirstScreen(rendererDir: string): Promise<RenderFirstScreen | undefined> {
+async function loadFirstScreen(rendererDir: string): Promise<RenderFirstScreen | undefined> {
   const file = firstScreenModule(rendererDir)
   if (!existsSync(file)) return undefined
   return ((await import(pathToFileURL(file).href)) as { renderFirstScreen: RenderFirstScreen }).renderFirstScreen
@@ -70,4 +70,16 @@ export async function rendererPage(
     onError(err as Error)
     return { html, policy }
   }
+}
+
+/**
+ * The page as main serves it, for a renderer build and a core, each time asked. The first render of the
+ * first screen is done here, in the background: it compiles React's server code (about 50 ms against 12
+ * for the next), which the window's first page, the one every start waits for, then need not.
+ */
+export async function rendererPages(rendererDir: string, core: Core, assetUrl: (assetId: number, variant: AssetVariant) => string, policy: string): Promise<() => Promise<{ html: string; policy: string }>> {
+  const render = await loadFirstScreen(rendererDir)
+  const host = firstScreenHost(core, assetUrl)
+  if (render) void render(host).catch(() => {}) // a failure is the page's to report, when one is asked for
+  return () => rendererPage(rendererDir, render, host, policy, (err) => console.error(`The first screen was not rendered: ${err.message}`))
 }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENT_NAMES, isMethodName, parseArg } from '../../shared/contract'
 import type { Core } from '../core/core'
-import { firstScreenHost, loadFirstScreen, rendererPage } from '../core/firstScreen'
+import { rendererPages } from '../core/firstScreen'
 import { isPagePath, rendererFile } from '../core/rendererFiles'
 import { headlessAssetUrl } from '../../shared/assetUrl'
 import { CSP } from '../../shared/csp'
@@ -63,7 +63,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 export async function startHeadless(core: Core, opts: { rendererDir: string; port?: number; token?: string }): Promise<HeadlessServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
-  const firstScreen = await loadFirstScreen(opts.rendererDir)
+  const renderPage = await rendererPages(opts.rendererDir, core, headlessAssetUrl, CSP)
   let port = 0
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`])
@@ -104,7 +104,7 @@ export async function startHeadless(core: Core, opts: { rendererDir: string; por
   }
 
   async function servePage(res: ServerResponse): Promise<void> {
-    const page = await rendererPage(opts.rendererDir, firstScreen, firstScreenHost(core, headlessAssetUrl), CSP, (err) => console.error(`The first screen was not rendered: ${err.message}`))
+    const page = await renderPage()
     send(res, 200, page.html, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': page.policy, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' })
   }
 
