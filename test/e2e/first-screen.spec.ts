@@ -61,3 +61,20 @@ test('the app takes the first screen over as it is, and works', async ({ page })
   await expect(page.getByTestId('job-drawer')).toContainText('a fox in the snow')
   expect(errors).toEqual([])
 })
+
+test('a click that comes while the app takes the screen over is not lost', async ({ page }) => {
+  const errors = problems(page)
+  // Clicks a row the moment the app's script starts taking the screen over (it lifts `inert`), before its
+  // first commit, and notes whether that commit had happened.
+  await page.addInitScript(`new MutationObserver((_, observer) => {
+    const screen = document.querySelector('#root > .first-screen')
+    if (!screen || screen.hasAttribute('inert')) return
+    observer.disconnect()
+    window.__readyAtClick = performance.getEntriesByName('batch-studio:ready').length
+    document.querySelector('[data-testid="job-row"][data-status="done"]:nth-child(2)').click()
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['inert'] })`)
+  await page.goto(app.url)
+  await expect.poll(() => page.evaluate('window.__readyAtClick')).toBe(0)
+  await expect(page.getByTestId('job-drawer')).toContainText('a fox in the snow')
+  expect(errors).toEqual([])
+})
