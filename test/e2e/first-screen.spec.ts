@@ -78,3 +78,22 @@ test('a click that comes while the app takes the screen over is not lost', async
   await expect(page.getByTestId('job-drawer')).toContainText('a fox in the snow')
   expect(errors).toEqual([])
 })
+
+test('when the page policy refuses the first screen its styles, the app builds its own screen', async ({ page }) => {
+  // The page as main serves it, but with the policy it would have without the first screen's style hashes.
+  await page.route((url) => url.pathname === '/', async (route) => {
+    const response = await route.fetch()
+    const policy = response.headers()['content-security-policy'].replace(/ 'unsafe-hashes'( 'sha256-[^']+')+/, '')
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': policy } })
+  })
+  const warnings: string[] = []
+  page.on('console', (msg) => msg.type() === 'warning' && warnings.push(msg.text()))
+  await page.goto(app.url)
+  await expect(page.getByLabel('Prompts')).toBeVisible()
+  await expect(page.locator('.first-screen')).toHaveCount(0)
+  const rows = page.getByTestId('job-row')
+  await expect(rows).toHaveCount(3)
+  const tops = await Promise.all([0, 1].map(async (i) => (await rows.nth(i).boundingBox())!.y))
+  expect(tops[1] - tops[0]).toBe(52)
+  expect(warnings).toEqual([])
+})

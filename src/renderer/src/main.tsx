@@ -24,7 +24,14 @@ const app = (
 )
 const screen = document.querySelector<HTMLElement>('#root > .first-screen')
 
-if (firstScreen() && screen) {
+/**
+ * Whether the page's policy let the first screen's style attributes apply (main allows each by its hash).
+ * If it did not, its rows are not where they belong, and React would keep them so: the app builds its own
+ * screen instead.
+ */
+const stylesApplied = (el: HTMLElement) => (el.querySelector<HTMLElement>('[style]')?.style.length ?? 1) > 0
+
+if (firstScreen() && screen && stylesApplied(screen)) {
   // Main rendered the first screen into the page (server.tsx): take its markup over instead of building it
   // again. It takes clicks and keys from now on; React replays those that come before it is done.
   screen.removeAttribute('inert')
