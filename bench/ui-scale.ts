@@ -1,7 +1,8 @@
 // The UI at scale, in Debian's Chromium against the real headless app (`npx tsx bench/ui-scale.ts`):
 //  - a library of 100,000 jobs and 100,000 gallery items (library-fixture.ts);
 //  - time from opening a view to its first rows painted, for the Queue and the Gallery (target < 500 ms), with
-//    floor pages (floor/) loaded the same way in the same runs;
+//    floor pages (floor/) loaded the same way in the same runs; on the Queue's cold load, also when the app is
+//    ready (it has taken over the first screen main rendered into the page);
 //  - frame times while scrolling each with the mouse wheel, from requestAnimationFrame deltas (p95 < 17 ms);
 //  - the headless Node process's resident memory, VmRSS/VmHWM from /proc (target < 300 MB);
 //  - export of 10,000 distinct PNGs to a ZIP by the running app's startExport, against `zip -0 -q` on the
