@@ -13,6 +13,9 @@ export interface FirstScreenState {
   now: number
 }
 
+/** The element beside the first screen that holds its state, as JSON. */
+export const FIRST_SCREEN_STATE_ID = 'first-screen-state'
+
 /** The first screen's markup, to go inside the page's root element, and the state it came from. */
 export type RenderFirstScreen = (host: FirstScreenHost) => Promise<{ html: string; state: FirstScreenState }>
 

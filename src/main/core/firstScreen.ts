@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url'
 import type { AssetVariant } from '../../shared/assetUrl'
 import { parseArg } from '../../shared/contract'
 import { allowStyleAttributes } from '../../shared/csp'
-import { firstScreenModule, type FirstScreenHost, type FirstScreenState, type RenderFirstScreen } from '../../shared/firstScreen'
+import { FIRST_SCREEN_STATE_ID, firstScreenModule, type FirstScreenHost, type FirstScreenState, type RenderFirstScreen } from '../../shared/firstScreen'
 import type { Core } from './core'
 
 /** The server entry built beside the renderer, or undefined when there is none (a renderer built alone). */
@@ -50,7 +50,7 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 export function pageWithFirstScreen(indexHtml: string, screen: { html: string; state: FirstScreenState }, policy: string): { html: string; policy: string } {
   if (!indexHtml.includes(ROOT)) throw new Error('index.html has no empty root element')
   const hashes = [...styleAttributes(screen.html)].map((value) => createHash('sha256').update(value).digest('base64'))
-  const root = `<div id="root"><div class="first-screen" inert>${screen.html}</div></div><script type="application/json" id="first-screen-state">${scriptJson(screen.state)}</script>`
+  const root = `<div id="root"><div class="first-screen" inert>${screen.html}</div></div><script type="application/json" id="${FIRST_SCREEN_STATE_ID}">${scriptJson(screen.state)}</script>`
   return { html: indexHtml.replace(META_POLICY, '').replace(ROOT, () => root), policy: allowStyleAttributes(policy, hashes) }
 }
 

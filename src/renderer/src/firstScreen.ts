@@ -1,9 +1,7 @@
 // The first screen main renders into the page (server.tsx, core/firstScreen.ts), from the renderer's side:
 // the state it was rendered from. While the app takes that markup over (hydrates it), its first render must
 // come out the same, so it renders from this state rather than from what it would fetch or measure itself.
-import type { FirstScreenState } from '../../shared/firstScreen'
-
-export const FIRST_SCREEN_STATE_ID = 'first-screen-state'
+import { FIRST_SCREEN_STATE_ID, type FirstScreenState } from '../../shared/firstScreen'
 
 let current: FirstScreenState | null = null
 
