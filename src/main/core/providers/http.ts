@@ -37,6 +37,18 @@ export type ProviderErrorKind =
   /** Any other 4xx: the provider refused this request; sending it again will not help. */
   | 'rejected'
 
+/** How a message names each kind when an adapter's `describeError` chose it. */
+const KIND_WORDS: Record<ProviderErrorKind, string> = {
+  auth: 'rejected the API key',
+  credits: 'says the account is out of credits',
+  rate_limited: 'asks to wait',
+  transient: 'had a temporary error',
+  unknown_outcome: 'may or may not have taken the request',
+  not_found: 'does not know this job',
+  malformed: 'sent an answer that could not be read',
+  rejected: 'refused the request'
+}
+
 export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
@@ -65,14 +77,17 @@ export function checkBaseUrl(raw: string): URL {
   throw new Error(`Base URL "${raw}" must use https (plain http is allowed only on 127.0.0.1)`)
 }
 
-/** "Retry-After" is either delay-seconds or an HTTP date. */
+/** The longest wait a provider may ask for (Retry-After, Wonda's deferUntil): an hour, then we look again. */
+export const MAX_PROVIDER_WAIT_MS = 3_600_000
+
+/** "Retry-After" is either delay-seconds or an HTTP date; capped at an hour. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined
   const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(MAX_PROVIDER_WAIT_MS, Math.round(Number(trimmed) * 1000))
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
-  return Math.max(0, date - now)
+  return Math.min(MAX_PROVIDER_WAIT_MS, Math.max(0, date - now))
 }
 
 export function excerpt(body: string): string {
@@ -120,10 +135,24 @@ export interface ProviderHttpOptions {
   /** Default wait on 429 without Retry-After. */
   defaultRetryAfterMs?: number
   label: string
+  /**
+   * The provider's own reading of an error answer (any non-2xx): its message field instead of the raw JSON,
+   * and where its protocol says so another kind (BFL's 403 "Not authenticated" is a bad key; Wonda's
+   * `deferUntil` is the wait). `body` is the parsed JSON, or undefined when the body is not JSON.
+   */
+  describeError?: (status: number, body: unknown, text: string) => ErrorReading | undefined
+}
+
+/** What an adapter's `describeError` makes of an error answer; every field is optional. */
+export interface ErrorReading {
+  kind?: ProviderErrorKind
+  /** The provider's own words (redacted and shortened by the caller). */
+  message?: string
+  retryAfterMs?: number
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
   json?: unknown
   form?: FormData
 }
@@ -140,6 +169,11 @@ export class ProviderHttp {
     if (/^https?:\/\//i.test(pathOrUrl)) return new URL(pathOrUrl)
     const base = this.base.href.endsWith('/') ? this.base.href : `${this.base.href}/`
     return new URL(pathOrUrl.replace(/^\//, ''), base)
+  }
+
+  /** The text with this provider's key (if a server echoed it) and signed-URL secrets removed. */
+  redact(text: string): string {
+    return redact(text, [this.options.apiKey])
   }
 
   mayCarryKey(url: URL): boolean {
@@ -175,9 +209,10 @@ export class ProviderHttp {
     }
     let text: string
     try {
-      text = await readCapped(res)
+      // Nothing a server sends may carry the key further (messages, history, the renderer).
+      text = this.redact(await readCapped(res))
       const capture = responseCapture.getStore()
-      if (capture) capture.last = { status: res.status, url: url.origin + url.pathname, body: excerpt(redact(text, [apiKey])) }
+      if (capture) capture.last = { status: res.status, url: url.origin + url.pathname, body: excerpt(text) }
     } catch (err) {
       if (err instanceof ProviderError) throw err
       const kind = method === 'GET' ? 'transient' : 'unknown_outcome'
@@ -193,18 +228,24 @@ export class ProviderHttp {
 
   private httpError(res: Response, text: string, method: string, url: URL): ProviderError {
     const { label } = this.options
-    const details = { httpStatus: res.status, body: excerpt(text) }
-    const said = text ? `: ${excerpt(text)}` : ''
+    let parsed: unknown
+    try {
+      parsed = text ? JSON.parse(text) : undefined
+    } catch {
+      parsed = undefined
+    }
+    const reading = this.options.describeError?.(res.status, parsed, text)
+    const retryAfterMs = reading?.retryAfterMs !== undefined ? Math.min(MAX_PROVIDER_WAIT_MS, Math.max(0, reading.retryAfterMs)) : parseRetryAfter(res.headers.get('retry-after'))
+    const details = { httpStatus: res.status, body: excerpt(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }
+    const said = reading?.message ? `: ${excerpt(this.redact(reading.message))}` : text ? `: ${excerpt(text)}` : ''
+    if (reading?.kind) return new ProviderError(reading.kind, `${label} ${KIND_WORDS[reading.kind]} (${res.status})${said}`, reading.kind === 'rate_limited' ? { ...details, retryAfterMs: retryAfterMs ?? this.options.defaultRetryAfterMs } : details)
     switch (true) {
       case res.status === 401:
         return new ProviderError('auth', `${label} rejected the API key (401)${said}`, details)
       case res.status === 402:
         return new ProviderError('credits', `${label} says the account is out of credits (402)${said}`, details)
       case res.status === 429:
-        return new ProviderError('rate_limited', `${label} rate limit (429)`, {
-          ...details,
-          retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) ?? this.options.defaultRetryAfterMs
-        })
+        return new ProviderError('rate_limited', `${label} rate limit (429)${said}`, { ...details, retryAfterMs: retryAfterMs ?? this.options.defaultRetryAfterMs })
       case res.status === 404 && method === 'GET':
         return new ProviderError('not_found', `${label} does not know this job (404)${said}`, details)
       case res.status >= 500:

@@ -58,6 +58,16 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
         return { status, rawStatus, known: true, error: typeof res.error === 'string' && res.error ? res.error : `${label} reported the job failed`, retryable: true }
       }
       return { status: status ?? 'running', rawStatus, known: status !== undefined, progress, nextPollMs: 3000 }
+    },
+
+    async testConnection(): Promise<string> {
+      try {
+        await http.request('/images/batch-studio-connection-test')
+        return 'Connected'
+      } catch (err) {
+        if (err instanceof ProviderError && err.kind === 'not_found') return 'Connected: the key was accepted'
+        throw err
+      }
     }
   }
 }

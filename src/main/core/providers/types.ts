@@ -8,6 +8,17 @@ export interface ProviderRef {
   [key: string]: string | number | boolean | null
 }
 
+/** A local file a job takes as its input: a gallery item or a file the user picked or named in a prompt file. */
+export interface InputFile {
+  /** Absolute path; the core checked that it exists before the submit. */
+  path: string
+  /** Base name, for multipart uploads and messages. */
+  name: string
+  /** From the file's magic bytes (image/png, image/jpeg, image/webp, video/mp4, …). */
+  mime: string
+  size: number
+}
+
 export interface SubmitInput {
   kind: JobKind
   model: string
@@ -15,6 +26,11 @@ export interface SubmitInput {
   params: Record<string, unknown>
   /** Provider media this job starts from (e.g. the parent job's output in a chain). */
   inputMedia?: { url?: string; mediaId?: string }[]
+  /**
+   * Local files this job starts from. The adapter sends them the provider's own way (its upload endpoint,
+   * base64 in the body), or refuses with a clear ProviderError('rejected') when the API only takes URLs.
+   */
+  inputFiles?: InputFile[]
 }
 
 export type CommonStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled'
@@ -47,8 +63,13 @@ export interface ProviderAdapter {
   submit(input: SubmitInput): Promise<ProviderRef>
   poll(ref: ProviderRef, context: { sinceSubmitMs: number }): Promise<PollResult>
   cancel?(ref: ProviderRef): Promise<void>
-  /** A cheap authenticated request, for "test connection" in settings. */
-  testConnection?(): Promise<string>
+  /**
+   * "Test connection" in settings: a request whose answer depends on the key (a wrong key must throw an
+   * 'auth' ProviderError, never come back as connected). Resolves to a sentence for the user.
+   */
+  testConnection(): Promise<string>
+  /** The provider's own model list, where its API publishes one (Settings → refresh models). */
+  listModels?(): Promise<{ id: string; label?: string; kind?: JobKind }[]>
 }
 
 export interface AdapterConfig {
