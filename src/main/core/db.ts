@@ -122,6 +122,12 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       DROP INDEX jobs_model_done;
       CREATE INDEX job_events_at ON job_events(at);
     `
+  },
+  {
+    version: 6,
+    name: 'input files per job',
+    // Local files a job starts from (a gallery item or a file the user named): [{path, assetId?}].
+    sql: 'ALTER TABLE jobs ADD COLUMN inputs_json TEXT;'
   }
 ]
 
