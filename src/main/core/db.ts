@@ -1,8 +1,10 @@
 // Opens the SQLite library and brings its schema up to date. Each migration runs once, in a transaction,
-// and is recorded in `migrations`, so an old database opened by a newer app is upgraded in place.
+// and is recorded in `migrations`, so an old database opened by a newer app is upgraded in place, after a
+// copy of it is saved in `<dataDir>/backups`. A library written by a newer app (a migration this one does
+// not know) is refused before anything is written to it.
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 
 export type Db = Database.Database
 
@@ -131,26 +133,95 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   }
 ]
 
+export const NEWEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version))
+
+/** The library was written by a newer Batch Studio: this one does not know its schema and leaves it alone. */
+export class LibraryTooNewError extends Error {
+  constructor(
+    readonly file: string,
+    readonly version: number,
+    readonly known: number
+  ) {
+    super(
+      `The library ${file} was written by a newer version of Batch Studio (schema ${version}; this version knows up to ${known}). ` +
+        'Update Batch Studio to open it; nothing was changed.'
+    )
+    this.name = 'LibraryTooNewError'
+  }
+}
+
 export interface OpenDbOptions {
   /** Path to an Electron-ABI build of better-sqlite3; Node loads its own build from node_modules. */
   nativeBinding?: string
+  /** Where to save a copy of an existing library before migrating it; default `<dir of file>/backups`. */
+  backupDir?: string
 }
 
 export function openDb(file: string, options: OpenDbOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
-  db.pragma('journal_mode = WAL')
-  // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
-  db.pragma('synchronous = NORMAL')
-  db.pragma('busy_timeout = 5000')
-  db.pragma('foreign_keys = ON')
-  migrate(db)
+  try {
+    // Before any pragma that could write: a newer library is refused untouched.
+    refuseNewer(db, file)
+    db.pragma('journal_mode = WAL')
+    // FULL: in WAL mode, NORMAL survives application crashes but an OS crash or power loss can drop the last
+    // commits — and if the lost one is a submit intent, the job is sent (and billed) again on the next start.
+    // FULL fsyncs the WAL on every commit (cost measured by bench/sync-cost.ts).
+    db.pragma('synchronous = FULL')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('foreign_keys = ON')
+    if (file !== ':memory:' && pending(db).length > 0 && appliedVersions(db).length > 0) {
+      backup(db, file, options.backupDir ?? join(dirname(file), 'backups'))
+    }
+    migrate(db)
+  } catch (err) {
+    db.close()
+    throw err
+  }
   return db
+}
+
+function hasMigrationsTable(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get() !== undefined
+}
+
+function appliedVersions(db: Db): number[] {
+  return hasMigrationsTable(db) ? (db.prepare('SELECT version FROM migrations ORDER BY version').pluck().all() as number[]) : []
+}
+
+function pending(db: Db): typeof MIGRATIONS {
+  const applied = new Set(appliedVersions(db))
+  return MIGRATIONS.filter((m) => !applied.has(m.version))
+}
+
+function refuseNewer(db: Db, file: string): void {
+  const newest = Math.max(0, ...appliedVersions(db))
+  if (newest > NEWEST_VERSION) throw new LibraryTooNewError(file, newest, NEWEST_VERSION)
+}
+
+/**
+ * Saves a consistent copy of the library (VACUUM INTO: one transaction, synchronous, compact) as
+ * `<backupDir>/<name>.v<schema>.sqlite` before it is migrated; an older copy of the same schema is replaced.
+ * Returns the copy's path.
+ */
+export function backup(db: Db, file: string, backupDir: string): string {
+  const from = Math.max(0, ...appliedVersions(db))
+  mkdirSync(backupDir, { recursive: true })
+  const target = join(backupDir, `${basename(file).replace(/\.sqlite$/, '')}.v${from}.sqlite`)
+  const temp = `${target}.tmp`
+  rmSync(temp, { force: true })
+  db.prepare('VACUUM INTO ?').run(temp)
+  // Renamed into place only once complete, so a crash mid-copy never leaves a half backup under the real name.
+  if (existsSync(target)) rmSync(target, { force: true })
+  renameSync(temp, target)
+  return target
 }
 
 export function migrate(db: Db): void {
   db.exec('CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)')
   const applied = new Set(db.prepare('SELECT version FROM migrations').pluck().all() as number[])
+  const newest = Math.max(0, ...applied)
+  if (newest > NEWEST_VERSION) throw new LibraryTooNewError(db.name, newest, NEWEST_VERSION)
   const record = db.prepare('INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)')
   for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue
