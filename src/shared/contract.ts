@@ -14,6 +14,11 @@ const id = z.number().int().positive()
 const ids = z.array(id).min(1).max(100_000)
 const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }
 
+/** An input file for a job: a gallery item, or a file on disk by its absolute path (main checks it is a media file). */
+export const InputRef = z.union([z.object({ assetId: id }).strict(), z.object({ path: z.string().min(1).max(4096) }).strict()])
+export type InputRef = z.infer<typeof InputRef>
+const inputRefs = z.array(InputRef).max(16)
+
 export const QueueRequest = z.object({
   prompts: z.array(z.string().trim().min(1).max(10_000)).min(1).max(100_000),
   count: z.number().int().min(1).max(100).default(1),
@@ -22,6 +27,10 @@ export const QueueRequest = z.object({
   kind: z.enum(JOB_KINDS).optional(),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   batchName: z.string().trim().max(200).optional(),
+  /** Input files every job of the batch starts from (edit, upscale, image-to-video, references). */
+  inputs: inputRefs.optional(),
+  /** Input files per prompt, in the prompts' order (a prompt file's input column); added to `inputs`. */
+  promptInputs: z.array(inputRefs).max(100_000).optional(),
   /** A step chained after each job on the same provider (Wondercat: generate, then trim the video). */
   then: z.object({ model: z.string().min(1).max(200), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}) }).optional()
 })

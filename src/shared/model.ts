@@ -32,6 +32,14 @@ export interface Job {
   updatedAt: number
   /** First downloaded file of this job, for a thumbnail in the grid. */
   firstAssetId: number | null
+  /** Local files this job starts from (edit, upscale, image-to-video, references). */
+  inputs: JobInput[]
+}
+
+/** A local file a job takes as input: a gallery item (its asset id kept for lineage) or a file on disk. */
+export interface JobInput {
+  path: string
+  assetId?: number
 }
 
 export interface JobEvent {

@@ -14,6 +14,7 @@ export interface RawRow {
   model?: unknown
   count?: unknown
   params?: unknown
+  input?: unknown
 }
 
 export interface Problem {
@@ -32,6 +33,8 @@ export interface PromptRow {
   kind: JobKind
   count: number
   params: Record<string, ParamValue>
+  /** Input files the row's jobs start from, as written (the CLI resolves relative paths against the file's folder). */
+  inputs: string[]
 }
 
 export interface RowDefaults {
@@ -47,7 +50,9 @@ export const MAX_PROMPT_LENGTH = 10_000
 export const MAX_COUNT = 100
 /** queuePrompts takes at most this many prompts a call; bigger groups are sent in several calls. */
 export const MAX_PROMPTS_PER_CALL = 100_000
-const FIELDS = ['prompt', 'provider', 'model', 'count', 'params'] as const
+const FIELDS = ['prompt', 'provider', 'model', 'count', 'params', 'input'] as const
+/** Several input files in one CSV cell are separated by this. */
+export const INPUT_SEPARATOR = '|'
 /** Also accepted for `params`, in CSV headers and JSON objects. */
 const PARAMS_ALIAS = 'parameters'
 const FIELD_LIST = `${FIELDS.join(', ')} (or ${PARAMS_ALIAS})`
@@ -206,7 +211,7 @@ function* csvItems(text: string): Generator<Item> {
         } catch {
           row.params = value // reported by validation as not an object
         }
-      } else if (c === 'provider' || c === 'model' || c === 'count') row[c] = value.trim()
+      } else if (c === 'provider' || c === 'model' || c === 'count' || c === 'input') row[c] = value.trim()
     })
     yield { row }
   }
@@ -243,7 +248,7 @@ function* jsonlItems(text: string): Generator<Item> {
       yield { problem: { line, message: 'no "prompt" field' } }
       continue
     }
-    yield { row: { line, prompt: obj.prompt, provider: obj.provider, model: obj.model, count: obj.count, params: obj.params ?? obj[PARAMS_ALIAS] } }
+    yield { row: { line, prompt: obj.prompt, provider: obj.provider, model: obj.model, count: obj.count, params: obj.params ?? obj[PARAMS_ALIAS], input: obj.input } }
   }
 }
 
@@ -263,12 +268,19 @@ export function unknownProvider(value: string): string {
   return `unknown provider "${value}" (providers: ${PROVIDER_IDS.join(', ')})`
 }
 
-/** The model a row runs on, or why there is none. */
+/**
+ * The model a row runs on, or why there is none. A model id the catalogue does not list is taken as given
+ * (providers add models every month): it makes the default kind, and the provider judges its params.
+ */
 function pickModel(provider: ProviderId, model: string | undefined, kind?: JobKind): ModelInfo | string {
   const info = providerInfo(provider)
   if (model !== undefined) {
     const m = info.models.find((x) => x.id === model)
-    if (!m) return `${info.label} has no model "${model}" (models: ${info.models.map((x) => x.id).join(', ')})`
+    if (!m) {
+      const k = kind ?? info.kinds[0]
+      if (!info.kinds.includes(k)) return `${info.label} makes no ${k} jobs`
+      return { id: model, label: model, kind: k, timing: info.genericTiming }
+    }
     if (kind && m.kind !== kind) return `model "${model}" of ${info.label} makes ${m.kind} jobs, not ${kind}`
     return m
   }
@@ -292,10 +304,23 @@ function checkParams(raw: unknown, model: ModelInfo): Record<string, ParamValue>
   return out
 }
 
+function checkInputs(raw: unknown): string[] | string {
+  if (raw === undefined || raw === null || raw === '') return []
+  const list = typeof raw === 'string' ? raw.split(INPUT_SEPARATOR).map((p) => p.trim()).filter(Boolean) : raw
+  if (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || !p)) return `"input" must be a file path, or several separated by "${INPUT_SEPARATOR}" (a list of paths in JSON lines)`
+  if (list.length > 16) return `at most 16 input files a row (${list.length} given)`
+  return list as string[]
+}
+
 function checkCount(raw: unknown): number | string {
   const n = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_COUNT) return `count must be a whole number from 1 to ${MAX_COUNT}`
   return n
+}
+
+/** Whether the catalogue lists this model (an unlisted one takes whatever inputs it is given). */
+function info(provider: ProviderId, model: string): boolean {
+  return providerInfo(provider).models.some((m) => m.id === model)
 }
 
 /** Checks one row and applies the defaults; a string is the problem. */
@@ -315,7 +340,11 @@ export function resolveRow(raw: RawRow, d: RowDefaults): PromptRow | string {
   if (typeof count === 'string') return count
   const params = checkParams(raw.params, model)
   if (typeof params === 'string') return params
-  return { line: raw.line, prompt, provider: providerName, model: model.id, kind: model.kind, count, params }
+  const inputs = checkInputs(raw.input)
+  if (typeof inputs === 'string') return inputs
+  if (model.input && inputs.length < model.input.min) return `model "${model.id}" needs ${model.input.min === 1 ? `an input ${model.input.media}` : `${model.input.min} input files`}: add an "input" column with its path`
+  if (!model.input && inputs.length > 0 && info(providerName, model.id)) return `model "${model.id}" takes no input files`
+  return { line: raw.line, prompt, provider: providerName, model: model.id, kind: model.kind, count, params, inputs }
 }
 
 export interface ReadResult {
@@ -374,6 +403,8 @@ export interface QueueGroup {
   params: Record<string, ParamValue>
   count: number
   prompts: string[]
+  /** Each prompt's input files, in the prompts' order. */
+  promptInputs: string[][]
   /** Jobs this group makes (prompts × count). */
   jobs: number
   /** The file line of its first prompt, to point at when the call is refused. */
@@ -398,8 +429,9 @@ class Grouper {
     let list = this.byKey.get(key)
     if (!list) this.byKey.set(key, (list = []))
     let g = list[list.length - 1]
-    if (!g || g.prompts.length >= MAX_PROMPTS_PER_CALL) list.push((g = { provider: r.provider, model: r.model, params: r.params, count: r.count, prompts: [], jobs: 0, firstLine: r.line }))
+    if (!g || g.prompts.length >= MAX_PROMPTS_PER_CALL) list.push((g = { provider: r.provider, model: r.model, params: r.params, count: r.count, prompts: [], promptInputs: [], jobs: 0, firstLine: r.line }))
     g.prompts.push(r.prompt)
+    g.promptInputs.push(r.inputs)
     g.jobs += r.count
   }
 

@@ -335,7 +335,19 @@ describe('prompt files', () => {
     expect(readPrompts('prompt\n"a"b\n', 'csv', d).problems).toEqual([{ line: 2, message: expect.stringMatching(/after a closing quote/) }])
     expect(readPrompts('text\nx\n', 'csv', d).problems[0]).toMatchObject({ line: 1, message: expect.stringMatching(/unknown column "text"/) })
     expect(readPrompts('prompt,count\nx,0\ny,101\n', 'csv', d).problems.map((p) => p.line)).toEqual([2, 3])
-    expect(readPrompts('prompt,model\nx,nonesuch\n', 'csv', d).problems[0].message).toMatch(/has no model "nonesuch"/)
+    // An image model (no input) given an input file, and an upscale given none.
+    expect(readPrompts('prompt,model,input\nx,images,/tmp/a.png\n', 'csv', d).problems[0].message).toMatch(/takes no input files/)
+    expect(readPrompts('prompt,model\nx,upscales\n', 'csv', d).problems[0].message).toMatch(/needs an input image/)
+  })
+
+  it('takes a model the catalogue does not list, and input files per row', () => {
+    const csv = readPrompts('prompt,model,input\nx,brand-new-model,\ny,upscales,a.png|/abs/b.png\n', 'csv', d)
+    expect(csv.problems).toEqual([])
+    expect(csv.rows.map((r) => [r.model, r.kind, r.inputs])).toEqual([['brand-new-model', 'image', []], ['upscales', 'upscale', ['a.png', '/abs/b.png']]])
+    const jsonl = readPrompts('{"prompt":"z","model":"image-edits","input":["in.webp"]}\n', 'jsonl', d)
+    expect(jsonl.rows[0]).toMatchObject({ model: 'image-edits', kind: 'edit', inputs: ['in.webp'] })
+    expect(jsonl.groups[0].promptInputs).toEqual([['in.webp']])
+    expect(readPrompts('{"prompt":"z","input":[3]}\n', 'jsonl', d).problems[0].message).toMatch(/"input" must be a file path/)
   })
 
   it('checks JSON lines and applies the defaults', () => {

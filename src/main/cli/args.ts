@@ -50,10 +50,15 @@ if any row is wrong, nothing is queued.
 
   --prompts FILE     .txt: one prompt a line (blank lines and lines starting with # skipped)
                      .csv: a header row with a "prompt" column and optional "provider", "model",
-                           "count", "params" (JSON object) columns; RFC 4180 quoting
-                     .jsonl: one object a line: {"prompt", "provider"?, "model"?, "count"?, "params"?}
+                           "count", "params" (JSON object), "input" (file path; several separated
+                           by |) columns; RFC 4180 quoting
+                     .jsonl: one object a line: {"prompt", "provider"?, "model"?, "count"?, "params"?,
+                           "input"? (a path or a list of paths)}
+                     Relative input paths are taken from the prompt file's folder.
   --provider P       ${PROVIDER_IDS.join('|')} (default: the app's default provider)
-  --model M          model of that provider (default: its first model of --kind)
+  --model M          model of that provider (default: its first model of --kind); any id the
+                     provider accepts, listed in the app or not
+  --input FILE       an input file for every job (edit, upscale, image-to-video); repeatable
   --kind K           image|video|edit|upscale|audio: picks the default model
   --count N          jobs per prompt, 1-100 (default 1; a row's own count wins)
   --out DIR          output folder for this run's files (this run only; the app's setting is unchanged)
@@ -105,6 +110,7 @@ const OPTIONS = {
     provider: { type: 'string' },
     model: { type: 'string' },
     kind: { type: 'string' },
+    input: { type: 'string', multiple: true },
     prompts: { type: 'string' },
     count: { type: 'string' },
     out: { type: 'string' },
@@ -114,7 +120,7 @@ const OPTIONS = {
   status: { ...common, limit: { type: 'string' } }
 } as const satisfies Record<CommandName, ParseArgsConfig['options']>
 
-export type Values<C extends CommandName> = { [K in keyof (typeof OPTIONS)[C]]?: (typeof OPTIONS)[C][K] extends { type: 'boolean' } ? boolean : string }
+export type Values<C extends CommandName> = { [K in keyof (typeof OPTIONS)[C]]?: (typeof OPTIONS)[C][K] extends { type: 'boolean' } ? boolean : (typeof OPTIONS)[C][K] extends { multiple: true } ? string[] : string }
 
 export type Parsed = { [C in CommandName]: { command: C; values: Values<C> } }[CommandName] | { command: 'help'; topic: CommandName | 'main' }
 

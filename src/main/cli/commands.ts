@@ -1,7 +1,7 @@
 // The CLI's commands over the core: `run` queues a prompt file and waits, `resume` carries on with the
 // library's unfinished jobs, `status` reads the library without running anything.
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { basename, resolve } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 import { PROVIDER_IDS, providerInfo, type JobKind, type ProviderId } from '../../shared/catalogue'
 import { parseArg, type StatusCounts } from '../../shared/contract'
 import { Core } from '../core/core'
@@ -172,8 +172,20 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
   }
   if (rows.length === 0) throw new UsageError(`${file} has no prompts`)
   const batchName = values.batch?.trim() || basename(path)
+  // Input files: --input for every job (from the working folder), a row's own from the prompt file's folder.
+  const shared = (values.input ?? []).map((p) => ({ path: resolve(io.cwd, p) }))
   const requests = groups.map((g: QueueGroup) => {
-    const arg = { prompts: g.prompts, count: g.count, provider: g.provider, model: g.model, params: g.params, batchName: groups.length > 1 ? `${batchName} · ${g.provider}/${g.model}` : batchName }
+    const promptInputs = g.promptInputs.some((list) => list.length) ? g.promptInputs.map((list) => list.map((p) => ({ path: resolve(dirname(path), p) }))) : undefined
+    const arg = {
+      prompts: g.prompts,
+      count: g.count,
+      provider: g.provider,
+      model: g.model,
+      params: g.params,
+      batchName: groups.length > 1 ? `${batchName} · ${g.provider}/${g.model}` : batchName,
+      ...(shared.length ? { inputs: shared } : {}),
+      ...(promptInputs ? { promptInputs } : {})
+    }
     try {
       return parseArg('queuePrompts', arg)
     } catch (err) {

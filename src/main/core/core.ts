@@ -20,7 +20,8 @@ import { adaptive, exponential, fixed, learned, perStatus, type PollStrategy } f
 import type { SettingsStore, StoredSettings } from './settings'
 import { startSimulator, type Simulator } from './simulator/server'
 import type { Fault, SimOptions, SimProvider } from './simulator/engine'
-import { Store, toJob, type NewJob } from './store'
+import { checkModelInputs, describeInput, resolveInputs } from './jobInputs'
+import { Store, jobInputs, toJob, type NewJob } from './store'
 import { ExportRun } from './export'
 import { Thumbnailer } from './thumbnails'
 
@@ -89,9 +90,9 @@ export function strategyByName(name: PollStrategyName, provider: ProviderId): Po
   }
 }
 
+/** The provider's documented limits (or the polite guess its catalogue file marks as one). */
 export function defaultLimits(provider: ProviderId): ProviderLimits {
-  // BFL caps active tasks per key; the others publish no numbers, so stay polite.
-  return provider === 'demo' ? { rate: 50, burst: 100, concurrency: 32 } : { rate: 5, burst: 10, concurrency: 8 }
+  return providerInfo(provider).limits
 }
 
 export class Core {
@@ -248,6 +249,7 @@ export class Core {
       rate: stored?.rate ?? d.rate,
       burst: stored?.burst ?? d.burst,
       concurrency: stored?.concurrency ?? d.concurrency,
+      maxActive: d.maxActive,
       maxWaitSeconds: stored?.maxWaitSeconds ?? 0
     }
   }
@@ -306,18 +308,32 @@ export class Core {
         const settings = this.settings()
         const provider = arg.provider ?? settings.defaultProvider
         const info = providerInfo(provider)
-        const model = arg.model ? modelInfo(provider, arg.model) : (info.models.find((m) => !arg.kind || m.kind === arg.kind) ?? info.models[0])
-        if (!model) throw new Error(`${info.label} has no model "${arg.model}"`)
+        // The catalogue suggests models; any id the provider accepts can be queued, and its own refusal is shown on the job.
+        const known = arg.model ? modelInfo(provider, arg.model) : (info.models.find((m) => !arg.kind || m.kind === arg.kind) ?? info.models[0])
+        const modelId = arg.model ?? known!.id
+        const shared = arg.inputs?.length ? await resolveInputs(arg.inputs, this.store) : { inputs: [], files: [] }
+        if (arg.promptInputs && arg.promptInputs.length !== arg.prompts.length) throw new Error(`${arg.promptInputs.length} input lists for ${arg.prompts.length} prompts`)
+        const perPrompt = await Promise.all(arg.prompts.map(async (_, i) => (arg.promptInputs?.[i]?.length ? resolveInputs(arg.promptInputs[i], this.store) : { inputs: [], files: [] })))
+        const kind = known?.kind ?? arg.kind ?? (shared.inputs.length || perPrompt.some((p) => p.inputs.length) ? (info.kinds.includes('edit') ? 'edit' : info.kinds[0]) : info.kinds[0])
+        if (!known && !info.kinds.includes(kind)) throw new Error(`${info.label} cannot make ${kind} jobs (it makes ${info.kinds.join(', ')})`)
+        perPrompt.forEach((p, i) => {
+          try {
+            checkModelInputs(provider, known, modelId, [...shared.files, ...p.files])
+          } catch (err) {
+            throw new Error(arg.prompts.length > 1 ? `Prompt ${i + 1}: ${(err as Error).message}` : (err as Error).message)
+          }
+        })
         const then = arg.then ? modelInfo(provider, arg.then.model) : undefined
         if (arg.then && !then) throw new Error(`${info.label} has no model "${arg.then.model}" to chain`)
         const count = arg.count ?? 1
         const jobs: NewJob[] = []
-        for (const prompt of arg.prompts) {
-          for (let i = 0; i < count; i++) {
-            jobs.push({ provider, model: model.id, kind: model.kind, prompt: prompt.trim(), params: arg.params ?? {} })
+        arg.prompts.forEach((prompt, i) => {
+          const inputs = [...shared.inputs, ...perPrompt[i].inputs]
+          for (let n = 0; n < count; n++) {
+            jobs.push({ provider, model: modelId, kind, prompt: prompt.trim(), params: arg.params ?? {}, inputs })
             if (then) jobs.push({ provider, model: then.id, kind: then.kind, prompt: prompt.trim(), params: arg.then?.params ?? {}, after: jobs.length - 1 })
           }
-        }
+        })
         return this.queue(jobs, arg.batchName)
       },
       listJobs: async (arg) => {
@@ -378,9 +394,12 @@ export class Core {
         const rows = ids.map((id) => this.store.job(id)).filter((r) => r !== undefined)
         if (rows.length === 0) throw new Error('None of these jobs exist any more')
         const info = modelInfo(provider, model)
-        if (!info) throw new Error(`${providerInfo(provider).label} has no model "${model}"`)
-        if (info.kind === 'trim') throw new Error(`${info.label} cuts an earlier video; it cannot be queued from a prompt`)
-        return this.queue(rows.map((r) => ({ provider, model, kind: info.kind, prompt: r.prompt, params: JSON.parse(r.params_json) as Record<string, unknown> })), `${rows[0].batch_name} → ${info.label}`)
+        if (info?.kind === 'trim') throw new Error(`${info.label} cuts an earlier video; it cannot be queued from a prompt`)
+        const kinds = providerInfo(provider).kinds
+        // A job re-queued on another model keeps its prompt, parameters and input files.
+        const jobs = rows.map((r) => ({ provider, model, kind: info?.kind ?? (kinds.includes(r.kind) ? r.kind : kinds[0]), prompt: r.prompt, params: JSON.parse(r.params_json) as Record<string, unknown>, inputs: jobInputs(r) }))
+        for (const j of jobs) checkModelInputs(provider, info, model, await Promise.all(j.inputs.map(describeInput)))
+        return this.queue(jobs, `${rows[0].batch_name} → ${info?.label ?? model}`)
       },
       listGallery: async (arg) => {
         const page = this.store.listGallery({ ...arg, offset: arg.offset ?? 0, limit: arg.limit ?? 200 })
@@ -468,16 +487,9 @@ export class Core {
       },
       testConnection: async ({ provider }) => {
         try {
-          const adapter = this.adapter(provider)
-          if (adapter.testConnection) return { ok: true, message: await adapter.testConnection() }
-          // Asking for a job that does not exist is the cheapest authenticated request every API has:
-          // a 404 means the key was accepted.
-          await adapter.poll({ id: 'batch-studio-connection-test', endpoint: 'images' }, { sinceSubmitMs: 0 })
-          return { ok: true, message: 'Connected' }
+          return { ok: true, message: await this.adapter(provider).testConnection() }
         } catch (err) {
-          const e = err as Error & { kind?: string }
-          if (e.kind === 'not_found' || e.kind === 'rejected') return { ok: true, message: 'Connected: the key was accepted' }
-          return { ok: false, message: e.message }
+          return { ok: false, message: (err as Error).message }
         }
       },
       getSettings: async () => this.settings(),

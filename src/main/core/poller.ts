@@ -12,12 +12,13 @@ import type { JobStatus } from '../../shared/contract'
 import { modelInfo, providerInfo } from '../../shared/catalogue'
 import { DownloadError, downloadFile, removeStaleParts, slug, type DownloadOptions, DEFAULT_DOWNLOAD_OPTIONS } from './downloader'
 import { ProviderError, responseCapture, type ResponseCapture } from './providers/http'
-import type { PollResult, ProviderAdapter, ProviderRef, ResultFile } from './providers/types'
+import { describeInput } from './jobInputs'
+import type { InputFile, PollResult, ProviderAdapter, ProviderRef, ResultFile } from './providers/types'
 import { wallClock, type Clock } from './scheduling/clock'
 import { MinHeap } from './scheduling/heap'
 import type { PollStrategy } from './scheduling/strategies'
 import { TokenBucket } from './scheduling/token-bucket'
-import { jobRef, jobResult, type JobPatch, type JobRow, type Store } from './store'
+import { jobInputs, jobRef, jobResult, type JobPatch, type JobRow, type Store } from './store'
 
 type Task = 'submit' | 'poll' | 'download'
 
@@ -27,6 +28,8 @@ export interface ProviderLimits {
   burst: number
   /** Requests in flight at once. */
   concurrency: number
+  /** Jobs at the provider at once (BFL's active-task cap, UMRGEN's one job per key); no new submit beyond it. */
+  maxActive?: number
 }
 
 export interface PollerOptions {
@@ -66,6 +69,8 @@ interface ProviderState {
   /** 429 on submit (BFL: too many active tasks): no submit before this time or a job ending. */
   submitHoldUntil: number
   pausedReason: string | null
+  /** Jobs at the provider or being sent to it, against `limits.maxActive`. */
+  active: Set<number>
   rateLimitWaits: number
   /** Start times of this provider's requests in the last minute, oldest first. */
   recentRequests: number[]
@@ -126,6 +131,7 @@ export class Poller {
           changed.push(row.id)
           break
         case 'running':
+          this.state(row.provider).active.add(row.id)
           this.schedule(row.id, row.provider, 'poll', Math.min(row.next_poll_at ?? now, now + 60_000))
           break
         case 'downloading':
@@ -161,7 +167,10 @@ export class Poller {
 
   /** Takes a job out of the schedule (cancel). */
   forget(id: number): void {
+    const provider = this.current.get(id)?.provider
     this.current.delete(id)
+    for (const p of this.providers.values()) p.active.delete(id)
+    if (provider) this.pump()
     this.checkIdle()
   }
 
@@ -226,6 +235,7 @@ export class Poller {
         holdUntil: 0,
         submitHoldUntil: 0,
         pausedReason: null,
+        active: new Set(),
         rateLimitWaits: 0,
         recentRequests: []
       }
@@ -271,7 +281,7 @@ export class Poller {
     for (const [provider, p] of this.providers) {
       if (p.pausedReason) continue
       while (this.inFlight < globalLimit && p.inFlight < p.limits.concurrency) {
-        const canSubmit = p.submitHoldUntil <= now
+        const canSubmit = p.submitHoldUntil <= now && p.active.size < (p.limits.maxActive ?? Infinity)
         const hasWork = p.readyWork.length > 0 || (canSubmit && p.readySubmits.length > 0)
         if (!hasWork) {
           if (p.readySubmits.length > 0) wake = Math.min(wake, p.submitHoldUntil)
@@ -339,6 +349,8 @@ export class Poller {
   private write(id: number, expect: JobStatus, patch: JobPatch, event?: { type: string; message: string }): boolean {
     const written = this.o.store.transition(id, patch, event, this.clock.now(), expect)
     if (written) {
+      // A job counts against its provider's active cap from its submit until it leaves `running`.
+      if (patch.status && patch.status !== 'submitting' && patch.status !== 'running') for (const p of this.providers.values()) p.active.delete(id)
       this.o.onChange([id])
       if (patch.status === 'failed' || patch.status === 'canceled' || patch.status === 'needs_attention') this.failChildren(id, patch.status === 'needs_attention' ? 'needs attention' : patch.status)
     }
@@ -386,9 +398,12 @@ export class Poller {
       message: `Sending to ${providerInfo(row.provider).label} (attempt ${row.attempts + 1})`
     }))
       return
+    p.active.add(id)
     const adapter = this.o.adapter(row.provider)
     try {
-      const ref = await adapter.submit({ kind: row.kind, model: row.model, prompt: row.prompt, params: JSON.parse(row.params_json), inputMedia: this.inputMedia(row) })
+      const inputFiles = await this.inputFiles(row)
+      if (inputFiles === null) return
+      const ref = await adapter.submit({ kind: row.kind, model: row.model, prompt: row.prompt, params: JSON.parse(row.params_json), inputMedia: this.inputMedia(row), ...(inputFiles.length ? { inputFiles } : {}) })
       p.bucket.onSuccess()
       const at = this.clock.now()
       const due = at + this.o.strategy(row.provider, row.model).firstDelayMs(this.context(row, at, at, null, 'queued'))
@@ -451,6 +466,18 @@ export class Poller {
     }
   }
 
+  /** The job's input files as they are on disk now; null after failing the job when one is gone or changed type. */
+  private async inputFiles(row: JobRow): Promise<InputFile[] | null> {
+    try {
+      return await Promise.all(jobInputs(row).map(describeInput))
+    } catch (err) {
+      const message = (err as Error).message
+      // Nothing was sent: the attempt does not count.
+      this.write(row.id, 'submitting', { status: 'failed', attempts: row.attempts, error: message, finished_at: this.clock.now() }, { type: 'failed', message: `${message}; nothing was sent` })
+      return null
+    }
+  }
+
   private inputMedia(row: JobRow): { url?: string; mediaId?: string }[] | undefined {
     if (!row.parent_job_id) return undefined
     const parent = this.o.store.job(row.parent_job_id)
@@ -463,7 +490,7 @@ export class Poller {
       sinceSubmitMs: now - submittedAt,
       progress,
       phase,
-      timing: modelInfo(row.provider, row.model)?.timing ?? { initial: 5, interval: 5, max: 600 },
+      timing: modelInfo(row.provider, row.model)?.timing ?? providerInfo(row.provider).genericTiming,
       history: this.o.store.recentDurations(row.provider, row.model),
       random: this.random
     }
@@ -506,7 +533,7 @@ export class Poller {
         this.jobEnded(p)
         return void this.write(id, 'running', { ...base, status: 'canceled', finished_at: now, next_poll_at: null }, { type: 'canceled', message: `The provider canceled the job (${result.rawStatus})` })
     }
-    const maxWaitMs = this.o.maxWaitMs?.(row.provider, row.model) ?? (modelInfo(row.provider, row.model)?.timing.max ?? 900) * 1000
+    const maxWaitMs = this.o.maxWaitMs?.(row.provider, row.model) ?? (modelInfo(row.provider, row.model)?.timing ?? providerInfo(row.provider).genericTiming).max * 1000
     if (result.stalled || now - submittedAt > maxWaitMs) {
       const reason = result.stalled ?? `No result after ${Math.round((now - submittedAt) / 1000)} s (limit ${maxWaitMs / 1000} s)`
       return void this.write(id, 'running', { ...base, status: 'needs_attention', error: reason, next_poll_at: null }, { type: 'needs_attention', message: `${reason}; offered for resubmission` })

@@ -3,7 +3,7 @@
 // history is exactly what happened, and a crash between the two cannot happen.
 import type { Db } from './db'
 import type { JobKind, ProviderId } from '../../shared/catalogue'
-import { JOB_STATUSES, type Asset, type Batch, type GalleryFilter, type Job, type JobEvent, type JobSortColumn, type JobStatus, type StatusCounts } from '../../shared/contract'
+import { JOB_STATUSES, type Asset, type Batch, type GalleryFilter, type Job, type JobEvent, type JobInput, type JobSortColumn, type JobStatus, type StatusCounts } from '../../shared/contract'
 import type { ProviderRef, ResultFile } from './providers/types'
 
 export interface JobRow {
@@ -36,6 +36,7 @@ export interface JobRow {
   ready_at: number | null
   finished_at: number | null
   last_response: string | null
+  inputs_json: string | null
   first_asset_id: number | null
 }
 
@@ -68,6 +69,13 @@ export interface NewJob {
   parentJobId?: number | null
   /** Index, within the same insert, of the job this one is chained after. */
   after?: number
+  /** Local files the job starts from (checked to exist when queued, again when sent). */
+  inputs?: JobInput[]
+}
+
+/** A job's input files as stored. */
+export function jobInputs(row: Pick<JobRow, 'inputs_json'>): JobInput[] {
+  return row.inputs_json ? (JSON.parse(row.inputs_json) as JobInput[]) : []
 }
 
 export interface NewAsset {
@@ -119,7 +127,8 @@ export function toJob(row: JobRow): Job {
     finishedAt: row.finished_at,
     nextPollAt: row.next_poll_at,
     updatedAt: row.updated_at,
-    firstAssetId: row.first_asset_id
+    firstAssetId: row.first_asset_id,
+    inputs: jobInputs(row)
   }
 }
 
@@ -214,8 +223,8 @@ export class Store {
         'SELECT * FROM job_events WHERE job_id = ? ORDER BY id'
       ),
       insertJob: db.prepare(
-        `INSERT INTO jobs (batch_id, parent_job_id, provider, model, kind, prompt, params_json, status, next_poll_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`
+        `INSERT INTO jobs (batch_id, parent_job_id, provider, model, kind, prompt, params_json, inputs_json, status, next_poll_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`
       ),
       insertAsset: db.prepare(
         `INSERT INTO assets (job_id, idx, path, source_url, mime, size, sha256, width, height, created_at)
@@ -243,7 +252,7 @@ export class Store {
     return this.db.transaction(() =>
       jobs.reduce<number[]>((ids, j) => {
         const parent = j.after !== undefined ? ids[j.after] : (j.parentJobId ?? null)
-        const id = Number(this.stmts.insertJob.run(batchId, parent, j.provider, j.model, j.kind, j.prompt, JSON.stringify(j.params), now, now, now).lastInsertRowid)
+        const id = Number(this.stmts.insertJob.run(batchId, parent, j.provider, j.model, j.kind, j.prompt, JSON.stringify(j.params), j.inputs?.length ? JSON.stringify(j.inputs) : null, now, now, now).lastInsertRowid)
         this.stmts.event.run(id, now, 'queued', parent ? `Queued on ${j.provider} / ${j.model}; starts when job ${parent} is done` : `Queued on ${j.provider} / ${j.model}`)
         ids.push(id)
         return ids
