@@ -24,6 +24,9 @@ const STATES: Record<string, CommonStatus> = {
 /** Failure codes (error codes page) that no resubmission fixes: content policy and invalid input. */
 const FINAL_FAIL = /sensitive|nsfw|violation|prohibited|prompt|invalid|unsupported|too_large|exceeded/i
 
+/** A model page's error example is `{"code": 400, "message": "Insufficient credits"}`: out of credits, not a bad request. */
+const INSUFFICIENT = /insufficient (credits|balance)/i
+
 /** The envelope's own words: `message`, and a 400's `data.error` detail ("Missing required field: input.prompt"). */
 function envelopeMessage(body: unknown): string {
   if (!body || typeof body !== 'object') return ''
@@ -38,6 +41,7 @@ function envelopeMessage(body: unknown): string {
 export function apixoCodeError(code: number, message: string, body: string, poll: boolean, httpStatus = 200): ProviderError {
   const said = message ? `: ${message}` : ''
   const details = { httpStatus, body: excerpt(body) }
+  if (INSUFFICIENT.test(message)) return new ProviderError('credits', `${LABEL} says the account is out of credits (code ${code})${said}`, details)
   if (code === 401) return new ProviderError('auth', `${LABEL} rejected the API key (code 401)${said}`, details)
   if (code === 402) return new ProviderError('credits', `${LABEL} says the account is out of credits (code 402)${said}`, details)
   // No Retry-After is documented: the poller backs off.
@@ -62,6 +66,7 @@ function describeError(status: number, body: unknown): ErrorReading | undefined 
   const message = envelopeMessage(body) || undefined
   const code = body && typeof body === 'object' ? Number((body as Record<string, unknown>).code) : NaN
   // The body's code wins where it names a key or balance problem the HTTP status does not.
+  if (message && INSUFFICIENT.test(message) && status !== 402) return { kind: 'credits', message }
   if (code === 401 && status !== 401) return { kind: 'auth', message }
   if (code === 402 && status !== 402) return { kind: 'credits', message }
   return message ? { message } : undefined

@@ -22,13 +22,15 @@ export interface ApixoSimSettings {
   errorsAtHttp200: boolean
   /** What the balance endpoint reports, in USD. */
   balance: number
+  /** Submits answer 400 "Insufficient credits" (the error example on APIXO's model pages). */
+  outOfCredits: boolean
   /** Every submit body as received, for tests to inspect. */
   submits: { model: string; body: Record<string, unknown> }[]
 }
 const SETTINGS = new WeakMap<SimEngine, ApixoSimSettings>()
 export function apixoSim(engine: SimEngine): ApixoSimSettings {
   let s = SETTINGS.get(engine)
-  if (!s) SETTINGS.set(engine, (s = { errorsAtHttp200: false, balance: 74.87, submits: [] }))
+  if (!s) SETTINGS.set(engine, (s = { errorsAtHttp200: false, balance: 74.87, outOfCredits: false, submits: [] }))
   return s
 }
 
@@ -196,6 +198,7 @@ export async function handleApixo(engine: SimEngine, req: IncomingMessage, res: 
     }
     if (!body || typeof body !== 'object') return reply(res, 400, { error: 'Body must be a JSON object' }, 'Invalid request')
     apixoSim(engine).submits.push({ model, body })
+    if (apixoSim(engine).outOfCredits) return reply(res, 400, null, 'Insufficient credits')
     const requestType = body.request_type ?? 'async'
     if (requestType !== 'async' && requestType !== 'callback') return reply(res, 400, { error: 'request_type must be async or callback' }, 'Invalid request')
     if (requestType === 'callback' && !isStr(body.callback_url)) return reply(res, 400, { error: 'callback_url is required when request_type is callback' }, 'Invalid request')

@@ -85,6 +85,19 @@ describe.concurrent('APIXO adapter', () => {
     })
   }
 
+  it('reads a 400 "Insufficient credits" as out of credits (pause), not as a refused job', async () => {
+    const h = await openHarness('apixo')
+    apixoSim(h.sim.engine).outOfCredits = true
+    const [id] = await queue(h, 'nano-banana-2', ['no credits left'])
+    await until(async () => (await h.core.api.getSettings(undefined)).providers.apixo.pausedReason !== null, 10_000, 'provider paused')
+    expect((await h.core.api.getSettings(undefined)).providers.apixo.pausedReason).toMatch(/out of credits \(400\): Insufficient credits/)
+    expect((await job(h, id)).job.status).toBe('queued')
+    apixoSim(h.sim.engine).outOfCredits = false
+    h.core.poller.resumeProvider('apixo')
+    await idle(h)
+    await expectDone(h, [id])
+  })
+
   it('shows the service’s own 400 message when a model’s required input is missing', async () => {
     const h = await openHarness('apixo')
     const adapter = createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: KEY })
