@@ -81,6 +81,10 @@ export function describeWondercatError(status: number, body: unknown, text: stri
       return { kind: 'auth', message }
     case 402:
       return { kind: 'credits', message }
+    case 403:
+      // The CLI skill: "If a command returns a 403 (paid_plan_required), subscribe": every job would fail the same
+      // way, so the provider pauses as for credits. Other 403s (forbidden, feature_disabled) fail the job.
+      return code === 'paid_plan_required' ? { kind: 'credits', message } : message ? { message } : undefined
     case 409:
       // "409 = media still processing (CLI auto-retries)": an upload that is still being normalized.
       return { kind: 'transient', message }
