@@ -1,10 +1,15 @@
 // Bulk export of gallery files to a ZIP (streamed by yazl, never built in memory) or a folder, with a
-// manifest in JSON and CSV. Work goes to a temporary name beside the destination and is renamed only when
-// complete, so a cancel or a crash never leaves a half-written export under the final name.
+// manifest in JSON and CSV (streamed too: it is written for 10,000+ files). Work goes to a temporary name
+// beside the destination and takes the final name only when complete, so a cancel or a crash never leaves a
+// half-written export under it; the final name is taken without replacing anything (a file that appeared
+// there meanwhile is kept and the export fails, saying so). Destinations must be absolute paths.
+// Each run notes its temporary name in a journal, so a crash's leftovers are swept at the next start.
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { copyFile, mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
-import { dirname, extname, join } from 'node:path'
+import { copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, unlink, writeFile, type FileHandle } from 'node:fs/promises'
+import { basename, dirname, extname, isAbsolute, join, normalize } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
 import type { Asset, ExportProgress } from '../../shared/contract'
 import { slug } from './downloader'
@@ -20,15 +25,42 @@ export interface ExportItem extends Asset {
 
 export interface ExportOptions {
   format: 'zip' | 'folder'
+  /** An absolute path; anything else is refused. */
   destination: string
   template: string
   embedMetadata: boolean
+  /** A folder of the library's where the run notes its temporary name (see sweepStaleExports). */
+  journalDir?: string
+}
+
+/** Temporary names are `.bs-export-<hex id>.part`, beside the destination. */
+export const EXPORT_TEMP_PREFIX = '.bs-export-'
+const TEMP_NAME = /^\.bs-export-[0-9a-f]+\.part$/
+
+/**
+ * The path, normalised, if it is absolute; otherwise an error naming it. A relative path would be resolved
+ * against whatever folder the process happened to start in, so it is refused, not guessed. Used for the
+ * export destination and the output folder setting.
+ */
+export function checkAbsolutePath(path: string, what: string): string {
+  if (path.includes('\0')) throw new Error(`${what} contains a NUL character`)
+  const absolute = process.platform === 'win32' ? /^([a-zA-Z]:[\\/]|[\\/]{2}[^\\/])/.test(path) : isAbsolute(path)
+  if (!absolute) throw new Error(`${what} must be an absolute path (got "${path}"); choose a folder with the dialog or type the full path`)
+  return normalize(path)
 }
 
 const MANIFEST_COLUMNS = ['file', 'prompt', 'provider', 'model', 'parameters', 'job_id', 'provider_job_id', 'batch', 'submitted_at', 'finished_at', 'created_at', 'sha256', 'size', 'mime'] as const
 
-function csvCell(value: unknown): string {
-  const s = value === null || value === undefined ? '' : String(value)
+/**
+ * A text cell a spreadsheet would read as a formula: it starts with = + - @, a tab or a line break
+ * (OWASP "CSV Injection"), or with blanks then one of those.
+ */
+const FORMULA_START = /^(?:[=+\-@\t\r\n]|\s+[=+\-@])/
+
+/** A CSV cell; text that could run as a formula gets a leading single quote, which makes it plain text. */
+export function csvCell(value: unknown): string {
+  let s = value === null || value === undefined ? '' : String(value)
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
@@ -60,9 +92,11 @@ export function exportNames(items: ExportItem[], template: string): string[] {
   })
 }
 
-function manifests(items: ExportItem[], names: string[]): { json: Buffer; csv: Buffer } {
-  const rows = items.map((item, i) => ({
-    file: names[i],
+type ManifestRow = Record<(typeof MANIFEST_COLUMNS)[number], unknown>
+
+function manifestRow(item: ExportItem, name: string): ManifestRow {
+  return {
+    file: name,
     prompt: item.prompt,
     provider: item.provider,
     model: item.model,
@@ -76,9 +110,142 @@ function manifests(items: ExportItem[], names: string[]): { json: Buffer; csv: B
     sha256: item.sha256,
     size: item.size,
     mime: item.mime
-  }))
-  const csv = [MANIFEST_COLUMNS.join(','), ...rows.map((r) => MANIFEST_COLUMNS.map((c) => csvCell(c === 'parameters' ? JSON.stringify(r.parameters) : r[c])).join(','))].join('\r\n')
-  return { json: Buffer.from(JSON.stringify({ exportedAt: new Date().toISOString(), files: rows }, null, 2)), csv: Buffer.from(`${csv}\r\n`) }
+  }
+}
+
+/** Joins small pieces into chunks of about this size, so a stream of 10,000 rows is not 10,000 writes. */
+const MANIFEST_CHUNK = 64 * 1024
+
+function* chunked(pieces: Iterable<string>): Generator<string> {
+  let chunk = ''
+  for (const piece of pieces) {
+    chunk += piece
+    if (chunk.length >= MANIFEST_CHUNK) {
+      yield chunk
+      chunk = ''
+    }
+  }
+  if (chunk) yield chunk
+}
+
+/** The CSV manifest, a row at a time (CRLF line ends, every text cell neutralised). */
+export function* manifestCsv(items: ExportItem[], names: string[]): Generator<string> {
+  yield* chunked(
+    (function* () {
+      yield `${MANIFEST_COLUMNS.join(',')}\r\n`
+      for (const [i, item] of items.entries()) {
+        const row = manifestRow(item, names[i])
+        yield `${MANIFEST_COLUMNS.map((c) => csvCell(c === 'parameters' ? JSON.stringify(row.parameters) : row[c])).join(',')}\r\n`
+      }
+    })()
+  )
+}
+
+/** The JSON manifest, a row at a time: the text JSON.stringify(…, null, 2) would give for the whole. */
+export function* manifestJson(items: ExportItem[], names: string[], exportedAt = new Date()): Generator<string> {
+  yield* chunked(
+    (function* () {
+      yield `{\n  "exportedAt": ${JSON.stringify(exportedAt.toISOString())},\n  "files": [`
+      for (const [i, item] of items.entries()) {
+        // JSON text has no raw line breaks inside strings, so indenting every line is safe.
+        yield `${i === 0 ? '' : ','}\n    ${JSON.stringify(manifestRow(item, names[i]), null, 2).replace(/\n/g, '\n    ')}`
+      }
+      yield items.length ? '\n  ]\n}' : ']\n}'
+    })()
+  )
+}
+
+const stream = (chunks: Iterable<string>) => Readable.from(chunks, { objectMode: false })
+
+/** Takes `final` for the finished ZIP at `temp`, never replacing a file that is there. */
+async function takeFileName(temp: string, final: string): Promise<void> {
+  try {
+    // A hard link fails if the name exists, atomically; the temporary name then goes.
+    await link(temp, final)
+    await unlink(temp).catch(() => undefined)
+    return
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') throw appeared(final)
+    // File systems without hard links (FAT, exFAT, some network shares): claim the name with an exclusive
+    // create, then rename over that empty file of ours.
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK', 'EACCES', 'EINVAL'].includes(code ?? '')) throw err
+  }
+  await claim(final)
+  await rename(temp, final).catch(async (err: unknown) => {
+    await unlink(final).catch(() => undefined)
+    throw err
+  })
+}
+
+/** Creates `final` as an empty file, failing if anything is there. */
+async function claim(final: string): Promise<void> {
+  try {
+    await (await open(final, 'wx')).close()
+  } catch (err) {
+    throw (err as NodeJS.ErrnoException).code === 'EEXIST' ? appeared(final) : err
+  }
+}
+
+/** Takes `final` for the finished folder at `temp`, never replacing anything that is there. */
+async function takeFolderName(temp: string, final: string): Promise<void> {
+  // An exclusive mkdir claims the name; renaming a folder onto an empty folder replaces it (POSIX), and
+  // fails if anything was put inside meanwhile. Windows does not rename onto a folder: give the empty claim
+  // back first, and its rename never replaces a folder.
+  try {
+    await mkdir(final)
+  } catch (err) {
+    throw (err as NodeJS.ErrnoException).code === 'EEXIST' ? appeared(final) : err
+  }
+  if (process.platform === 'win32') await rmdir(final)
+  try {
+    await rename(temp, final)
+  } catch (err) {
+    await rmdir(final).catch(() => undefined) // only if still empty: never anything the user put there
+    const code = (err as NodeJS.ErrnoException).code
+    throw code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR' || code === 'EPERM' ? appeared(final) : err
+  }
+}
+
+const appeared = (final: string) => new Error(`${final} appeared while the export was being written; it was left as it is and the export not saved: choose another name`)
+
+/**
+ * Removes what exports cut short by a crash left behind: every temporary name noted in `journalDir`, and
+ * any `.bs-export-*.part` in `dirs` not modified for `olderThanMs` (another process may be writing a
+ * recent one). Call it at start, before any export runs. Returns the paths removed.
+ */
+export async function sweepStaleExports(journalDir: string, dirs: string[] = [], olderThanMs = 3_600_000): Promise<string[]> {
+  const removed: string[] = []
+  const remove = async (temp: string) => {
+    // Only ever a temporary name of ours, whatever a journal file says.
+    if (!TEMP_NAME.test(basename(temp)) || !isAbsolute(temp)) return
+    const there = await lstat(temp).then(
+      () => true,
+      () => false
+    )
+    await rm(temp, { recursive: true, force: true })
+    if (there) removed.push(temp)
+  }
+  for (const entry of await readdir(journalDir).catch(() => [] as string[])) {
+    if (!entry.endsWith('.json')) continue
+    const file = join(journalDir, entry)
+    try {
+      const { temp } = JSON.parse(await readFile(file, 'utf8')) as { temp?: unknown }
+      if (typeof temp === 'string') await remove(temp)
+    } catch {
+      // An unreadable note (cut short itself) has nothing to act on.
+    }
+    await rm(file, { force: true })
+  }
+  for (const dir of dirs) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!TEMP_NAME.test(name)) continue
+      const path = join(dir, name)
+      const info = await lstat(path).catch(() => null)
+      if (info && Date.now() - info.mtimeMs >= olderThanMs) await remove(path)
+    }
+  }
+  return removed
 }
 
 function withPrompt(png: Buffer, item: ExportItem): Buffer {
@@ -181,12 +348,16 @@ export class ExportRun {
   readonly id = randomBytes(6).toString('hex')
   private canceled = false
   private progress: ExportProgress
+  /** Where the export goes; the constructor throws if the destination is not an absolute path. */
+  readonly final: string
 
   constructor(
     private readonly items: ExportItem[],
     private readonly o: ExportOptions,
     private readonly report: (p: ExportProgress) => void
   ) {
+    const destination = checkAbsolutePath(o.destination, 'The export destination')
+    this.final = o.format === 'zip' && !destination.toLowerCase().endsWith('.zip') ? `${destination}.zip` : destination
     this.progress = { exportId: this.id, state: 'running', done: 0, total: items.length, bytes: 0, path: null, error: null }
   }
 
@@ -203,33 +374,40 @@ export class ExportRun {
   }
 
   async run(): Promise<ExportProgress> {
-    const final = this.o.format === 'zip' && !this.o.destination.toLowerCase().endsWith('.zip') ? `${this.o.destination}.zip` : this.o.destination
-    const temp = join(dirname(final), `.bs-export-${this.id}.part`)
+    const final = this.final
+    const temp = join(dirname(final), `${EXPORT_TEMP_PREFIX}${this.id}.part`)
+    const note = this.o.journalDir ? join(this.o.journalDir, `${this.id}.json`) : null
     try {
-      await stat(final).then(
+      await lstat(final).then(
         () => {
           throw new Error(`${final} already exists; choose another name`)
         },
         () => undefined
       )
       await mkdir(dirname(final), { recursive: true })
+      if (note) {
+        await mkdir(dirname(note), { recursive: true })
+        await writeFile(note, JSON.stringify({ temp, final, startedAt: Date.now() }))
+      }
       const names = exportNames(this.items, this.o.template)
       if (this.o.format === 'zip') await this.zip(temp, names)
       else await this.folder(temp, names)
       if (this.canceled) throw new Error('canceled')
-      await rename(temp, final)
+      if (this.o.format === 'zip') await takeFileName(temp, final)
+      else await takeFolderName(temp, final)
       this.progress = { ...this.progress, state: 'done', path: final }
     } catch (err) {
       await rm(temp, { recursive: true, force: true })
       this.progress = this.canceled ? { ...this.progress, state: 'canceled' } : { ...this.progress, state: 'failed', error: (err as Error).message }
     }
+    if (note) await rm(note, { force: true }).catch(() => undefined)
     this.tick(true)
     return this.progress
   }
 
   private async zip(temp: string, names: string[]): Promise<void> {
     const zip = new yazl.ZipFile()
-    const out = createWriteStream(temp)
+    const out = createWriteStream(temp, { flags: 'wx' })
     const finished = new Promise<void>((resolve, reject) => {
       out.on('close', resolve)
       out.on('error', reject)
@@ -259,9 +437,10 @@ export class ExportRun {
         await new Promise<void>((r) => (out.writableNeedDrain ? out.once('drain', () => r()) : setImmediate(r)))
       }
     }
-    const { json, csv } = manifests(this.items, names)
-    zip.addBuffer(json, 'manifest.json')
-    zip.addBuffer(csv, 'manifest.csv')
+    if (!this.canceled) {
+      zip.addReadStream(stream(manifestJson(this.items, names)), 'manifest.json')
+      zip.addReadStream(stream(manifestCsv(this.items, names)), 'manifest.csv')
+    }
     if (this.canceled) zip.outputStream.unpipe(out)
     zip.end()
     if (this.canceled) {
@@ -288,8 +467,7 @@ export class ExportRun {
       this.progress.bytes += buffer?.length ?? item.size
       this.tick()
     }
-    const { json, csv } = manifests(this.items, names)
-    await writeFile(join(temp, 'manifest.json'), json)
-    await writeFile(join(temp, 'manifest.csv'), csv)
+    await pipeline(stream(manifestJson(this.items, names)), createWriteStream(join(temp, 'manifest.json'), { flags: 'wx' }))
+    await pipeline(stream(manifestCsv(this.items, names)), createWriteStream(join(temp, 'manifest.csv'), { flags: 'wx' }))
   }
 }
