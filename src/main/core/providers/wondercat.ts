@@ -217,7 +217,14 @@ export function createWondercatAdapter(config: AdapterConfig): WondercatAdapter 
 
     async testConnection(): Promise<string> {
       // GET /balance (the MCP server's "Credit Balance" resource): the account's own balance, so only a good key gets it.
-      const res = expectObject(await http.request('/balance'), LABEL)
+      let res: Record<string, unknown>
+      try {
+        res = expectObject(await http.request('/balance'), LABEL)
+      } catch (err) {
+        // A 404 here is a wrong base URL, not a lost job.
+        if (err instanceof ProviderError && err.kind === 'not_found') throw new ProviderError('rejected', `${LABEL} has no GET /balance under ${http.base.href} (404): check the base URL (Wonda's is https://api.wondercat.ai/api/v1)`, err.details)
+        throw err
+      }
       const amount = ['balance', 'credits', 'creditBalance', 'balanceCredits', 'availableCredits'].map((k) => res[k]).find((v) => typeof v === 'number' || (typeof v === 'string' && v !== ''))
       return amount !== undefined ? `Connected: credit balance ${String(amount)}` : 'Connected: the key was accepted'
     },

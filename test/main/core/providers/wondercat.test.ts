@@ -206,6 +206,8 @@ describe.concurrent('Wondercat adapter', () => {
     expect(h.sim.engine.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /wondercat/balance 200'])
     const models = await adapter.listModels!()
     expect(models).toEqual(expect.arrayContaining([{ id: 'nano-banana-2', label: 'nano-banana-2', kind: 'image' }, { id: 'seedance-2', label: 'seedance-2', kind: 'video' }, { id: 'suno-music', label: 'suno-music', kind: 'audio' }]))
+    // A wrong base URL is said as such, never "connected".
+    await expect(createWondercatAdapter({ baseUrl: `${h.sim.baseUrl('wondercat')}/v2`, apiKey: KEY }).testConnection()).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/no GET \/balance .*check the base URL/) })
     await expect(createWondercatAdapter({ baseUrl: h.sim.baseUrl('wondercat'), apiKey: 'sk_wrong' }).listModels!()).rejects.toMatchObject({ kind: 'auth', message: 'Wondercat rejected the API key (401): Missing or invalid API key' })
   })
 
