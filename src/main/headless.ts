@@ -17,7 +17,10 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
-      'renderer-dir': { type: 'string' }
+      'renderer-dir': { type: 'string' },
+      // For a browser that cannot open *.localhost names: serve the page on 127.0.0.1, whose cookie every
+      // other server on 127.0.0.1 the browser visits also receives.
+      ip: { type: 'boolean' }
     }
   })
   const rendererDir = values['renderer-dir'] ?? join(root, 'out', 'renderer')
@@ -27,9 +30,10 @@ async function main(): Promise<void> {
   }
   const dataDir = values['data-dir'] ?? defaultDataDir()
   const core = await Core.open({ dataDir, settings: new JsonFileSettings(dataDir), keys: headlessKeys(dataDir) })
-  const server = await startHeadless(core, { rendererDir, port: values.port ? Number(values.port) : 0 })
+  const server = await startHeadless(core, { rendererDir, port: values.port ? Number(values.port) : 0, pageHost: values.ip ? 'ip' : 'nonce' })
   console.log(`Batch Studio (headless) — data in ${dataDir}`)
   console.log(`Open: ${server.url}`)
+  if (!values.ip) console.log('(If your browser cannot open a *.localhost address, start with `npm run headless -- --ip`.)')
   let closing = false
   const shutdown = async () => {
     if (closing) return

@@ -41,7 +41,10 @@ export async function startHeadlessApp(settings: StoredSettings = {}, options: H
     child.stderr!.on('data', (d) => (output += d))
     child.on('exit', (code) => reject(new Error(`headless app exited with ${code}:\n${output}`)))
   })
-  const { origin, searchParams } = new URL(url)
+  // The page is on a random <nonce>.localhost host (the browser resolves it; Node may not): calls from here
+  // go to 127.0.0.1 on the same port, with the token as a Bearer header, as any non-browser client.
+  const { port, searchParams } = new URL(url)
+  const origin = `http://127.0.0.1:${port}`
   const token = searchParams.get('token') ?? ''
   return {
     url,

@@ -30,11 +30,38 @@ export function rendererFile(rendererDir: string, pathname: string): RendererFil
   } catch {
     return undefined
   }
+  // A NUL names no file (the file system would refuse it with an error naming the absolute path).
+  if (decoded.includes('\0')) return undefined
   const root = resolve(rendererDir)
   const rel = normalize(decoded).replace(/^([/\\])+/, '')
   const path = join(root, rel)
-  if (!path.startsWith(root + sep) || !statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined
+  if (!path.startsWith(root + sep)) return undefined
+  let isFile = false
+  try {
+    isFile = statSync(path, { throwIfNoEntry: false })?.isFile() ?? false
+  } catch {
+    // Unreadable (permissions, a name too long, a loop): no file to serve, and no error that names its path.
+  }
+  if (!isFile) return undefined
   return { path, mime: MIME[extname(path)] ?? 'application/octet-stream', immutable: rel.startsWith(`assets${sep}`) }
+}
+
+/**
+ * Whether `url` is on the page origin `origin` (e.g. the dev server's http://localhost:5173, or the app's
+ * bs-app://app): the same scheme, host and port, parsed, never a string prefix (which lets
+ * http://localhost:5173.evil.com or http://localhost:5173@evil.com pass). For the Electron shell's checks
+ * of navigation and of the page an IPC call comes from.
+ */
+export function isSameOrigin(url: string, origin: string): boolean {
+  let a: URL, b: URL
+  try {
+    a = new URL(url)
+    b = new URL(origin)
+  } catch {
+    return false
+  }
+  // Compared by parts: URL.origin is "null" for every non-special scheme (bs-app:), so it cannot tell them apart.
+  return a.host !== '' && a.protocol === b.protocol && a.host === b.host
 }
 
 /** Whether a URL path names the page itself, which main serves with the first screen rendered in. */
@@ -52,5 +79,8 @@ export async function rendererResponse(rendererDir: string, url: string, policy:
   }
   const file = host === 'app' ? rendererFile(rendererDir, pathname) : undefined
   if (!file) return new Response('Not found', { status: 404 })
-  return new Response(await readFile(file.path), { headers: { 'Content-Type': file.mime, 'Content-Security-Policy': policy, 'X-Content-Type-Options': 'nosniff' } })
+  // Gone or unreadable since it was found: not found, with no error naming its path.
+  const body = await readFile(file.path).catch(() => undefined)
+  if (!body) return new Response('Not found', { status: 404 })
+  return new Response(body, { headers: { 'Content-Type': file.mime, 'Content-Security-Policy': policy, 'X-Content-Type-Options': 'nosniff' } })
 }

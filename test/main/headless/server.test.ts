@@ -2,6 +2,8 @@
 // this run's token gets in.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { connect } from 'node:net'
+import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -12,6 +14,7 @@ import { openTestCore, tempDir } from '../../helpers/core'
 let core: Core
 let server: HeadlessServer
 let origin: string
+let host: string
 
 beforeAll(async () => {
   const rendererDir = tempDir('bs-renderer-')
@@ -20,7 +23,8 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
   core = await openTestCore()
   server = await startHeadless(core, { rendererDir })
-  origin = `http://127.0.0.1:${server.port}`
+  origin = server.origin
+  host = new URL(server.origin).host
 })
 
 afterAll(async () => {
@@ -31,7 +35,7 @@ afterAll(async () => {
 /** A raw request, so tests can send the Host and Origin headers a browser or an attacker would. */
 function raw(path: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: o.method ?? 'GET', headers: { Host: `127.0.0.1:${server.port}`, ...o.headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method: o.method ?? 'GET', headers: { Host: host, ...o.headers } }, (res) => {
       let body = ''
       res.on('data', (c) => (body += c))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
@@ -46,8 +50,14 @@ const call = (method: string, arg: unknown, headers: Record<string, string> = {}
   raw(`/api/${method}`, { method: 'POST', headers: { Cookie: cookie(), Origin: origin, 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ arg }) })
 
 describe('headless bridge', () => {
-  it('listens on loopback only', () => {
-    expect(server.url.startsWith('http://127.0.0.1:')).toBe(true)
+  it('listens on loopback only, and serves the page on a random *.localhost name', async () => {
+    expect(server.url).toMatch(/^http:\/\/[0-9a-z]{20}\.localhost:\d+\/\?token=/)
+    expect(server.apiOrigin).toBe(`http://127.0.0.1:${server.port}`)
+    // Not reachable on any other address of this machine.
+    const others = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4')
+    for (const other of others) {
+      await expect(new Promise((resolve, reject) => connect(server.port, other!.address, () => resolve('connected')).on('error', reject))).rejects.toThrow(/ECONNREFUSED/)
+    }
   })
 
   it('trades the URL token for an HttpOnly SameSite cookie and drops it from the URL', async () => {
@@ -92,10 +102,10 @@ describe('headless bridge', () => {
   })
 
   it('pushes events over the WebSocket only to our origin with the cookie', async () => {
-    const foreign = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Cookie: cookie(), Origin: 'https://evil.example' } })
+    const foreign = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Host: host, Cookie: cookie(), Origin: 'https://evil.example' } })
     await expect(new Promise((resolve, reject) => { foreign.on('open', resolve); foreign.on('error', reject) })).rejects.toThrow(/403/)
 
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Cookie: cookie(), Origin: origin } })
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Host: host, Cookie: cookie(), Origin: origin } })
     await new Promise((r) => ws.on('open', r))
     const got = new Promise<{ event: string }>((resolve) => ws.on('message', (m) => resolve(JSON.parse(String(m)))))
     await call('queuePrompts', { prompts: ['evented'] })
