@@ -1,6 +1,7 @@
 // The core of the main process, in plain Node: it opens the library, starts the simulator behind the Demo
-// provider, runs the poller, and implements the contract's `Api`. The Electron shell, the headless bridge,
+// provider when the Demo is used (with a per-run key, on loopback), runs the poller, and implements the contract's `Api`. The Electron shell, the headless bridge,
 // the CLI and the tests all drive this same object.
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -110,10 +111,15 @@ export class Core {
   private readonly activeBatches = new Set<number>()
   private unlock: () => void = () => undefined
 
+  /** The Demo's simulator, started the first time the Demo is used (an external one is there from the start). */
+  private demoSim: Simulator | null
+  private demoSimStarting: Promise<Simulator> | null = null
+
   private constructor(
     private readonly o: CoreOptions,
-    readonly simulator: Simulator
+    simulator: Simulator | null
   ) {
+    this.demoSim = simulator
     this.store = new Store(openDb(dbPath(o.dataDir), { nativeBinding: o.nativeBinding }))
     this.thumbnailer = new Thumbnailer(thumbsDir(o.dataDir), (assetId, path) => this.store.setThumb(assetId, path))
     this.poller = new Poller({
@@ -160,19 +166,38 @@ export class Core {
   }
 
   private static async start(o: CoreOptions): Promise<Core> {
-    const stored = o.settings.read()
-    const demo = { ...DEFAULT_DEMO, ...stored.demo }
-    const simulator =
-      o.externalSimulator ??
-      (await startSimulator({ durationMs: demo.durationMs, failureRate: demo.failureRate, persistTo: join(o.dataDir, 'demo-simulator.jsonl'), ...o.simulator }))
-    for (const [target, faults] of Object.entries(stored.simulatorFaults ?? {}) as [SimProvider | 'files', Fault[]][]) {
-      for (const fault of faults) simulator.engine.inject(target, fault)
-    }
-    const core = new Core(o, simulator)
+    const core = new Core(o, o.externalSimulator ?? null)
     const unfinished = core.store.unfinishedSchedule()
+    // Unfinished Demo jobs (or faults to inject) need the simulator before the poller looks at them.
+    if (unfinished.some((r) => r.provider === 'demo') || Object.keys(o.settings.read().simulatorFaults ?? {}).length) await core.demoSimulator()
     for (const row of unfinished) core.activeBatches.add(row.batch_id)
     core.poller.start(unfinished)
     return core
+  }
+
+  /** The Demo's simulator, which answers only this run's key and only on 127.0.0.1; started on first use. */
+  async demoSimulator(): Promise<Simulator> {
+    if (this.demoSim) return this.demoSim
+    this.demoSimStarting ??= (async () => {
+      const stored = this.o.settings.read()
+      const demo = { ...DEFAULT_DEMO, ...stored.demo }
+      const key = randomBytes(24).toString('base64url')
+      const sim = await startSimulator({ durationMs: demo.durationMs, failureRate: demo.failureRate, persistTo: join(this.o.dataDir, 'demo-simulator.jsonl'), keys: { letzai: key }, ...this.o.simulator })
+      for (const [target, faults] of Object.entries(stored.simulatorFaults ?? {}) as [SimProvider | 'files', Fault[]][]) {
+        for (const fault of faults) sim.engine.inject(target, fault)
+      }
+      this.demoSim = sim
+      this.adapters.delete('demo')
+      this.emit('settingsChanged', this.settings())
+      return sim
+    })()
+    return this.demoSimStarting
+  }
+
+  /** The running Demo simulator (tests and benchmarks look at its ledger); throws before the Demo was used. */
+  get simulator(): Simulator {
+    if (!this.demoSim) throw new Error('The Demo simulator has not been started: nothing used the Demo provider yet')
+    return this.demoSim
   }
 
   async close(): Promise<void> {
@@ -180,7 +205,8 @@ export class Core {
     await this.thumbnailer.whenIdle()
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
-    if (!this.o.externalSimulator) await this.simulator.close()
+    const starting = this.demoSimStarting
+    if (!this.o.externalSimulator && starting) await (await starting).close()
     this.store.db.close()
     this.unlock()
   }
@@ -229,7 +255,9 @@ export class Core {
     let a = this.adapters.get(provider)
     if (!a) {
       const baseUrl = this.baseUrl(provider)
-      a = createAdapter(provider, { baseUrl, apiKey: this.o.keys.get(provider) })
+      // The Demo's key is the simulator's per-run key, so nothing else on this machine can drive it.
+      const apiKey = provider === 'demo' ? (this.demoSim?.engine.options.keys?.letzai ?? null) : this.o.keys.get(provider)
+      a = createAdapter(provider, { baseUrl, apiKey })
       this.adapters.set(provider, a)
     }
     return a
@@ -237,7 +265,7 @@ export class Core {
 
   private baseUrl(provider: ProviderId): string {
     const info = providerInfo(provider)
-    if (provider === 'demo') return process.env.DEMO_BASE_URL || this.simulator.baseUrl('letzai')
+    if (provider === 'demo') return process.env.DEMO_BASE_URL || (this.demoSim?.baseUrl('letzai') ?? '')
     return process.env[`${info.envName}_BASE_URL`] || this.o.settings.read().providers?.[provider]?.baseUrl || info.defaultBaseUrl
   }
 
@@ -287,6 +315,11 @@ export class Core {
     return safeJoin(this.settings().outputRoot, `${slug(name, 60)}-${id}`)
   }
 
+  /** The Demo's simulator must run before a Demo job is handed to the poller (unless DEMO_BASE_URL points elsewhere). */
+  private async ready(provider: ProviderId): Promise<void> {
+    if (provider === 'demo' && !process.env.DEMO_BASE_URL) await this.demoSimulator()
+  }
+
   /** Stores a batch and its jobs in one transaction, then hands them to the poller. */
   private queue(jobs: NewJob[], batchName?: string): { batchId: number; jobIds: number[] } {
     const name = batchName?.trim() || `Batch ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
@@ -325,6 +358,7 @@ export class Core {
         })
         const then = arg.then ? modelInfo(provider, arg.then.model) : undefined
         if (arg.then && !then) throw new Error(`${info.label} has no model "${arg.then.model}" to chain`)
+        await this.ready(provider)
         const count = arg.count ?? 1
         const jobs: NewJob[] = []
         arg.prompts.forEach((prompt, i) => {
@@ -369,6 +403,7 @@ export class Core {
         for (const id of ids) {
           const row = this.store.job(id)
           if (!row || ACTIVE_STATUSES.includes(row.status) || row.status === 'done') continue
+          await this.ready(row.provider)
           // A job that failed while downloading still has its result: fetch it again rather than pay twice.
           const redownload = row.status === 'failed' && row.ready_at !== null && row.result_json !== null
           const patch = redownload
@@ -399,6 +434,7 @@ export class Core {
         // A job re-queued on another model keeps its prompt, parameters and input files.
         const jobs = rows.map((r) => ({ provider, model, kind: info?.kind ?? (kinds.includes(r.kind) ? r.kind : kinds[0]), prompt: r.prompt, params: JSON.parse(r.params_json) as Record<string, unknown>, inputs: jobInputs(r) }))
         for (const j of jobs) checkModelInputs(provider, info, model, await Promise.all(j.inputs.map(describeInput)))
+        await this.ready(provider)
         return this.queue(jobs, `${rows[0].batch_name} → ${info?.label ?? model}`)
       },
       listGallery: async (arg) => {
@@ -487,6 +523,7 @@ export class Core {
       },
       testConnection: async ({ provider }) => {
         try {
+          await this.ready(provider)
           return { ok: true, message: await this.adapter(provider).testConnection() }
         } catch (err) {
           return { ok: false, message: (err as Error).message }
@@ -508,8 +545,8 @@ export class Core {
         }
         if (patch.demo) {
           next.demo = { ...current.demo, ...patch.demo }
-          if (patch.demo.durationMs !== undefined) this.simulator.engine.options.durationMs = patch.demo.durationMs
-          if (patch.demo.failureRate !== undefined) this.simulator.engine.options.failureRate = patch.demo.failureRate
+          if (patch.demo.durationMs !== undefined && this.demoSim) this.demoSim.engine.options.durationMs = patch.demo.durationMs
+          if (patch.demo.failureRate !== undefined && this.demoSim) this.demoSim.engine.options.failureRate = patch.demo.failureRate
         }
         this.o.settings.write(next)
         if (patch.polling) {

@@ -102,6 +102,36 @@ export interface SimUpload {
   name: string
 }
 
+/** Uploaded media, the oldest dropped once they hold more than `maxBytes` (the simulator must not grow without bound). */
+export class UploadStore extends Map<string, SimUpload> {
+  private bytes = 0
+
+  constructor(private readonly maxBytes = 256 * 1024 * 1024) {
+    super()
+  }
+
+  override set(id: string, upload: SimUpload): this {
+    this.delete(id)
+    super.set(id, upload)
+    this.bytes += upload.bytes.length
+    for (const [oldest, u] of this) {
+      if (this.bytes <= this.maxBytes || oldest === id) break
+      this.delete(oldest)
+      this.bytes -= u.bytes.length
+    }
+    return this
+  }
+
+  override delete(id: string): boolean {
+    const u = this.get(id)
+    if (u) this.bytes -= u.bytes.length
+    return super.delete(id)
+  }
+}
+
+/** The request log keeps this many of the latest requests. */
+export const MAX_REQUEST_LOG = 20_000
+
 export class SimEngine {
   readonly jobs = new Map<string, SimJob>()
   readonly ledger = new Map<string, LedgerEntry>()
@@ -109,9 +139,15 @@ export class SimEngine {
   private faults = new Map<SimProvider | 'files', Fault[]>()
   private buckets = new Map<SimProvider, { tokens: number; at: number }>()
   /** Uploaded media by id, served by the files host at /uploads/<id>. */
-  readonly uploads = new Map<string, SimUpload>()
+  readonly uploads = new UploadStore()
   filesBase = ''
   rateLimited429s = 0
+
+  /** Logs a request, keeping the latest MAX_REQUEST_LOG. */
+  log(record: RequestRecord): void {
+    this.requests.push(record)
+    if (this.requests.length > MAX_REQUEST_LOG) this.requests.splice(0, this.requests.length - MAX_REQUEST_LOG / 2)
+  }
 
   constructor(public options: SimOptions = {}) {
     if (options.persistTo && existsSync(options.persistTo)) {
@@ -296,10 +332,32 @@ export async function applyFault(fault: Fault | undefined, res: ServerResponse, 
   }
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** The most a request body may carry (an upload of a large input picture fits; a flood does not). */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024
+
+/** A request body over MAX_BODY_BYTES: the server answers 413 and keeps nothing of it. */
+export class BodyTooLargeError extends Error {
+  constructor() {
+    super(`request body over ${MAX_BODY_BYTES} bytes`)
+    this.name = 'BodyTooLargeError'
+  }
+}
+
+/** The raw body, refused past MAX_BODY_BYTES while it arrives (a declared length over it is refused unread). */
+export async function readRaw(req: IncomingMessage): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw new BodyTooLargeError()
   const chunks: Buffer[] = []
-  for await (const c of req) chunks.push(c as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+  let total = 0
+  for await (const c of req) {
+    total += (c as Buffer).length
+    if (total > MAX_BODY_BYTES) throw new BodyTooLargeError()
+    chunks.push(c as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRaw(req)).toString('utf8')
 }
 
 export function bearer(req: IncomingMessage): string | null {
