@@ -161,6 +161,41 @@ function modeFor(kind: JobKind, withImages: boolean): string {
   return video ? (withImages ? 'image-to-video' : 'text-to-video') : withImages || kind === 'edit' || kind === 'upscale' ? 'image-to-image' : 'text-to-image'
 }
 
+/**
+ * The docs' model schema index (what the official MCP's apixo_list_models reads). It lives on the docs host,
+ * not the API, so it never sees the key; against another base (the simulator, a proxy) it is looked up beside it.
+ */
+export function apixoModelIndexUrl(base: URL): string {
+  if (base.hostname === 'api.apixo.ai') return 'https://apixo.ai/docs/models/schemas/index.json'
+  return `${base.href.replace(/\/$/, '')}/docs/models/schemas/index.json`
+}
+
+/** A public docs file: fetched without any key (not through ProviderHttp, which would add it on the API's host). */
+async function fetchIndex(url: string, timeoutMs = 30_000): Promise<unknown> {
+  let res: Response
+  try {
+    res = await fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) })
+  } catch (err) {
+    throw new ProviderError('transient', `${LABEL} model index at ${url} could not be fetched (${(err as Error).message})`)
+  }
+  const text = await res.text()
+  if (!res.ok) throw new ProviderError(res.status >= 500 ? 'transient' : 'rejected', `${LABEL} model index at ${url} answered ${res.status}`, { httpStatus: res.status, body: excerpt(text) })
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new ProviderError('malformed', `${LABEL} model index at ${url} is not JSON: ${excerpt(text)}`, { httpStatus: res.status, body: excerpt(text) })
+  }
+}
+
+/** The index's `category` as a job kind; LLM and other non-generation entries have none and are left out. */
+function kindOfCategory(category: unknown): JobKind | undefined {
+  const c = typeof category === 'string' ? category : ''
+  if (/video/i.test(c)) return 'video'
+  if (/audio|music|speech|sound/i.test(c)) return 'audio'
+  if (/image/i.test(c)) return 'image'
+  return undefined
+}
+
 export function createApixoAdapter(config: AdapterConfig): ProviderAdapter {
   const http = new ProviderHttp({
     ...config,
@@ -201,6 +236,19 @@ export function createApixoAdapter(config: AdapterConfig): ProviderAdapter {
         return { status, rawStatus, known: true, error, retryable: !(code && FINAL_FAIL.test(code)) }
       }
       return { status: status ?? 'running', rawStatus, known: status !== undefined, progress: null }
+    },
+
+    async listModels() {
+      const index = expectObject(await fetchIndex(apixoModelIndexUrl(http.base), config.timeoutMs), `${LABEL} model index`)
+      if (!Array.isArray(index.models)) throw new ProviderError('malformed', `${LABEL} model index has no "models" list: ${excerpt(JSON.stringify(index))}`)
+      const out: { id: string; label?: string; kind?: JobKind }[] = []
+      for (const entry of index.models as unknown[]) {
+        const e = entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : {}
+        const kind = kindOfCategory(e.category)
+        if (typeof e.model_id !== 'string' || !e.model_id || !kind) continue
+        out.push({ id: e.model_id, kind, ...(typeof e.title === 'string' && e.title ? { label: e.title } : {}) })
+      }
+      return out
     },
 
     async testConnection(): Promise<string> {

@@ -159,6 +159,23 @@ function validate(model: string, input: Input): string | null {
   }
 }
 
+/**
+ * The shape the official MCP server reads (`ModelSchemaIndexDoc` in its src/index.ts); the category words and
+ * paths are a GUESS. One LLM entry shows a non-generation model.
+ */
+function schemaIndex(): unknown {
+  const models = [...Object.entries(MODELS), ['claude-sonnet-4-5', 'llm'] as const].map(([id, kind]) => ({
+    model_id: id,
+    slug: id,
+    category: kind,
+    title: id,
+    integration_type: kind === 'llm' ? 'llm-gateway' : 'async-task',
+    schema_path: `models/schemas/${id}.json`,
+    doc_path: `models/${kind}/${id}`
+  }))
+  return { schema_version: '1', generated_at: '2026-01-01T00:00:00Z', total_models: models.length, models }
+}
+
 function resultJson(engine: SimEngine, job: ReturnType<SimEngine['createJob']>): string {
   const ext = SimEngine.extOf(job.kind)
   if (job.kind === 'audio') {
@@ -176,6 +193,8 @@ export async function handleApixo(engine: SimEngine, req: IncomingMessage, res: 
   const submit = req.method === 'POST' && action === 'generateTask' && Boolean(model) && extra === undefined
   const status = req.method === 'GET' && action === 'statusTask' && Boolean(model) && extra === undefined
   const balance = req.method === 'GET' && action === 'apikeys' && model === 'current-balance' && extra === undefined
+  // The docs' schema index (on apixo.ai/docs in reality; served beside the API here): public, no key.
+  if (req.method === 'GET' && path === '/docs/models/schemas/index.json') return sendJson(res, 200, schemaIndex())
   // Unknown routes are a 404 before any key check (a wrong path never proves a key).
   if (!submit && !status && !balance) return sendJson(res, 404, { code: 404, message: 'Not Found', data: null })
   if (!engine.checkKey('apixo', bearer(req))) return reply(res, 401, null)

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { apixoInput, createApixoAdapter } from '../../../../src/main/core/providers/apixo'
+import { apixoInput, apixoModelIndexUrl, createApixoAdapter } from '../../../../src/main/core/providers/apixo'
 import { apixoSim } from '../../../../src/main/core/simulator/apixo'
 import { until } from '../../../helpers/core'
 import { expectDone, expectKeySent, expectLedgerClean, faultSuite, history, idle, job, KEY, openHarness, queue } from './harness'
@@ -159,6 +159,16 @@ describe.concurrent('APIXO adapter', () => {
     await expect(createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: 'wrong' }).testConnection()).rejects.toMatchObject({ kind: 'auth', message: /401.*Invalid API key/ })
     await expect(createApixoAdapter({ baseUrl: `${h.sim.baseUrl('apixo')}/api`, apiKey: KEY }).testConnection()).rejects.toMatchObject({ kind: 'rejected', message: /no balance endpoint .*check the base URL/ })
     expect(h.sim.engine.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/apixo/apikeys/current-balance 200', '/apixo/apikeys/current-balance 401', '/apixo/api/apikeys/current-balance 404'])
+  })
+
+  it('lists the models from the docs’ schema index, without the key and without LLM entries', async () => {
+    const h = await openHarness('apixo')
+    const models = await createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: KEY }).listModels!()
+    expect(models).toContainEqual({ id: 'seedance-2-0-fast', label: 'seedance-2-0-fast', kind: 'video' })
+    expect(models).toContainEqual({ id: 'suno', label: 'suno', kind: 'audio' })
+    expect(models.map((m) => m.id)).not.toContain('claude-sonnet-4-5')
+    expect(h.sim.engine.requests.map((r) => [r.path, r.carriedKey])).toEqual([['/apixo/docs/models/schemas/index.json', false]])
+    expect(apixoModelIndexUrl(new URL('https://api.apixo.ai/api/v1'))).toBe('https://apixo.ai/docs/models/schemas/index.json')
   })
 
   it('pauses the provider when the key is wrong (401), submitting nothing', async () => {
