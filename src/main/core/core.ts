@@ -109,6 +109,7 @@ export class Core {
   private readonly strategies = new Map<string, PollStrategy>()
   /** Batches with work in progress: each is announced once when its last job ends. */
   private readonly activeBatches = new Set<number>()
+  private readonly background = new Set<Promise<unknown>>()
   private unlock: () => void = () => undefined
 
   /** The Demo's simulator, started the first time the Demo is used (an external one is there from the start). */
@@ -202,6 +203,7 @@ export class Core {
 
   async close(): Promise<void> {
     await this.poller.stop()
+    await Promise.all([...this.background])
     await this.thumbnailer.whenIdle()
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
@@ -248,6 +250,20 @@ export class Core {
       if (outcome && outcome.active > 0) continue
       this.activeBatches.delete(batchId)
       if (outcome) this.emit('batchFinished', { batchId, name: outcome.name, done: outcome.done, failed: outcome.failed })
+    }
+  }
+
+  /** Work that outlives the call that started it (a remote cancel): close() waits for it before the library closes. */
+  private inBackground(work: Promise<unknown>): void {
+    const tracked = work.catch(() => undefined).finally(() => this.background.delete(tracked))
+    this.background.add(tracked)
+  }
+
+  private adapterOrNull(provider: ProviderId): ProviderAdapter | null {
+    try {
+      return this.adapter(provider)
+    } catch {
+      return null
     }
   }
 
@@ -383,8 +399,9 @@ export class Core {
         for (const id of ids) {
           const row = this.store.job(id)
           if (!row || !ACTIVE_STATUSES.includes(row.status)) continue
-          const adapter = this.adapter(row.provider)
-          const remote = row.provider_ref_json && row.status === 'running' && adapter.cancel
+          // A provider that cannot be spoken to (a bad base URL, a key that cannot be decrypted) still lets its jobs be canceled here.
+          const adapter = this.adapterOrNull(row.provider)
+          const remote = row.provider_ref_json && row.status === 'running' && adapter?.cancel
           const message = remote
             ? 'Canceled by the user; asked the provider to stop it'
             : row.status === 'running'
@@ -393,7 +410,7 @@ export class Core {
           if (!this.store.transition(id, { status: 'canceled', finished_at: Date.now(), next_poll_at: null }, { type: 'canceled', message }, Date.now(), row.status)) continue
           this.poller.forget(id)
           changed++
-          if (remote) void adapter.cancel!(JSON.parse(row.provider_ref_json!)).catch((err: Error) => this.store.addEvent(id, 'error', `Remote cancel failed: ${err.message}`))
+          if (remote) this.inBackground(adapter!.cancel!(JSON.parse(row.provider_ref_json!)).catch((err: Error) => this.store.addEvent(id, 'error', `Remote cancel failed: ${err.message}`)))
         }
         this.jobsChanged(ids)
         return { changed }

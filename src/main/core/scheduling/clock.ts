@@ -7,10 +7,17 @@ export interface Clock {
   setTimer(fn: () => void, ms: number): () => void
 }
 
+/** setTimeout's longest delay; a longer one overflows and fires at once, so waits are clamped to it (the poller re-checks what is due when it fires). */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+export function clampDelay(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(MAX_TIMER_MS, Math.max(0, ms)) : MAX_TIMER_MS
+}
+
 export const wallClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, ms) {
-    const t = setTimeout(fn, Math.max(0, ms))
+    const t = setTimeout(fn, clampDelay(ms))
     return () => clearTimeout(t)
   }
 }
@@ -21,7 +28,7 @@ export function scaledClock(scale: number): Clock {
   return {
     now: () => origin + (Date.now() - origin) * scale,
     setTimer(fn, ms) {
-      const t = setTimeout(fn, Math.max(0, ms / scale))
+      const t = setTimeout(fn, clampDelay(ms / scale))
       return () => clearTimeout(t)
     }
   }
