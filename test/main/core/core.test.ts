@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../../src/main/core/core'
@@ -107,15 +107,19 @@ describe('core on the demo provider', () => {
 })
 
 describe('one process per library', () => {
-  it('refuses a library another live process holds, and takes over a lock left by a dead one', async () => {
+  it('refuses a library another live process holds, and opens it the moment that process is killed', async () => {
     const dataDir = tempDir()
-    const other = spawn('sleep', ['30'])
+    // A real second owner: lock-child.ts takes the library's lock and lives until killed.
+    const other = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lock-child.ts'), 'hold', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
     try {
-      writeFileSync(join(dataDir, 'library.lock'), String(other.pid))
+      await new Promise<void>((resolve, reject) => {
+        other.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve())
+        other.once('exit', (code) => reject(new Error(`lock-child exited ${code}`)))
+      })
       await expect(openTestCore({ dataDir })).rejects.toThrow(new RegExp(`Another Batch Studio process \\(pid ${other.pid}\\) is using the library`))
     } finally {
       other.kill('SIGKILL')
-      await new Promise((r) => other.once('exit', r))
+      await new Promise((r) => (other.exitCode !== null || other.signalCode !== null ? r(null) : other.once('exit', r)))
     }
     const core = await open({ dataDir })
     expect(readFileSync(join(dataDir, 'library.lock'), 'utf8')).toBe(String(process.pid))
