@@ -323,7 +323,7 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
         throw err
       }
       if (!Array.isArray(res)) throw new ProviderError('malformed', `${label} answered GET /images with something other than a list of images: ${JSON.stringify(res)?.slice(0, 200)}`)
-      return `Connected: ${label} accepted the key`
+      return 'Connected: the key was accepted'
     }
   }
 }
