@@ -11,6 +11,9 @@ import { JOB_SORT_COLUMNS, JOB_STATUSES, type Asset, type Batch, type ExportProg
 export * from './model'
 
 const id = z.number().int().positive()
+/** A dropped input file travels as base64 (12 MB of bytes), within the headless bridge's 16 MB body cap. */
+export const MAX_INPUT_BYTES = 12 * 1024 * 1024
+const MAX_INPUT_BASE64 = Math.ceil(MAX_INPUT_BYTES / 3) * 4
 const ids = z.array(id).min(1).max(100_000)
 const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }
 
@@ -131,6 +134,11 @@ export const methods = {
   /** Stores a key in main (encrypted where the OS allows); it is never sent back to the renderer. */
   setApiKey: method<Settings>()(z.object({ provider: z.enum(PROVIDER_IDS).exclude(['demo']), key: z.string().trim().max(4096) })),
   testConnection: method<{ ok: boolean; message: string }>()(z.object({ provider: z.enum(PROVIDER_IDS) })),
+  /**
+   * Keeps a file the user dropped or picked (its bytes, base64) in the data folder, so a job can take it as
+   * input by the path this returns. Only image, video and audio files, up to 12 MB.
+   */
+  addInputFile: method<{ path: string; name: string; mime: string; size: number }>()(z.object({ name: z.string().min(1).max(255), dataBase64: z.string().min(1).max(MAX_INPUT_BASE64) })),
   getSettings: method<Settings>()(none),
   updateSettings: method<Settings>()(SettingsPatch)
 }

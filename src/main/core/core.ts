@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PROVIDER_IDS, modelInfo, providerInfo, type PollStrategyName, type ProviderId } from '../../shared/catalogue'
-import { ACTIVE_STATUSES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
+import { ACTIVE_STATUSES, MAX_INPUT_BYTES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
 import { openDb } from './db'
 import { safeJoin, slug } from './downloader'
 import type { KeySource } from './keys'
@@ -21,7 +21,7 @@ import { adaptive, exponential, fixed, learned, perStatus, type PollStrategy } f
 import type { SettingsStore, StoredSettings } from './settings'
 import { startSimulator, type Simulator } from './simulator/server'
 import type { Fault, SimOptions, SimProvider } from './simulator/engine'
-import { checkModelInputs, describeInput, resolveInputs } from './jobInputs'
+import { checkModelInputs, describeInput, keepInputFile, resolveInputs } from './jobInputs'
 import { Store, jobInputs, toJob, type NewJob } from './store'
 import { ExportRun } from './export'
 import { Thumbnailer } from './thumbnails'
@@ -545,6 +545,11 @@ export class Core {
         } catch (err) {
           return { ok: false, message: (err as Error).message }
         }
+      },
+      addInputFile: async ({ name, dataBase64 }) => {
+        const bytes = Buffer.from(dataBase64, 'base64')
+        if (bytes.length > MAX_INPUT_BYTES) throw new Error(`${name} is over ${MAX_INPUT_BYTES / 1024 / 1024} MB`)
+        return keepInputFile(join(this.o.dataDir, 'inputs'), name, bytes)
       },
       getSettings: async () => this.settings(),
       updateSettings: async (patch) => {

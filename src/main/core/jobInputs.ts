@@ -1,8 +1,9 @@
 // A job's input files (edit, upscale, image-to-video, references): named by the user as gallery items or
 // paths, checked when queued — each must exist, be a media file by its bytes, and fit what the model takes —
 // so a batch is queued whole or not at all; then described again when sent, since a file can vanish between.
-import { open, stat } from 'node:fs/promises'
-import { basename, isAbsolute, resolve } from 'node:path'
+import { createHash } from 'node:crypto'
+import { mkdir, open, rename, stat, writeFile } from 'node:fs/promises'
+import { basename, isAbsolute, join, resolve } from 'node:path'
 import { providerInfo, type ModelInfo, type ProviderId } from '../../shared/catalogue'
 import type { InputRef, JobInput } from '../../shared/contract'
 import { sniff } from './downloader'
@@ -70,4 +71,19 @@ export function checkModelInputs(provider: ProviderId, model: ModelInfo | undefi
   if (files.length > spec.max) throw new Error(`${name} takes at most ${spec.max} input file${spec.max === 1 ? '' : 's'} (${files.length} given)`)
   const wrong = files.find((f) => !f.mime.startsWith(`${spec.media}/`))
   if (wrong) throw new Error(`${name} takes ${spec.media} input, not ${wrong.mime} (${wrong.name})`)
+}
+
+/**
+ * A dropped or picked file (its bytes, from the renderer) kept under `dir` by its content hash, so the same
+ * picture dropped twice is one file; refused unless its bytes are an image, video or audio file.
+ */
+export async function keepInputFile(dir: string, name: string, bytes: Buffer): Promise<{ path: string; name: string; mime: string; size: number }> {
+  const kind = sniff(bytes.subarray(0, 64))
+  if (!kind) throw new Error(`${basename(name)} is not an image, video or audio file`)
+  await mkdir(dir, { recursive: true })
+  const path = join(dir, `${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}.${kind.ext}`)
+  const temp = `${path}.${process.pid}.part`
+  await writeFile(temp, bytes)
+  await rename(temp, path)
+  return { path, name: basename(name), mime: kind.mime, size: bytes.length }
 }

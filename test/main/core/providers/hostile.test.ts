@@ -39,10 +39,10 @@ describe.concurrent('hostile provider answers', () => {
         const { jobIds } = await core.api.queuePrompts({ provider, prompts: ['a harbour'] })
         await until(async () => {
           const d = (await core.api.getJob({ id: jobIds[0] }))!
-          return d.job.status !== 'queued' && d.job.status !== 'submitting' ? true : (await core.api.getSettings()).providers[provider].pausedReason !== null
+          return d.job.status !== 'queued' && d.job.status !== 'submitting' ? true : (await core.api.getSettings(undefined)).providers[provider].pausedReason !== null
         }, 10_000, 'the job to end or the provider to pause')
         const d = (await core.api.getJob({ id: jobIds[0] }))!
-        const everything = JSON.stringify({ d, settings: await core.api.getSettings() })
+        const everything = JSON.stringify({ d, settings: await core.api.getSettings(undefined) })
         expect(everything).not.toContain(KEY)
         expect(everything).toContain('[redacted]')
       } finally {

@@ -57,7 +57,7 @@ describe('simulator server', () => {
     const core = await openTestCore()
     try {
       expect(() => core.simulator).toThrow(/has not been started/)
-      expect((await core.api.getSettings()).providers.demo.baseUrl).toBe('')
+      expect((await core.api.getSettings(undefined)).providers.demo.baseUrl).toBe('')
       const { jobIds } = await core.api.queuePrompts({ prompts: ['a fox'] })
       await core.poller.whenIdle()
       expect((await core.api.getJob({ id: jobIds[0] }))!.job.status).toBe('done')
