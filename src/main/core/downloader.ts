@@ -2,7 +2,8 @@
 // hashed on the way, fsynced, then renamed, so a crash leaves either a whole file or a temp file that the
 // next attempt removes. The type comes from the bytes, never from the server's word or URL.
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises'
+import type { Dirent } from 'node:fs'
+import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import { excerpt } from './providers/http'
 
@@ -95,6 +96,42 @@ export async function removeStaleParts(dir: string, jobId: number): Promise<void
   }
   const prefix = `${TEMP_PREFIX}${jobId}-`
   await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(join(dir, n), { force: true })))
+}
+
+/** A download temp file's name: `.bs-part-<job id>-<8 hex>`. */
+const PART_NAME = /^\.bs-part-\d+-[0-9a-f]+$/
+
+/**
+ * Start-time sweep: removes the download temp files (`.bs-part-*`) that downloads cut short by a crash or a
+ * kill left in `dirs` — the library's batch folders (`SELECT output_dir FROM batches`). Call it once the
+ * library is locked and before the poller starts: then no download of this library is running, so every
+ * temp file in its folders is stale. `olderThanMs` spares recent ones, for a folder another library might
+ * share. Only regular files and links with our temp name are touched; folders are not descended into.
+ * Returns the paths removed.
+ */
+export async function sweepStaleParts(dirs: Iterable<string>, olderThanMs = 0, now = Date.now()): Promise<string[]> {
+  const removed: string[] = []
+  for (const dir of new Set(dirs)) {
+    if (!dir) continue
+    let entries: Dirent[]
+    try {
+      entries = await readdir(dir, { withFileTypes: true })
+    } catch {
+      continue
+    }
+    for (const e of entries) {
+      if (!PART_NAME.test(e.name) || !(e.isFile() || e.isSymbolicLink())) continue
+      const path = join(dir, e.name)
+      try {
+        if (olderThanMs > 0 && now - (await lstat(path)).mtimeMs < olderThanMs) continue
+        await rm(path, { force: true })
+        removed.push(path)
+      } catch {
+        // Gone already, or not ours to remove: the per-job cleanup tries again before its next download.
+      }
+    }
+  }
+  return removed
 }
 
 function diskError(err: NodeJS.ErrnoException, dir: string): DownloadError {
