@@ -1,11 +1,22 @@
 // Starts the real headless app (`tsx src/main/headless.ts`) on a temp data folder and hands its URL to a
 // test: the same process a user starts with `npm run headless`.
 import { spawn, type ChildProcess } from 'node:child_process'
+import dns from 'node:dns'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { MethodArg, MethodName, MethodResult } from '../../src/shared/contract'
 import type { StoredSettings } from '../../src/main/core/settings'
+
+// The app serves its page on a random <nonce>.localhost host (src/main/headless/server.ts). Every
+// *.localhost name is loopback (RFC 6761 §6.3): browsers resolve them so themselves, but Node asks the
+// system resolver, which on some systems (glibc without nss-myhostname, as on these machines) does not
+// know them. Playwright's own requests (route.fetch) run in this process: they resolve them as the browser.
+const isLocalhostName = (host: unknown) => typeof host === 'string' && /\.localhost\.?$/i.test(host)
+const systemLookup = dns.lookup
+const systemLookupAsync = dns.promises.lookup
+dns.lookup = ((host: string, ...rest: unknown[]) => (systemLookup as (...a: unknown[]) => void)(isLocalhostName(host) ? '127.0.0.1' : host, ...rest)) as typeof dns.lookup
+dns.promises.lookup = ((host: string, ...rest: unknown[]) => (systemLookupAsync as (...a: unknown[]) => Promise<unknown>)(isLocalhostName(host) ? '127.0.0.1' : host, ...rest)) as typeof dns.promises.lookup
 
 export interface HeadlessApp {
   url: string

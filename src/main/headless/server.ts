@@ -162,6 +162,8 @@ export async function startHeadless(core: Core, opts: HeadlessOptions): Promise<
   async function callMethod(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'Use POST' })
     if (!isMethodName(name)) return send(res, 404, { ok: false, error: `No method "${name}"` })
+    // Refused before a byte of it is read; the connection is closed so the rest is not read either.
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return send(res, 413, { ok: false, error: `Request body over ${MAX_BODY} bytes` }, { Connection: 'close' })
     let arg: unknown
     try {
       arg = ((await readJson(req)) as { arg?: unknown }).arg

@@ -264,6 +264,12 @@ describe('headless error bodies and requests from other pages', () => {
     }
   })
 
+  it('refuses an API body over its cap before reading it', async () => {
+    const res = await raw('/api/listJobs', { method: 'POST', headers: { 'Content-Length': String(64 * 1024 * 1024) } })
+    expect(res.status).toBe(413)
+    expect((await raw('/')).status).toBe(200)
+  })
+
   it('serves the page on a random <nonce>.localhost host, whose cookie no other local server receives', async () => {
     const page = new URL(server.url)
     expect(page.hostname).toMatch(/^[0-9a-z]{16,}\.localhost$/)
