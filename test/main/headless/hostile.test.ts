@@ -305,3 +305,20 @@ describe('headless error bodies and requests from other pages', () => {
     expect((await raw(`/asset/${id}/file`)).status).toBe(200)
   })
 })
+
+describe('headless bridge on 127.0.0.1 (--ip, for a browser that cannot open *.localhost)', () => {
+  it('serves the page and takes its cookie on 127.0.0.1', async () => {
+    const ip = await startHeadless(core, { rendererDir, pageHost: 'ip' })
+    try {
+      expect(ip.url).toBe(`http://127.0.0.1:${ip.port}/?token=${ip.token}`)
+      const get = (path: string, headers: Record<string, string>) =>
+        new Promise<number>((resolve, reject) => request({ host: '127.0.0.1', port: ip.port, path, headers: { Host: `127.0.0.1:${ip.port}`, ...headers } }, (res) => resolve(res.statusCode ?? 0)).on('error', reject).end())
+      expect(await get(`/?token=${ip.token}`, {})).toBe(302)
+      expect(await get('/', { Cookie: `bs_token=${ip.token}` })).toBe(200)
+      // Still no other page: Sec-Fetch-Site refuses them here too.
+      expect(await get('/assets/app.js', { Cookie: `bs_token=${ip.token}`, 'Sec-Fetch-Site': 'same-site' })).toBe(403)
+    } finally {
+      await ip.close()
+    }
+  })
+})
