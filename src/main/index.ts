@@ -63,7 +63,22 @@ function nativeBinding(): string | undefined {
 }
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL
-const isOurPage = (url: string) => url.startsWith(rendererUrl ?? `${APP_ORIGIN}/`)
+
+/** scheme://host[:port] of a URL, or null; the WHATWG origin of a custom scheme is "null", so built here. */
+function originOf(url: string): string | null {
+  try {
+    const u = new URL(url)
+    return u.host ? `${u.protocol}//${u.host}` : null
+  } catch {
+    return null
+  }
+}
+const OUR_ORIGIN = originOf(rendererUrl ?? `${APP_ORIGIN}/`)
+/** Compared exactly: a prefix test let `http://localhost:5173.evil.com` pass for the dev server's page. */
+const isOurPage = (url: string) => OUR_ORIGIN !== null && originOf(url) === OUR_ORIGIN
+
+/** What the app's own page may be granted: copying a prompt and a video's full-screen button. */
+const OUR_PERMISSIONS = new Set(['clipboard-sanitized-write', 'fullscreen'])
 
 function createWindow(core: Core): BrowserWindow {
   const win = new BrowserWindow({
@@ -112,6 +127,11 @@ function createWindow(core: Core): BrowserWindow {
 
 async function start(): Promise<void> {
   await app.whenReady()
+  // Deny every permission (camera, microphone, location, notifications from the page, MIDI, HID…), asked or
+  // checked, except the two the app's own page uses.
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(OUR_PERMISSIONS.has(permission) && isOurPage(details.requestingUrl)))
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => OUR_PERMISSIONS.has(permission) && isOurPage(requestingOrigin))
+  session.defaultSession.setDevicePermissionHandler(() => false)
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     // The app protocol's page carries its own policy (POLICY plus its first screen's style attributes).
     const own = Object.keys(details.responseHeaders ?? {}).some((name) => name.toLowerCase() === 'content-security-policy')
