@@ -48,19 +48,20 @@ async function png(name: string, color = '#f80'): Promise<InputFile> {
   return { path, name, mime: 'image/png', size: (await sharp(path).toBuffer()).length }
 }
 
-async function until<T>(f: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+/** Polls gently: the simulator keeps the server's 60 requests a minute. */
+async function until<T>(f: () => Promise<T | undefined>, ms = 8000): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const v = await f()
     if (v !== undefined) return v
     if (Date.now() > end) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => setTimeout(r, 300))
   }
 }
 
 describe.concurrent('UMRGEN API', () => {
   it('submit answers 202 {success, job_id} and no session id; status has the fields server.mjs sends', async () => {
-    const { api, sim } = await setup({ durationMs: 5000, onCreate: (j) => Object.assign(j, { queuedMs: 1500 }) })
+    const { api, sim } = await setup({ durationMs: 9000, onCreate: (j) => Object.assign(j, { queuedMs: 3000 }) })
     const res = await api('/api/v1/generate', { method: 'POST', body: JSON.stringify({ prompt: 'a cat' }) })
     expect(res.status).toBe(202)
     const body = await json(res)
@@ -68,13 +69,15 @@ describe.concurrent('UMRGEN API', () => {
     expect(body.job_id).toMatch(/^ext_/)
     const queued = await json(api(`/api/v1/status/${body.job_id}`))
     expect(queued).toEqual({ success: true, job_id: body.job_id, state: 'queued', queue_position: 0, eta_seconds: 30, created_at: expect.any(Number) })
-    await new Promise((r) => setTimeout(r, 1700))
-    const running = await json(api(`/api/v1/status/${body.job_id}`))
+    const running = await until(async () => {
+      const b = await json(api(`/api/v1/status/${body.job_id}`))
+      return b.state === 'running' ? b : undefined
+    }, 8000)
     expect(running).toEqual({ success: true, job_id: body.job_id, state: 'running', queue_position: null, eta_seconds: 0, created_at: queued.created_at })
     const done = await until(async () => {
       const b = await json(api(`/api/v1/status/${body.job_id}`))
       return b.state === 'completed' ? b : undefined
-    }, 8000)
+    }, 12_000)
     expect(done.results.images[0].url).toMatch(/^\/outputs\/sid_ext_gen\/umrgen_\d{6}\.png\?session_id=sid_ext_gen$/)
     expect(done).not.toHaveProperty('image_url')
     expect(done).not.toHaveProperty('progress')
@@ -184,6 +187,21 @@ describe.concurrent('UMRGEN API', () => {
     })
     expect(done.files).toHaveLength(1)
     expect(state.refs.size).toBe(0)
+  })
+
+  it("a chain's parent output (inputMedia url) is fetched without the key and uploaded as a reference", async () => {
+    const { adapter, sim, state } = await setup()
+    const first = await adapter.submit({ kind: 'image', model: 'default', prompt: 'parent', params: {} })
+    const done = await until(async () => {
+      const r = await adapter.poll(first, { sinceSubmitMs: 0 })
+      return r.status === 'succeeded' ? r : undefined
+    })
+    const child = await adapter.submit({ kind: 'edit', model: 'default', prompt: 'the next step', params: {}, inputMedia: [{ url: done.files![0].url }] })
+    const names = sim.engine.jobs.get(child.id)!.extra.references as string[]
+    expect(names).toEqual([expect.stringMatching(/^bs_[0-9a-f]{12}\.png$/)])
+    expect(state.refs.get(names[0])!.subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect(sim.engine.requests.filter((r) => r.target === 'download').every((r) => !r.carriedKey)).toBe(true)
+    expect((await caught(adapter.submit({ kind: 'image', model: 'default', prompt: 'x', params: {}, inputMedia: [{ mediaId: 'm1' }] }))).kind).toBe('rejected')
   })
 
   it('refuses input files the server would refuse, before sending anything', async () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { umrgenFileUrl } from '../../../../src/main/core/providers/umrgen'
 import { umrgenSimState } from '../../../../src/main/core/simulator/umrgen'
+import { until } from '../../../helpers/core'
 import { expectDone, expectKeySent, expectLedgerClean, faultSuite, history, idle, job, openHarness, queue, simJobOf } from './harness'
 
 describe.concurrent('UMRGEN adapter', () => {
@@ -133,10 +134,11 @@ describe.concurrent('UMRGEN adapter', () => {
   it('cancels at the server: POST /api/job/{id}/cancel (a queued job is dropped, a running one only marked)', async () => {
     const h = await openHarness('umrgen', { sim: { durationMs: 60_000, onCreate: (j) => Object.assign(j, { queuedMs: 50 }) } })
     const [id] = await queue(h, 'default', ['to be canceled'])
-    await new Promise((r) => setTimeout(r, 400))
+    await until(async () => (await job(h, id)).job.status === 'running', 10_000, 'submitted')
+    await new Promise((r) => setTimeout(r, 200))
     const simId = await simJobOf(h, id)
     await h.core.api.cancelJobs({ ids: [id] })
-    await new Promise((r) => setTimeout(r, 300))
+    await until(async () => h.sim.engine.requests.some((r) => r.target === 'cancel' && r.status === 200), 10_000, 'remote cancel')
     const cancels = h.sim.engine.requests.filter((r) => r.target === 'cancel')
     expect(cancels.map((r) => [r.method, r.path, r.status])).toEqual([['POST', `/umrgen/api/job/${simId}/cancel`, 200]])
     expect(h.sim.engine.jobs.get(simId)!.extra.cancelledAt).toBeTypeOf('number')
@@ -144,10 +146,10 @@ describe.concurrent('UMRGEN adapter', () => {
     // While queued, the cancel takes it out of the queue: the server forgets it (404).
     const q = await openHarness('umrgen', { sim: { durationMs: 60_000, onCreate: (j) => Object.assign(j, { queuedMs: 60_000 }) } })
     const [qid] = await queue(q, 'default', ['canceled while queued'])
-    await new Promise((r) => setTimeout(r, 400))
+    await until(async () => (await job(q, qid)).job.status === 'running', 10_000, 'submitted')
     const qSim = await simJobOf(q, qid)
     await q.core.api.cancelJobs({ ids: [qid] })
-    await new Promise((r) => setTimeout(r, 300))
+    await until(async () => q.sim.engine.requests.some((r) => r.target === 'cancel' && r.status === 200), 10_000, 'remote cancel')
     expect(q.sim.engine.jobs.get(qSim)!.extra.removed).toBe(true)
     expect((await fetch(`${q.sim.baseUrl('umrgen')}/api/v1/status/${qSim}`, { headers: { Authorization: 'Bearer k-test-secret' } })).status).toBe(404)
   })
