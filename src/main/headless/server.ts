@@ -293,9 +293,10 @@ export async function startHeadless(core: Core, opts: HeadlessOptions): Promise<
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws))
   })
   wss.on('connection', (ws: WebSocket) => {
-    // A frame over MAX_FRAME, a bad frame or a reset: ws has already closed the client (1009 for a frame
-    // too big, 1002 for a bad one); without this listener the error would end the process.
-    ws.on('error', () => ws.terminate())
+    // A frame over MAX_FRAME, a bad frame or a reset: ws closes the client itself (1009 for a frame too big,
+    // 1002 for a bad one, the socket destroyed on a reset), and ends it if it does not answer; without this
+    // listener the error would end the process. Not terminated here: the close frame would be lost.
+    ws.on('error', () => undefined)
     const unsubscribe = EVENT_NAMES.map((event) =>
       core.on(event, (payload) => {
         if (ws.readyState !== ws.OPEN) return
