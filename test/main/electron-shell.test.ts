@@ -6,9 +6,10 @@
 // permission requests and checks, navigations, protocol requests, a quit. A shell that no longer builds
 // (a bad import, a renamed export) fails the build here; one that no longer starts fails every test.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IPC_PREFIX, METHOD_NAMES } from '../../src/shared/contract'
 import { tempDir } from '../helpers/core'
@@ -280,4 +281,44 @@ describe('a desktop shell whose library cannot open', () => {
     expect(app.exiting).toMatchObject({ code: 1 })
     expect(app.stderr).toMatch(/error box: Batch Studio could not open its library/)
   }, 60_000)
+})
+
+describe('the preload, built', () => {
+  it('needs nothing but electron and exposes exactly the contract, each method an invoke on its channel', async () => {
+    const code = readFileSync(join(OUT, 'preload/index.cjs'), 'utf8')
+    const exposed = new Map<string, Record<string, unknown>>()
+    const invokes: [string, unknown][] = []
+    const listeners = new Map<string, (e: unknown, message: unknown) => void>()
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, value: Record<string, unknown>) => exposed.set(key, value) },
+      ipcRenderer: {
+        invoke: (channel: string, arg: unknown) => (invokes.push([channel, arg]), Promise.resolve(`answer to ${channel}`)),
+        on: (channel: string, listener: (e: unknown, message: unknown) => void) => listeners.set(channel, listener)
+      }
+    }
+    // A sandboxed preload gets a require that knows only a few modules; the build must need only electron.
+    const require = (id: string) => {
+      if (id === 'electron') return electron
+      throw new Error(`a sandboxed preload cannot require ${id}`)
+    }
+    const module = { exports: {} }
+    const globals = { console, setTimeout, clearTimeout, queueMicrotask, URL, TextEncoder, TextDecoder, Promise }
+    ;(runInNewContext(`(function (require, module, exports) {${code}\n})`, globals) as (r: typeof require, m: typeof module, e: object) => void)(require, module, module.exports)
+
+    expect([...exposed.keys()]).toEqual(['batchStudio'])
+    const bridge = exposed.get('batchStudio')!
+    expect(Object.keys(bridge).sort()).toEqual([...METHOD_NAMES, 'on', 'assetUrl'].sort())
+    for (const method of METHOD_NAMES) {
+      expect(await (bridge[method] as (a: unknown) => Promise<unknown>)({ x: method })).toBe(`answer to ${IPC_PREFIX}${method}`)
+    }
+    expect(invokes).toEqual(METHOD_NAMES.map((m) => [`${IPC_PREFIX}${m}`, { x: m }]))
+    const seen: unknown[] = []
+    const off = (bridge.on as (e: string, l: (p: unknown) => void) => () => void)('notice', (p) => seen.push(p))
+    listeners.get(`${IPC_PREFIX}event`)!({}, { event: 'notice', payload: { level: 'info', message: 'hi' } })
+    listeners.get(`${IPC_PREFIX}event`)!({}, { event: 'countsChanged', payload: {} })
+    off()
+    listeners.get(`${IPC_PREFIX}event`)!({}, { event: 'notice', payload: { level: 'info', message: 'after' } })
+    expect(seen).toEqual([{ level: 'info', message: 'hi' }])
+    expect((bridge.assetUrl as (id: number, v: string) => string)(5, 'thumb')).toBe('bs-asset://asset/5/thumb')
+  })
 })
