@@ -284,7 +284,10 @@ function resultBody(engine: SimEngine, job: SimJob, statusOverride?: string): Re
   // The text of an Error: black-forest-labs/skills endpoints.md shows it in `error` (the OpenAPI names no field).
   if (state.phase === 'failed' || state.phase === 'canceled') return { ...body, status: 'Error', error: 'Generation failed: the simulated model refused this prompt' }
   const now = engine.now()
-  const sample = engine.fileUrl(job, 0, 'png', now + (engine.options.urlTtlMs ?? TEN_MINUTES))
+  // output_format defaults to jpeg (OpenAPI: every request schema's output_format default).
+  const format = (job.extra.body as Record<string, unknown> | undefined)?.output_format
+  const ext = format === 'png' ? 'png' : format === 'webp' ? 'webp' : 'jpg'
+  const sample = engine.fileUrl(job, 0, ext, now + (engine.options.urlTtlMs ?? TEN_MINUTES))
   return { ...body, status: 'Ready', result: { sample, prompt: job.prompt, seed: Number.parseInt(job.id.slice(0, 6), 16), start_time: job.createdAt / 1000, end_time: job.readyAt / 1000, duration: (job.readyAt - job.createdAt) / 1000 } }
 }
 

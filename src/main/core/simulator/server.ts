@@ -3,6 +3,7 @@
 // It is the zero-config Demo provider and what every test and benchmark talks to over real HTTP.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import sharp from 'sharp'
 import { applyFault, BodyTooLargeError, MAX_BODY_BYTES, sendJson, SimEngine, type RequestRecord, type SimOptions, type SimProvider } from './engine'
 import { handleApixo } from './apixo'
 import { handleBfl } from './bfl'
@@ -44,11 +45,27 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
+/** A result file in the format its URL names (BFL answers JPEG by default, others WebP). */
+async function fileBody(ext: string, seed: string): Promise<[Buffer, string]> {
+  switch (ext) {
+    case 'mp4':
+      return [promptMp4(seed), 'video/mp4']
+    case 'wav':
+      return [promptWav(seed), 'audio/wav']
+    case 'jpg':
+      return [await sharp(promptPng(seed)).jpeg().toBuffer(), 'image/jpeg']
+    case 'webp':
+      return [await sharp(promptPng(seed)).webp().toBuffer(), 'image/webp']
+    default:
+      return [promptPng(seed), 'image/png']
+  }
+}
+
 async function serveFile(engine: SimEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x')
   const upload = /^\/uploads\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
   if (upload) return serveUpload(engine, req, res, upload[1])
-  const match = /^\/files\/([0-9a-f]+)\/(\d+)\.(png|mp4|wav)$/.exec(url.pathname)
+  const match = /^\/files\/([0-9a-f]+)\/(\d+)\.(png|jpg|webp|mp4|wav)$/.exec(url.pathname)
   const job = match ? engine.jobs.get(match[1]) : undefined
   const carriedKey = Boolean(req.headers.authorization || req.headers['x-key'])
   const record = { at: Date.now(), provider: 'files' as const, target: 'download' as const, method: req.method ?? 'GET', path: url.pathname, carriedKey, status: 200 }
@@ -68,7 +85,7 @@ async function serveFile(engine: SimEngine, req: IncomingMessage, res: ServerRes
   const entry = engine.ledger.get(job.id)
   if (entry) entry.downloads++
   const seed = `${job.prompt}#${match[2]}`
-  const [body, type] = match[3] === 'mp4' ? [promptMp4(seed), 'video/mp4'] : match[3] === 'wav' ? [promptWav(seed), 'audio/wav'] : [promptPng(seed), 'image/png']
+  const [body, type] = await fileBody(match[3], seed)
   res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length })
   res.end(body)
 }
