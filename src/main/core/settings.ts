@@ -1,9 +1,10 @@
 // Settings as stored (a JSON object) and as the renderer sees them. The Electron shell keeps them with
 // electron-store; headless mode and the CLI with JsonFileSettings on the same file (config.json in the
 // data folder), so every entry point sees the same settings.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { PollStrategyName, ProviderId } from '../../shared/catalogue'
+import { writeFileAtomic } from './keys'
 import type { Fault, SimProvider } from './simulator/engine'
 
 export interface StoredSettings {
@@ -43,9 +44,8 @@ export class JsonFileSettings implements SettingsStore {
 
   write(next: StoredSettings): void {
     mkdirSync(dirname(this.file), { recursive: true })
-    const temp = `${this.file}.tmp`
-    writeFileSync(temp, JSON.stringify(next, null, 2))
-    renameSync(temp, this.file)
+    // Fsynced before the rename: a torn config.json would read as defaults (the output folder among them).
+    writeFileAtomic(this.file, JSON.stringify(next, null, 2))
   }
 }
 

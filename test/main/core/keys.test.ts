@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
 import { headlessKeys, sealedKeys } from '../../../src/main/core/keys'
+import { JsonFileSettings } from '../../../src/main/core/settings'
 import { tempDir } from '../../helpers/core'
 import { testCipher } from './keys-cipher'
 
@@ -91,7 +92,7 @@ describe('sealedKeys (keys.json)', () => {
     expect(readFileSync(join(d, aside[0]), 'utf8')).toBe('{"letzai": "abc')
   })
 
-  it('leaves the old keys.json whole when a save is cut short (a child under a file-size limit)', { timeout: 60_000, skip: process.platform === 'win32' }, () => {
+  it('leaves the old keys.json (and config.json) whole when a save is cut short (a child under a file-size limit)', { timeout: 60_000, skip: process.platform === 'win32' }, () => {
     const d = dir()
     const file = join(d, 'keys.json')
     const keys = sealedKeys(file, keychain, {})
@@ -113,6 +114,13 @@ describe('sealedKeys (keys.json)', () => {
     expect(sealedKeys(file, keychain, {}).get('letzai')).toBe('sk-keep-me')
     // The failed attempt's temp file is gone, or at worst left beside it — never in place of keys.json.
     expect(readdirSync(d).filter((n) => n.startsWith('keys.json') && n !== 'keys.json' && !n.endsWith('.tmp'))).toEqual([])
+
+    // config.json (headless mode and the CLI) the same way: the output folder must not fall back to the default.
+    const settings = new JsonFileSettings(d)
+    settings.write({ outputRoot: '/Volumes/Big/Batch Studio' })
+    const cut = spawnSync('sh', ['-c', `ulimit -f 1 && exec ${quoted(process.execPath)} ${quoted(child)} settings ${quoted(d)} ${big}`], { encoding: 'utf8' })
+    expect(cut.stdout).not.toContain('saved')
+    expect(new JsonFileSettings(d).read()).toEqual({ outputRoot: '/Volumes/Big/Batch Studio' })
   })
 
   it('warns when the keychain is the plain-text fallback (Linux basic_text) or missing', () => {
