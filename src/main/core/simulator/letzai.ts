@@ -102,6 +102,12 @@ function validate(endpoint: Endpoint, body: Record<string, unknown>): string[] {
   return problems
 }
 
+/** A job's endpoint; jobs a Demo saved before the endpoint was recorded have only the catalogue name. */
+function endpointOf(job: SimJob): Endpoint | undefined {
+  const named = job.extra.endpoint ?? { images: 'images', videos: 'videos', 'image-edits': 'image-edits', upscales: 'upscale' }[job.model]
+  return typeof named === 'string' && ENDPOINTS.has(named) ? (named as Endpoint) : undefined
+}
+
 /** An input picture that is one of this simulator's uploads, but whose bytes never arrived (the PUT was skipped). */
 function missingUpload(engine: SimEngine, urls: unknown[]): string | undefined {
   const prefix = `${engine.filesBase}/uploads/`
@@ -109,7 +115,7 @@ function missingUpload(engine: SimEngine, urls: unknown[]): string | undefined {
 }
 
 function dto(engine: SimEngine, job: SimJob, forceStatus?: string): Record<string, unknown> {
-  const endpoint = job.extra.endpoint as Endpoint
+  const endpoint = endpointOf(job) ?? 'images'
   const state = engine.state(job)
   const status = forceStatus ?? STATUS[state.phase]
   const progress = Math.round(state.progress * 100)
@@ -187,13 +193,13 @@ export async function handleLetzai(engine: SimEngine, req: IncomingMessage, res:
   if (isList) {
     const page = Math.max(1, Number(ctx?.url.searchParams.get('page') ?? 1) || 1)
     const limit = Math.min(50, Math.max(1, Number(ctx?.url.searchParams.get('limit') ?? 10) || 10))
-    const mine = [...engine.jobs.values()].filter((j) => j.provider === 'letzai' && j.extra.endpoint === 'images').sort((a, b) => b.createdAt - a.createdAt)
+    const mine = [...engine.jobs.values()].filter((j) => j.provider === 'letzai' && endpointOf(j) === 'images').sort((a, b) => b.createdAt - a.createdAt)
     return sendJson(res, 200, mine.slice((page - 1) * limit, page * limit).map((j) => dto(engine, j)))
   }
 
   if (isInterrupt) {
     const job = engine.jobs.get(id)
-    if (!job || job.provider !== 'letzai' || job.extra.endpoint !== 'images') return nestError(res, 404, 'Image not found')
+    if (!job || job.provider !== 'letzai' || endpointOf(job) !== 'images') return nestError(res, 404, 'Image not found')
     const phase = engine.state(job).phase
     if (phase !== 'queued' && phase !== 'running') return nestError(res, 400, 'The image generation is not running any more')
     job.canceledAt = engine.now()
@@ -266,7 +272,7 @@ export async function handleLetzai(engine: SimEngine, req: IncomingMessage, res:
 
   // GET /<endpoint>/<id>: the id must be a job of that endpoint.
   const job = engine.jobs.get(id)
-  if (!job || job.provider !== 'letzai' || job.extra.endpoint !== first) return nestError(res, 404, `${first === 'image-edits' ? 'Image edit' : first === 'videos' ? 'Video' : first === 'upscale' ? 'Upscale' : 'Image'} not found`)
+  if (!job || job.provider !== 'letzai' || endpointOf(job) !== first) return nestError(res, 404, `${first === 'image-edits' ? 'Image edit' : first === 'videos' ? 'Video' : first === 'upscale' ? 'Upscale' : 'Image'} not found`)
   engine.recordPoll(job)
   return sendJson(res, 200, dto(engine, job, fault?.fault === 'unknown_status' ? 'mystery-state' : undefined))
 }

@@ -141,7 +141,8 @@ describe.concurrent('LetzAI adapter', () => {
   })
 
   it('knows /upscale is singular: /upscales (the web app route) is a 404, and old refs poll the right path', async () => {
-    const h = await openHarness('letzai')
+    // As a Demo job saved by the earlier simulator would be: no endpoint recorded, only the catalogue name.
+    const h = await openHarness('letzai', { sim: { onCreate: (j) => void delete j.extra.endpoint } })
     const res = await fetch(`${h.sim.baseUrl('letzai')}/upscales`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: '{"imageUrl":"https://example.com/a.png"}' })
     expect(res.status).toBe(404)
     expect(await res.json()).toMatchObject({ message: 'Cannot POST /upscales', statusCode: 404 })
