@@ -128,7 +128,14 @@ describe('crash safety', () => {
         child.kill('SIGKILL')
       }
       let watcher: FSWatcher | null = null
-      const fallback = setTimeout(kill, trigger === 'timer' ? 150 + random() * (short ? 750 : 1850) : 2000)
+      // Until the batch is queued a kill has nothing at stake, so the first run's timer starts when the
+      // child says it queued (start-up takes longer on a loaded machine than any fixed delay allows).
+      const delay = trigger === 'timer' ? 150 + random() * (short ? 750 : 1850) : 2000
+      let fallback = setTimeout(kill, last ? delay : 30_000)
+      if (!last) child.once('message', () => {
+        clearTimeout(fallback)
+        fallback = setTimeout(kill, delay)
+      })
       if (trigger === 'submit') {
         let left = 1 + Math.floor(random() * 12)
         onSubmit = () => {

@@ -12,11 +12,16 @@ export interface ResponseCapture {
 }
 export const responseCapture = new AsyncLocalStorage<ResponseCapture>()
 
-/** Strips what must never be shown: the key itself if a server echoes it, and signed-URL secrets. */
-export function redact(text: string, secrets: readonly (string | null)[]): string {
+/** Removes the keys themselves wherever a server echoed them. */
+export function withoutKeys(text: string, secrets: readonly (string | null)[]): string {
   let out = text
   for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]')
-  return out.replace(/([?&](?:x-amz-signature|x-amz-credential|signature|sig|token|key|api_key|apikey|access_token)=)[^&"'\s]+/gi, '$1[redacted]')
+  return out
+}
+
+/** Strips what must never be shown: the key itself if a server echoes it, and signed-URL secrets. */
+export function redact(text: string, secrets: readonly (string | null)[]): string {
+  return withoutKeys(text, secrets).replace(/([?&](?:x-amz-signature|x-amz-credential|signature|sig|token|key|api_key|apikey|access_token)=)[^&"'\s]+/gi, '$1[redacted]')
 }
 
 export type ProviderErrorKind =
@@ -207,10 +212,12 @@ export class ProviderHttp {
       if (method === 'GET' || (code && NOT_SENT_CODES.has(code))) throw new ProviderError('transient', `${label} ${method} ${url.pathname} ${what}`)
       throw new ProviderError('unknown_outcome', `${label} ${method} ${url.pathname} ${what}; the provider may have received it`)
     }
+    let raw: string
     let text: string
     try {
-      // Nothing a server sends may carry the key further (messages, history, the renderer).
-      text = this.redact(await readCapped(res))
+      raw = await readCapped(res)
+      // What is shown (messages, history, the renderer) carries neither the key nor signed-URL secrets.
+      text = this.redact(raw)
       const capture = responseCapture.getStore()
       if (capture) capture.last = { status: res.status, url: url.origin + url.pathname, body: excerpt(text) }
     } catch (err) {
@@ -219,8 +226,11 @@ export class ProviderHttp {
       throw new ProviderError(kind, `${label} ${method} ${url.pathname}: connection dropped while reading the response`, { httpStatus: res.status })
     }
     if (!res.ok) throw this.httpError(res, text, method, url)
+    // 204 and other empty answers (a cancel, an interruption) carry nothing to parse.
+    if (raw === '' && (res.status === 204 || method !== 'GET')) return null
     try {
-      return JSON.parse(text)
+      // What the adapter reads keeps signed result URLs whole (they are its download links); an echoed key is still removed.
+      return JSON.parse(withoutKeys(raw, [this.options.apiKey]))
     } catch {
       throw new ProviderError('malformed', `${label} sent a body that is not JSON: ${excerpt(text)}`, { httpStatus: res.status, body: excerpt(text) })
     }
