@@ -177,30 +177,34 @@ test('a file moved away on disk shows as a missing tile, and a rescan reports it
 })
 
 // Last: it adds a job (and, once done, a gallery item) that the tests above do not expect.
-test('re-queue from the lightbox: the model follows the provider, and the new job runs on the one chosen', async ({ page }) => {
+test('re-queue from the lightbox: the model follows the provider, and an upscale takes this picture as its input, not the image model\'s size', async ({ page }) => {
   const problems = watchProblems(page)
   await openGallery(page)
   const target = page.getByTestId('gallery-item').first()
   const prompt = (await target.getAttribute('title'))!
   await target.click()
+  const assetId = Number(await page.getByTestId('lightbox').getAttribute('data-asset-id'))
   await page.getByRole('button', { name: 'Re-queue…' }).click()
   const picker = page.getByRole('form', { name: 'Queue this prompt again' })
   // It starts on the model that made this result.
   await expect(picker.getByLabel('Provider')).toHaveValue('demo')
   await expect(picker.getByLabel('Model')).toHaveValue('images')
-  // Another provider: its first model of the same kind (an image), and never Wondercat's trim, which makes
-  // nothing from a prompt.
+  // Another provider: its first model of the same kind (an image), one of Wonda's own model ids.
   await picker.getByLabel('Provider').selectOption('wondercat')
-  await expect(picker.getByLabel('Model')).toHaveValue('wc-image')
-  await expect(picker.getByLabel('Model').locator('option')).toHaveText(['Image · image', 'Video · video'])
+  await expect(picker.getByLabel('Model')).toHaveValue('nano-banana-2')
+  await expect(picker.getByLabel('Model').locator('option', { hasText: 'Nano Banana 2 · image' })).toHaveCount(1)
   await picker.getByLabel('Provider').selectOption('demo')
   await expect(picker.getByLabel('Model')).toHaveValue('images')
   await picker.getByLabel('Model').selectOption('upscales')
+  await expect(picker.getByText('This picture is the input')).toBeVisible()
   await picker.getByRole('button', { name: 'Queue', exact: true }).click()
   await expect(page.locator('.toast-message', { hasText: 'Queued again on Demo' })).toBeVisible()
   await expect(picker).toBeHidden()
 
   const { jobs } = await app.call('listJobs', { limit: 1 })
-  expect(jobs[0]).toMatchObject({ prompt, provider: 'demo', model: 'upscales' })
+  expect(jobs[0]).toMatchObject({ prompt, provider: 'demo', model: 'upscales', kind: 'upscale' })
+  expect(jobs[0].inputs).toEqual([expect.objectContaining({ assetId })])
+  expect(jobs[0].params).not.toHaveProperty('width')
+  expect(jobs[0].params).not.toHaveProperty('quality')
   expect(problems).toEqual([])
 })

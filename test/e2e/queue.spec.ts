@@ -166,17 +166,19 @@ test.describe('with quick jobs', () => {
     await queue(page, ['red', 'green', 'blue'])
     await expect(page.locator('[data-testid="job-row"][data-status="done"]')).toHaveCount(3, { timeout: 60_000 })
 
-    // Re-queue two of them on the demo's video model.
+    // Re-queue two of them. The Demo's video, edit and upscale models need a picture, which a prompt alone
+    // cannot give: they are not offered here (the Lightbox's Re-queue… hands them its picture).
     await row(page, 'blue').click()
     await page.getByRole('button', { name: 'Close details' }).click()
     await row(page, 'green').click({ modifiers: ['Shift'] })
     await page.getByRole('button', { name: 'Re-queue selected jobs with another model' }).click()
     const requeue = page.getByTestId('requeue-dialog')
-    await requeue.getByLabel('Model').selectOption('videos')
+    await expect(requeue.getByLabel('Model').locator('option')).toHaveText(['Image · image'])
+    await requeue.getByLabel('Model').selectOption('images')
     await requeue.getByRole('button', { name: 'Queue 2 new jobs' }).click()
     await expect(requeue).toBeHidden()
     await expect(rows(page)).toHaveCount(5)
-    await expect(rows(page).locator('.cell-provider', { hasText: 'videos' })).toHaveCount(2)
+    await expect(rows(page).locator('.prompt-batch', { hasText: '→ Image' })).toHaveCount(2)
 
     // Delete everything: Escape keeps them, the confirm deletes them.
     await page.getByRole('grid', { name: 'Jobs' }).focus()

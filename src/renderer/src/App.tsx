@@ -1,8 +1,10 @@
 // The shell: tabs for the three views, the composer beside them (so a batch can be queued from any view),
-// the status bar and toasts, and the app-wide shortcuts.
-import { useEffect, type ReactNode } from 'react'
+// the status bar and toasts, and the app-wide shortcuts. The composer's input pictures are held here, so the
+// Gallery can hand it a picture ("Use as input") and bring the user to the queue to go on.
+import { useCallback, useEffect, type ReactNode } from 'react'
 import { AppDataProvider } from './appData'
 import { Composer } from './composer/Composer'
+import { ComposerInputsProvider } from './composer/composerInputs'
 import { AfterFirstPaint } from './components/AfterFirstPaint'
 import { endFirstScreen } from './firstScreen'
 import { Icon, type IconName } from './components/Icon'
@@ -56,53 +58,57 @@ function Shell() {
     return () => window.removeEventListener('keydown', onKey)
   }, [setView])
 
+  const showQueue = useCallback(() => setView('queue'), [setView])
+
   const current = VIEWS.find((v) => v.id === view) ?? VIEWS[0]
   return (
-    <div className="app">
-      <header className="top-bar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          Batch Studio
+    <ComposerInputsProvider onAssetsUsed={showQueue}>
+      <div className="app">
+        <header className="top-bar">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            Batch Studio
+          </div>
+          <nav className="tabs" role="tablist" aria-label="Views">
+            {VIEWS.map((v, i) => (
+              <button
+                key={v.id}
+                type="button"
+                role="tab"
+                id={`tab-${v.id}`}
+                aria-selected={v.id === view}
+                aria-controls="view-panel"
+                tabIndex={v.id === view ? 0 : -1}
+                className="tab"
+                title={`${v.label} (${MOD_KEY}+${i + 1})`}
+                onClick={() => setView(v.id)}
+                onKeyDown={(e) => {
+                  // Arrow keys move between tabs, per the ARIA tabs pattern.
+                  const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0
+                  if (!step) return
+                  const next = VIEWS[(i + step + VIEWS.length) % VIEWS.length]
+                  setView(next.id)
+                  document.getElementById(`tab-${next.id}`)?.focus()
+                }}
+              >
+                <Icon name={v.icon} />
+                {v.label}
+              </button>
+            ))}
+          </nav>
+        </header>
+        <div className="workspace">
+          {/* Its form controls were about half of the page's first layout (BENCHMARKS.md): the Queue's rows go first. */}
+          <AfterFirstPaint placeholder={<aside className="composer" aria-label="Composer" />}>
+            <Composer />
+          </AfterFirstPaint>
+          <main className="view" id="view-panel" role="tabpanel" aria-labelledby={`tab-${current.id}`}>
+            {current.render()}
+          </main>
         </div>
-        <nav className="tabs" role="tablist" aria-label="Views">
-          {VIEWS.map((v, i) => (
-            <button
-              key={v.id}
-              type="button"
-              role="tab"
-              id={`tab-${v.id}`}
-              aria-selected={v.id === view}
-              aria-controls="view-panel"
-              tabIndex={v.id === view ? 0 : -1}
-              className="tab"
-              title={`${v.label} (${MOD_KEY}+${i + 1})`}
-              onClick={() => setView(v.id)}
-              onKeyDown={(e) => {
-                // Arrow keys move between tabs, per the ARIA tabs pattern.
-                const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0
-                if (!step) return
-                const next = VIEWS[(i + step + VIEWS.length) % VIEWS.length]
-                setView(next.id)
-                document.getElementById(`tab-${next.id}`)?.focus()
-              }}
-            >
-              <Icon name={v.icon} />
-              {v.label}
-            </button>
-          ))}
-        </nav>
-      </header>
-      <div className="workspace">
-        {/* Its form controls were about half of the page's first layout (BENCHMARKS.md): the Queue's rows go first. */}
-        <AfterFirstPaint placeholder={<aside className="composer" aria-label="Composer" />}>
-          <Composer />
-        </AfterFirstPaint>
-        <main className="view" id="view-panel" role="tabpanel" aria-labelledby={`tab-${current.id}`}>
-          {current.render()}
-        </main>
+        <StatusBar />
+        <ToastStack />
       </div>
-      <StatusBar />
-      <ToastStack />
-    </div>
+    </ComposerInputsProvider>
   )
 }

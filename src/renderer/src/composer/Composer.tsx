@@ -1,9 +1,10 @@
 // Where batches start. Prompts one per line (typed, pasted, or a .txt file imported or dropped anywhere on
-// the window) make a matrix with the chosen models (across providers) and variations (a count per prompt,
-// or a list of seeds); the preview says how many jobs that is before Queue. A CSV or JSONL file, whose rows
-// name their own provider, model, params and count, is reviewed in a dialog first (ImportReview).
+// the window) make a matrix with the chosen models (across providers, suggested or typed in) and variations
+// (a count per prompt, or a list of seeds); the preview says how many jobs that is before Queue. Models that
+// start from a picture take the Input area's files. A CSV or JSONL file, whose rows name their own provider,
+// model, params and count, is reviewed in a dialog first (ImportReview).
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react'
-import { modelInfo, providerInfo, type ProviderId } from '../../../shared/catalogue'
+import { modelInfo, providerInfo, type JobKind, type ProviderId } from '../../../shared/catalogue'
 import { useAppData } from '../appData'
 import { getBridge } from '../bridge'
 import { Icon } from '../components/Icon'
@@ -13,7 +14,11 @@ import { errorMessage, useToasts } from '../toasts'
 import { ImportReview, type ImportPhase } from './ImportReview'
 import { formatOf, MAX_COUNT, MAX_PROMPT_LENGTH, txtPrompts, type ParamValue, type RowDefaults } from '../../../shared/prompt-files'
 import { isPromptFile, readPromptsAsync } from './importPrompts'
-import { canTrim, countMatrix, modelKey, modelLabel, parseSeeds, planMatrix, splitKey, type ModelKey, type Variations } from './matrix'
+import { useComposerInputs } from './composerInputs'
+import { parseExtraParams } from './extraParams'
+import { InputArea } from './InputArea'
+import { countMatrix, modelKey, modelLabel, parseSeeds, planMatrix, splitKey, type ModelKey, type Variations } from './matrix'
+import { inputProblem, modelInput } from './modelInputs'
 import { ModelPicker } from './ModelPicker'
 import { defaultParamValues, ParamFields, paramsToSend, type ParamValues } from './ParamFields'
 import { appendLines, parsePrompts } from './parsePrompts'
@@ -47,8 +52,13 @@ interface ImportSession {
 }
 
 function firstModel(provider: ProviderId): ModelKey {
-  const m = providerInfo(provider).models.find((x) => x.kind !== 'trim') ?? providerInfo(provider).models[0]
-  return modelKey(provider, m.id)
+  return modelKey(provider, providerInfo(provider).models[0].id)
+}
+
+/** A model id the user typed in: what they said it makes, and the free JSON params box's text. */
+interface OtherModel {
+  kind: JobKind
+  extraJson: string
 }
 
 export function Composer() {
@@ -62,9 +72,8 @@ export function Composer() {
   const [mode, setMode] = useState<'count' | 'seeds'>('count')
   const [count, setCount] = useState('1')
   const [seedsText, setSeedsText] = useState('')
-  const [trimOn, setTrimOn] = useState(false)
-  const [trimStart, setTrimStart] = useState('0')
-  const [trimEnd, setTrimEnd] = useState('5000')
+  const [otherModels, setOtherModels] = useState<Partial<Record<ModelKey, OtherModel>>>({})
+  const { inputs } = useComposerInputs()
   const [batchName, setBatchName] = useState('')
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -90,26 +99,38 @@ export function Composer() {
   const seedsProblem = mode === 'seeds' ? seeds.problem : null
   const variations: Variations = mode === 'count' ? { mode, count: countProblem ? 0 : countNumber } : { mode, seeds: seeds.problem ? [] : seeds.seeds }
 
-  const trimmable = models.some(canTrim)
-  const trim = trimmable && trimOn ? { trimStartMs: Number(trimStart), trimEndMs: Number(trimEnd) } : null
-  const trimProblem =
-    trim && !(Number.isInteger(trim.trimStartMs) && trim.trimStartMs >= 0 && Number.isInteger(trim.trimEndMs) && trim.trimEndMs > trim.trimStartMs && trimStart.trim() !== '' && trimEnd.trim() !== '')
-      ? 'Trim: start and end are whole milliseconds, the end after the start.'
-      : null
-
-  const valuesOf = (key: ModelKey): ParamValues => params[key] ?? defaultParamValues(modelInfo(splitKey(key).provider, splitKey(key).model)?.params)
-  const checkedParams = models.map((key) => ({ key, ...paramsToSend(modelInfo(splitKey(key).provider, splitKey(key).model)?.params, valuesOf(key)) }))
-  const paramProblem = checkedParams.find((c) => c.problem)
+  /** A suggested model's own fields, or the provider's generic ones for a typed-in id. */
+  const specsOf = (key: ModelKey) => {
+    const { provider, model } = splitKey(key)
+    return modelInfo(provider, model)?.params ?? (otherModels[key] ? providerInfo(provider).genericParams : undefined)
+  }
+  const valuesOf = (key: ModelKey): ParamValues => params[key] ?? defaultParamValues(specsOf(key))
+  const checked = models.map((key) => {
+    const { provider, model } = splitKey(key)
+    const other = otherModels[key]
+    const fields = paramsToSend(specsOf(key), valuesOf(key))
+    const extra = other ? parseExtraParams(other.extraJson) : { params: {}, problem: null }
+    const input = modelInput(provider, model, other?.kind)
+    return {
+      key,
+      kind: other?.kind,
+      params: { ...fields.params, ...extra.params },
+      // Only a model that takes input files is sent them; the others make their jobs from the prompt alone.
+      inputs: input && inputs.length ? inputs.map((i) => i.ref) : undefined,
+      problem: fields.problem ?? extra.problem ?? inputProblem(modelLabel(key), input, inputs),
+      takesInput: input !== undefined
+    }
+  })
+  const paramProblem = checked.find((c) => c.problem)
   const promptCount = parsed.prompts.length + (list?.prompts.length ?? 0)
-  const counted = countMatrix(promptCount, models, variations, Boolean(trim))
+  const counted = countMatrix(promptCount, models.length, variations)
   const problem =
     list?.problem ??
     parsed.problem ??
     (models.length === 0 ? 'Choose at least one model.' : null) ??
     countProblem ??
     seedsProblem ??
-    (paramProblem ? `${modelLabel(paramProblem.key)}: ${paramProblem.problem}` : null) ??
-    trimProblem ??
+    (paramProblem ? (paramProblem.problem!.startsWith(modelLabel(paramProblem.key)) ? paramProblem.problem : `${modelLabel(paramProblem.key)}: ${paramProblem.problem}`) : null) ??
     (counted.jobs > MAX_JOBS_PER_QUEUE ? `That is ${formatCount(counted.jobs)} jobs; at most ${formatCount(MAX_JOBS_PER_QUEUE)} can be queued at once.` : null)
   const canQueue = busy === null && promptCount > 0 && !problem && text === deferredText
 
@@ -121,10 +142,9 @@ export function Composer() {
     }
     const plan = planMatrix({
       prompts: list ? list.prompts.concat(parsed.prompts) : parsed.prompts,
-      models: checkedParams.map((c) => ({ key: c.key, params: c.params as Record<string, ParamValue> })),
+      models: checked.map((c) => ({ key: c.key, kind: c.kind, params: c.params as Record<string, ParamValue>, inputs: c.inputs })),
       variations,
-      batchName,
-      trim
+      batchName
     })
     setBusy('Queueing…')
     setError(null)
@@ -263,6 +283,12 @@ export function Composer() {
     setError(null)
   }
 
+  const addOtherModel = (key: ModelKey, kind: JobKind) => {
+    const { provider, model } = splitKey(key)
+    if (!modelInfo(provider, model)) setOtherModels((o) => ({ ...o, [key]: { kind, extraJson: o[key]?.extraJson ?? '' } }))
+    if (!models.includes(key)) chooseModels([...models, key])
+  }
+
   const warnings = [...new Set(models.map((k) => splitKey(k).provider))].flatMap((p) => {
     const state = settings?.providers[p]
     const label = providerInfo(p).label
@@ -272,7 +298,8 @@ export function Composer() {
   })
 
   const variationsLabel = mode === 'count' ? plural(countProblem ? 0 : countNumber, 'variation') : plural(variations.mode === 'seeds' ? variations.seeds.length : 0, 'seed')
-  const paramModels = models.filter((k) => modelInfo(splitKey(k).provider, splitKey(k).model)?.params?.length)
+  const paramModels = models.filter((k) => specsOf(k)?.length || otherModels[k])
+  const takesInput = checked.some((c) => c.takesInput)
 
   return (
     <aside className={`composer${dragging ? ' dragging' : ''}`} aria-label="Composer">
@@ -342,7 +369,15 @@ export function Composer() {
             }}
           />
 
-          <ModelPicker value={models} settings={settings} onChange={chooseModels} />
+          <ModelPicker
+            value={models}
+            otherKinds={Object.fromEntries(Object.entries(otherModels).map(([k, o]) => [k, o!.kind]))}
+            settings={settings}
+            onChange={chooseModels}
+            onAddOther={addOtherModel}
+          />
+
+          {(takesInput || inputs.length > 0) && <InputArea note={takesInput ? null : 'None of the chosen models takes an input: choose an edit, upscale or image-to-video model.'} />}
 
           <div className="field">
             <div className="variation-head">
@@ -372,36 +407,38 @@ export function Composer() {
           </div>
 
           {paramModels.map((key) => {
-            const { provider, model } = splitKey(key)
-            const specs = modelInfo(provider, model)!.params!
+            const other = otherModels[key]
+            const extraProblem = other ? parseExtraParams(other.extraJson).problem : null
             return (
               <div key={key} className="param-group">
-                <span className="param-group-title">{modelLabel(key)}</span>
-                <ParamFields specs={specs} values={valuesOf(key)} labelPrefix={modelLabel(key)} onChange={(values) => setParams((p) => ({ ...p, [key]: values }))} />
+                <span className="param-group-title">
+                  {modelLabel(key)}
+                  {other && <span className="muted"> · typed-in {other.kind} model</span>}
+                </span>
+                {specsOf(key)?.length ? <ParamFields specs={specsOf(key)!} values={valuesOf(key)} labelPrefix={modelLabel(key)} onChange={(values) => setParams((p) => ({ ...p, [key]: values }))} /> : null}
+                {other && (
+                  <label className="field">
+                    <span className="field-label">Extra parameters (JSON)</span>
+                    <textarea
+                      className="mono extra-params"
+                      aria-label={`${modelLabel(key)} extra parameters (JSON)`}
+                      aria-invalid={extraProblem !== null}
+                      rows={2}
+                      spellCheck={false}
+                      placeholder='{"steps": 30}'
+                      value={other.extraJson}
+                      onChange={(e) => {
+                        const extraJson = e.target.value
+                        setOtherModels((o) => ({ ...o, [key]: { ...other, extraJson } }))
+                        setError(null)
+                      }}
+                    />
+                    {extraProblem ? <span className="field-error">{extraProblem}</span> : <span className="field-help">Sent as they are, beside the fields above; the provider’s own refusal shows on the job.</span>}
+                  </label>
+                )}
               </div>
             )
           })}
-
-          {trimmable && (
-            <div className="param-group trim-group">
-              <label className="checkbox-field">
-                <input type="checkbox" checked={trimOn} onChange={(e) => setTrimOn(e.target.checked)} />
-                Then trim video <span className="muted">(Wondercat)</span>
-              </label>
-              {trimOn && (
-                <div className="field-row">
-                  <label className="field grow">
-                    <span className="field-label">Start (ms)</span>
-                    <input type="number" min={0} step={100} aria-label="Trim start (ms)" value={trimStart} onChange={(e) => setTrimStart(e.target.value)} />
-                  </label>
-                  <label className="field grow">
-                    <span className="field-label">End (ms)</span>
-                    <input type="number" min={1} step={100} aria-label="Trim end (ms)" value={trimEnd} onChange={(e) => setTrimEnd(e.target.value)} />
-                  </label>
-                </div>
-              )}
-            </div>
-          )}
 
           <label className="field" htmlFor={`${ids}-batch`}>
             <span className="field-label">Batch name</span>
@@ -419,7 +456,6 @@ export function Composer() {
           <p className="job-preview" data-testid="job-preview" aria-live="polite">
             {formatCount(promptCount)} {promptCount === 1 ? 'prompt' : 'prompts'} × {plural(models.length, 'model')} × {variationsLabel} ={' '}
             <strong>{plural(counted.jobs, 'job')}</strong>
-            {counted.trims > 0 && <span className="muted"> (incl. {plural(counted.trims, 'trim')})</span>}
           </p>
           {(error ?? problem) && (
             <p className="inline-error" role="alert">

@@ -1,15 +1,26 @@
 // The matrix's models: the chosen provider/model pairs as removable chips, and a disclosure listing every
-// provider's models as checkboxes (chained-only models such as Wondercat's trim are left out).
+// provider's suggested models as checkboxes, the ids the user typed in beside them, and "Other model id…"
+// for any model the provider has that the catalogue does not list.
 import { useId, useState } from 'react'
 import type { Settings } from '../../../shared/contract'
-import { PROVIDERS } from '../../../shared/catalogue'
+import { PROVIDERS, type JobKind } from '../../../shared/catalogue'
 import { Icon } from '../components/Icon'
 import { ExtraIcon } from '../queue/ExtraIcon'
-import { modelKey, modelLabel, type ModelKey } from './matrix'
+import { modelKey, modelLabel, splitKey, type ModelKey } from './matrix'
+import { OtherModelForm } from './OtherModelForm'
 
 const shortLabel = (label: string) => label.replace(/ \(.*\)$/, '')
 
-export function ModelPicker({ value, settings, onChange }: { value: readonly ModelKey[]; settings: Settings | null; onChange(next: ModelKey[]): void }) {
+interface ModelPickerProps {
+  value: readonly ModelKey[]
+  /** What each typed-in model id makes, as the user said when adding it. */
+  otherKinds: Partial<Record<ModelKey, JobKind>>
+  settings: Settings | null
+  onChange(next: ModelKey[]): void
+  onAddOther(key: ModelKey, kind: JobKind): void
+}
+
+export function ModelPicker({ value, otherKinds, settings, onChange, onAddOther }: ModelPickerProps) {
   const [open, setOpen] = useState(false)
   const id = useId()
   const toggle = (key: ModelKey) => onChange(value.includes(key) ? value.filter((k) => k !== key) : [...value, key])
@@ -40,24 +51,28 @@ export function ModelPicker({ value, settings, onChange }: { value: readonly Mod
           {PROVIDERS.map((p) => {
             const state = settings?.providers[p.id]
             const note = state?.pausedReason ? 'paused' : p.id !== 'demo' && state && !state.hasKey ? 'no key' : null
+            const typed = (Object.keys(otherKinds) as ModelKey[]).filter((k) => splitKey(k).provider === p.id)
+            const options = [...p.models.map((m) => ({ key: modelKey(p.id, m.id), label: m.label, kind: m.kind })), ...typed.map((k) => ({ key: k, label: splitKey(k).model, kind: otherKinds[k]! }))]
             return (
               <fieldset key={p.id} className="model-group">
                 <legend>
                   {shortLabel(p.label)}
                   {note && <span className="badge warn">{note}</span>}
                 </legend>
-                {p.models
-                  .filter((m) => m.kind !== 'trim')
-                  .map((m) => {
-                    const key = modelKey(p.id, m.id)
-                    return (
-                      <label key={key} className="checkbox-field model-option">
-                        <input type="checkbox" aria-label={`${shortLabel(p.label)} · ${m.label}`} checked={value.includes(key)} onChange={() => toggle(key)} />
-                        <span>{m.label}</span>
-                        <span className="model-kind">{m.kind}</span>
-                      </label>
-                    )
-                  })}
+                {options.map((m) => (
+                  <label key={m.key} className="checkbox-field model-option">
+                    <input type="checkbox" aria-label={`${shortLabel(p.label)} · ${m.label}`} checked={value.includes(m.key)} onChange={() => toggle(m.key)} />
+                    <span className={otherKinds[m.key] ? 'mono' : undefined}>{m.label}</span>
+                    <span className="model-kind">{m.kind}</span>
+                  </label>
+                ))}
+                <OtherModelForm
+                  provider={p}
+                  onAdd={(model, kind) => {
+                    const known = p.models.find((m) => m.id === model)
+                    onAddOther(modelKey(p.id, model), known?.kind ?? kind)
+                  }}
+                />
               </fieldset>
             )
           })}

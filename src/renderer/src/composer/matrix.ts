@@ -1,11 +1,11 @@
 // The prompt matrix: prompts × models (provider/model pairs, across providers) × variations (a count per
 // prompt, or a list of seeds). Turned into the queuePrompts calls that make it, one per provider/model (and
 // per seed, since a call's params are shared), so the composer can say how many jobs it makes first.
-import type { QueueRequest } from '../../../shared/contract'
-import { modelInfo, providerInfo, type ProviderId } from '../../../shared/catalogue'
+import type { InputRef, QueueRequest } from '../../../shared/contract'
+import { providerInfo, type JobKind, type ProviderId } from '../../../shared/catalogue'
 import { MAX_COUNT, MAX_PROMPTS_PER_CALL, type ParamValue } from '../../../shared/prompt-files'
 
-/** "demo/images": a provider and one of its models, as the composer's model picker keys them. */
+/** "demo/images": a provider and one of its models (a suggested one or any id typed in), as the composer keys them. */
 export type ModelKey = `${ProviderId}/${string}`
 
 export function modelKey(provider: ProviderId, model: string): ModelKey {
@@ -23,30 +23,28 @@ export function modelLabel(key: ModelKey): string {
   return `${info.label.replace(/ \(.*\)$/, '')} · ${info.models.find((m) => m.id === model)?.label ?? model}`
 }
 
-/** Wondercat's video model can be followed by a trim of its output. */
-export function canTrim(key: ModelKey): boolean {
-  const { provider, model } = splitKey(key)
-  return provider === 'wondercat' && modelInfo(provider, model)?.kind === 'video'
-}
-
 export type Variations = { mode: 'count'; count: number } | { mode: 'seeds'; seeds: number[] }
 
 export interface MatrixPlan {
   calls: QueueRequest[]
-  /** Jobs the calls make, trim steps included. */
   jobs: number
-  /** Of which chained trim steps. */
-  trims: number
   variations: number
+}
+
+export interface MatrixModel {
+  key: ModelKey
+  /** Sent for a typed-in model id (main knows a suggested model's kind itself). */
+  kind?: JobKind
+  params: Record<string, ParamValue>
+  /** The input files this model's jobs start from (none for a model that takes none). */
+  inputs?: InputRef[]
 }
 
 export interface MatrixInput {
   prompts: readonly string[]
-  models: readonly { key: ModelKey; params: Record<string, ParamValue> }[]
+  models: readonly MatrixModel[]
   variations: Variations
   batchName?: string
-  /** Applies to the models where canTrim(). */
-  trim?: { trimStartMs: number; trimEndMs: number } | null
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -57,27 +55,23 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Counts only: cheap enough to run on every keystroke. */
-export function countMatrix(prompts: number, models: readonly ModelKey[], variations: Variations, trim: boolean): { jobs: number; trims: number; variations: number } {
-  const perModel = prompts * (variations.mode === 'count' ? variations.count : variations.seeds.length)
-  const trimmed = trim ? models.filter(canTrim).length : 0
-  return { jobs: perModel * (models.length + trimmed), trims: perModel * trimmed, variations: variations.mode === 'count' ? variations.count : variations.seeds.length }
+export function countMatrix(prompts: number, models: number, variations: Variations): { jobs: number; variations: number } {
+  const perPrompt = variations.mode === 'count' ? variations.count : variations.seeds.length
+  return { jobs: prompts * perPrompt * models, variations: perPrompt }
 }
 
 export function planMatrix(input: MatrixInput): MatrixPlan {
   const calls: QueueRequest[] = []
   const batchName = input.batchName?.trim() || undefined
   const promptChunks = chunks(input.prompts, MAX_PROMPTS_PER_CALL)
-  for (const { key, params } of input.models) {
+  for (const { key, kind, params, inputs } of input.models) {
     const { provider, model } = splitKey(key)
-    const info = modelInfo(provider, model)
-    const then = input.trim && canTrim(key) ? { model: 'trim', params: { trimStartMs: input.trim.trimStartMs, trimEndMs: input.trim.trimEndMs } } : undefined
     const variants: { count: number; params: Record<string, ParamValue> }[] =
       input.variations.mode === 'count' ? [{ count: input.variations.count, params }] : input.variations.seeds.map((seed) => ({ count: 1, params: { ...params, seed } }))
     for (const v of variants)
-      for (const prompts of promptChunks) calls.push({ prompts, count: v.count, provider, model, kind: info?.kind, params: v.params, batchName, then })
+      for (const prompts of promptChunks) calls.push({ prompts, count: v.count, provider, model, kind, params: v.params, batchName, ...(inputs?.length ? { inputs } : {}) })
   }
-  const counted = countMatrix(input.prompts.length, input.models.map((m) => m.key), input.variations, Boolean(input.trim))
-  return { calls, ...counted }
+  return { calls, ...countMatrix(input.prompts.length, input.models.length, input.variations) }
 }
 
 /** Seeds typed as a list ("1, 2, 3" or one per line), or the first problem. */

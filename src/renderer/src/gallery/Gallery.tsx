@@ -1,12 +1,14 @@
 // The Gallery tab: every downloaded result as a virtualised grid of thumbnails (rows of as many tiles as
 // fit the chosen size), searchable by prompt and filtered by batch, provider, model, dates, favourites and
 // rating; tiles open into the lightbox, can be selected (click the check, Ctrl/Cmd-click, Shift-click,
-// Ctrl/Cmd+A), favourited and rated from the keyboard, and exported. Reads only the local library, so it
-// works offline; files gone from disk show as missing.
+// Ctrl/Cmd+A), favourited and rated from the keyboard, exported, and handed to the composer as the input of
+// an edit or upscale ("Use as input"). Reads only the local library, so it works offline; files gone from
+// disk show as missing.
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react'
 import type { Asset } from '../../../shared/contract'
 import { getBridge } from '../bridge'
+import { MAX_INPUTS, useComposerInputs, usedAsInputMessage } from '../composer/composerInputs'
 import { Icon } from '../components/Icon'
 import { ExportDialog, type ExportSource } from '../export/ExportDialog'
 import { formatCount, MOD_KEY, plural } from '../format'
@@ -50,6 +52,7 @@ function useWidth(ref: RefObject<HTMLElement | null>): number {
 
 export function Gallery() {
   const { push } = useToasts()
+  const { addAssets } = useComposerInputs()
   const [query, setQuery] = useSessionState<GalleryQuery>('gallery.query', EMPTY_QUERY)
   const [tileTarget, setTileTarget] = useSessionState('gallery.tile', 180)
   const [open, setOpen] = useState<number | null>(null)
@@ -263,6 +266,21 @@ export function Gallery() {
     }
   }
 
+  const selectionAsInput = async () => {
+    try {
+      setBusy('Collecting the selection…')
+      const ids = (await sel.resolveIds((n, total) => setBusy(`Collecting ${formatCount(n)} of ${formatCount(total)}…`))).slice(0, MAX_INPUTS)
+      // Items not loaded on screen are named by id; main checks their type by their bytes when queued.
+      const assets = ids.map((id) => list.get(list.indexOf(id) ?? -1) ?? { id, mime: 'image/*', prompt: `Gallery item ${id}` })
+      setBusy(null)
+      push('success', usedAsInputMessage(addAssets(assets), assets.length))
+    } catch (err) {
+      push('error', errorMessage(err))
+    } finally {
+      setBusy(null)
+    }
+  }
+
   const filtered = hasFilters(query) || text.trim() !== ''
   return (
     <div className="gallery-view">
@@ -308,6 +326,9 @@ export function Gallery() {
             </button>
             <button type="button" className="button small" disabled={busy !== null} onClick={() => void startExport()}>
               <Icon name="download" size={14} /> Export selected…
+            </button>
+            <button type="button" className="button small" disabled={busy !== null} title="Start an edit, upscale or image-to-video from these (in the composer)" onClick={() => void selectionAsInput()}>
+              <Icon name="upload" size={14} /> Use as input
             </button>
             <button type="button" className="link-button" onClick={sel.clear}>
               Clear selection

@@ -1,10 +1,12 @@
 // One result, large, with what made it. Left/Right step through the gallery in its current order (loading
 // further pages as needed), F and 1–5 favourite and rate it, + / - / 0 and the wheel zoom, Escape closes.
-// The prompt can be copied or queued again on another provider or model.
+// The prompt can be copied or queued again on another provider or model, and the picture can be the input of
+// the composer's next edit or upscale.
 import { useEffect, useRef, useState } from 'react'
 import type { Asset } from '../../../shared/contract'
 import { providerInfo } from '../../../shared/catalogue'
 import { getBridge } from '../bridge'
+import { useComposerInputs, usedAsInputMessage } from '../composer/composerInputs'
 import { Icon } from '../components/Icon'
 import { formatBytes, formatCount, formatDateTime, mediaType } from '../format'
 import type { PagedList } from '../pagedList'
@@ -50,6 +52,7 @@ export function ratingForKey(current: number, key: number): number {
 
 export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxProps) {
   const { push } = useToasts()
+  const { addAssets } = useComposerInputs()
   const asset = list.get(index)
   const hasPrev = index > 0
   const hasNext = index < list.total - 1
@@ -160,6 +163,9 @@ export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxP
               </button>
               <button type="button" className="button small" aria-expanded={requeueOpen} onClick={() => setRequeueFor(requeueOpen ? null : asset.id)}>
                 <Icon name="retry" size={14} /> Re-queue…
+              </button>
+              <button type="button" className="button small" title="Start an edit, upscale or image-to-video from this picture (in the composer)" onClick={() => push('success', usedAsInputMessage(addAssets([asset]), 1))}>
+                <Icon name="upload" size={14} /> Use as input
               </button>
             </div>
             {requeueOpen && <RequeuePicker asset={asset} onDone={() => setRequeueFor(null)} />}

@@ -1,10 +1,11 @@
-// Everything about one job: its prompt and parameters, where it is at the provider, what happened to it
-// and when, what the provider last said, and what it produced. Follows the job live while open.
+// Everything about one job: its prompt and parameters, the files it started from, where it is at the
+// provider, what happened to it and when, what the provider last said, and what it produced. Follows the job
+// live while open.
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { Asset, Job, JobEvent } from '../../../shared/contract'
 import { providerInfo } from '../../../shared/catalogue'
 import { getBridge } from '../bridge'
-import { AssetMedia } from '../components/AssetMedia'
+import { AssetMedia, AssetThumb } from '../components/AssetMedia'
 import { Icon } from '../components/Icon'
 import { ProgressBar } from '../components/ProgressBar'
 import { StatusChip } from '../components/StatusChip'
@@ -217,7 +218,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
               )}
               {job.parentJobId && (
                 <>
-                  <dt>{job.kind === 'trim' ? 'Trims the output of' : 'Parent job'}</dt>
+                  <dt>Parent job</dt>
                   <dd>Job {job.parentJobId}</dd>
                 </>
               )}
@@ -239,6 +240,29 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
               </dl>
             )}
           </section>
+
+          {job.inputs.length > 0 && (
+            <section>
+              <h3>Input files</h3>
+              <ul className="drawer-inputs" aria-label="Input files">
+                {job.inputs.map((input) => (
+                  <li key={input.path}>
+                    {input.assetId !== undefined ? (
+                      // A gallery item: its thumbnail, opening the file itself.
+                      <a href={getBridge().assetUrl(input.assetId, 'file')} target="_blank" rel="noreferrer" title={input.path}>
+                        <AssetThumb assetId={input.assetId} mime="image/*" alt={`Gallery item ${input.assetId}`} className="drawer-input-thumb" />
+                        <span>Gallery item {input.assetId}</span>
+                      </a>
+                    ) : (
+                      <span className="mono path" title={input.path}>
+                        {input.path}
+                      </span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
 
           {detail.assets.length > 0 && (
             <section>
