@@ -136,7 +136,7 @@ describe('batch-studio CLI', () => {
     const prompts = write(
       dir,
       'prompts.jsonl',
-      ['{"prompt":"jsonl: a small fox","params":{"width":512,"height":512}}', '', '{"prompt":"jsonl: a whale","count":2,"provider":"demo","model":"images"}'].join('\n')
+      ['{"prompt":"jsonl: a small fox","params":{"width":1024,"height":1024}}', '', '{"prompt":"jsonl: a whale","count":2,"provider":"demo","model":"images"}'].join('\n')
     )
     const r = await cli(['run', '--prompts', prompts, '--out', out, '--json', '--batch', 'my batch'], env(dir))
     expect(r.code, r.stderr).toBe(0)
@@ -351,9 +351,9 @@ describe('prompt files', () => {
   })
 
   it('checks JSON lines and applies the defaults', () => {
-    const { rows, problems } = readPrompts('{"prompt":"a"}\n{"prompt":"b","count":3,"params":{"quality":5}}\n', 'jsonl', { ...d, count: 2, kind: 'video' })
+    const { rows, problems } = readPrompts('{"prompt":"a","input":"/in/a.png"}\n{"prompt":"b","count":3,"params":{"strength":3},"input":"/in/b.png"}\n', 'jsonl', { ...d, count: 2, kind: 'upscale' })
     expect(problems).toEqual([])
-    expect(rows.map((r) => [r.prompt, r.model, r.count])).toEqual([['a', 'videos', 2], ['b', 'videos', 3]])
+    expect(rows.map((r) => [r.prompt, r.model, r.count])).toEqual([['a', 'upscales', 2], ['b', 'upscales', 3]])
     const bad = readPrompts('not json\n[1]\n{"promt":"x"}\n{"prompt":""}\n{"prompt":"x","params":{"width":99999}}\n', 'jsonl', d).problems
     expect(bad.map((p) => p.line)).toEqual([1, 2, 3, 4, 5])
     expect(bad[4].message).toMatch(/width/)

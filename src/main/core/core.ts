@@ -446,11 +446,23 @@ export class Core {
         const rows = ids.map((id) => this.store.job(id)).filter((r) => r !== undefined)
         if (rows.length === 0) throw new Error('None of these jobs exist any more')
         const info = modelInfo(provider, model)
-        if (info?.kind === 'trim') throw new Error(`${info.label} cuts an earlier video; it cannot be queued from a prompt`)
         const kinds = providerInfo(provider).kinds
-        // A job re-queued on another model keeps its prompt, parameters and input files.
-        const jobs = rows.map((r) => ({ provider, model, kind: info?.kind ?? (kinds.includes(r.kind) ? r.kind : kinds[0]), prompt: r.prompt, params: JSON.parse(r.params_json) as Record<string, unknown>, inputs: jobInputs(r) }))
-        for (const j of jobs) checkModelInputs(provider, info, model, await Promise.all(j.inputs.map(describeInput)))
+        const jobs = rows.map((r) => {
+          const params = JSON.parse(r.params_json) as Record<string, unknown>
+          // A job re-queued on a model that starts from a picture (upscale, edit, video) starts from its own
+          // inputs, or else from what it made; it keeps only the parameters the new model has.
+          const own = jobInputs(r)
+          const inputs = info?.input && own.length === 0 ? this.store.assetsOfJob(r.id).slice(0, info.input.max).map((a) => ({ path: a.path, assetId: a.id })) : own
+          const kept = info ? Object.fromEntries(Object.entries(params).filter(([name]) => info.params?.some((p) => p.name === name))) : params
+          return { provider, model, kind: info?.kind ?? (kinds.includes(r.kind) ? r.kind : kinds[0]), prompt: r.prompt, params: kept, inputs }
+        })
+        for (const [i, j] of jobs.entries()) {
+          try {
+            checkModelInputs(provider, info, model, await Promise.all(j.inputs.map(describeInput)))
+          } catch (err) {
+            throw new Error(jobs.length > 1 ? `Job ${rows[i].id}: ${(err as Error).message}` : (err as Error).message)
+          }
+        }
         await this.ready(provider)
         return this.queue(jobs, `${rows[0].batch_name} → ${info?.label ?? model}`)
       },

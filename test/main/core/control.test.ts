@@ -50,7 +50,8 @@ describe('steering work in progress', () => {
     expect((await core.api.cancelJobs({ ids: jobIds })).changed).toBe(1)
     const canceled = await core.api.getJob({ id: jobIds[0] })
     expect(canceled?.job.status).toBe('canceled')
-    expect(canceled?.events.at(-1)?.message).toMatch(/may still finish \(and bill\)/)
+    // LetzAI (the Demo's protocol) stops a running image: PUT /images/{id}/interruption.
+    expect(canceled?.events.at(-1)?.message).toMatch(/asked the provider to stop it/)
     const pollsAtCancel = [...core.simulator.engine.ledger.values()][0].polls
     await core.api.updateSettings({ demo: { durationMs: 200 } })
     expect((await core.api.retryJobs({ ids: jobIds })).changed).toBe(1)
