@@ -31,13 +31,15 @@ export interface HeadlessApp {
 export interface HeadlessAppOptions {
   /** An existing data folder (e.g. a library made by bench/library-fixture.ts) instead of a new temp one. */
   dataDir?: string
+  /** Extra environment for the app, e.g. `<NAME>_BASE_URL` and `<NAME>_API_KEY` pointing a provider at a simulator. */
+  env?: Record<string, string>
 }
 
 export async function startHeadlessApp(settings: StoredSettings = {}, options: HeadlessAppOptions = {}): Promise<HeadlessApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bs-e2e-'))
   mkdirSync(dataDir, { recursive: true })
   writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ outputRoot: join(dataDir, 'Pictures'), demo: { durationMs: 1500, failureRate: 0 }, ...settings }))
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless.ts', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless.ts', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
   let output = ''
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`headless app did not start:\n${output}`)), 30_000)
