@@ -4,13 +4,13 @@
 // the plain-Node core that headless mode, the CLI and the tests also run.
 import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, safeStorage, session, shell } from 'electron'
 import ElectronStore from 'electron-store'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { desktopAssetUrl } from '../shared/assetUrl'
 import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES } from '../shared/contract'
-import { Core, type KeyStore } from './core/core'
-import { envKeys } from './core/keys'
+import { Core } from './core/core'
+import { sealedKeys } from './core/keys'
 import { rendererPages } from './core/firstScreen'
 import { rendererResponse } from './core/rendererFiles'
 import { defaultDataDir } from './core/paths'
@@ -30,26 +30,6 @@ const POLICY = contentSecurityPolicy(ASSET_SCHEME)
 
 const dataDir = defaultDataDir()
 app.setPath('userData', dataDir)
-
-/** Keys entered in settings, encrypted with the OS keychain through safeStorage; `<NAME>_API_KEY` as fallback. */
-function safeStorageKeys(): KeyStore {
-  const file = join(dataDir, 'keys.json')
-  const env = envKeys()
-  const read = (): Record<string, string> => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {})
-  return {
-    get(provider) {
-      const sealed = read()[provider]
-      return sealed ? safeStorage.decryptString(Buffer.from(sealed, 'base64')) : env.get(provider)
-    },
-    set(provider, key) {
-      if (key && !safeStorage.isEncryptionAvailable()) throw new Error('This system offers no keychain to encrypt the key; set the environment variable instead')
-      const all = read()
-      if (key) all[provider] = safeStorage.encryptString(key).toString('base64')
-      else delete all[provider]
-      writeFileSync(file, JSON.stringify(all), { mode: 0o600 })
-    }
-  }
-}
 
 function electronStoreSettings(): SettingsStore {
   const store = new ElectronStore<StoredSettings>({ cwd: dataDir, name: 'config' })
@@ -139,7 +119,7 @@ async function start(): Promise<void> {
   })
   let core: Core
   try {
-    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: safeStorageKeys(), nativeBinding: nativeBinding(), desktop: shell })
+    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: sealedKeys(join(dataDir, 'keys.json'), safeStorage), nativeBinding: nativeBinding(), desktop: shell })
   } catch (err) {
     dialog.showErrorBox('Batch Studio could not open its library', `${(err as Error).message}\n\nIf this mentions NODE_MODULE_VERSION, run \`npm start\` again: it rebuilds the database module for Electron.`)
     app.exit(1)

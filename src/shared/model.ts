@@ -84,6 +84,8 @@ export interface Batch {
 export interface ProviderSettings {
   baseUrl: string
   hasKey: boolean
+  /** Why the saved key cannot be used (it no longer decrypts, its file is unsafe); never the key. */
+  keyProblem: string | null
   /** Set when the provider's queue is paused (bad key, no credits), with the reason to show. */
   pausedReason: string | null
   strategy: PollStrategyName
@@ -99,6 +101,8 @@ export interface Settings {
   defaultProvider: ProviderId
   demo: { durationMs: number; failureRate: number }
   providers: Record<ProviderId, ProviderSettings>
+  /** Set when saved keys are not really protected (Linux's plain-text keychain fallback) or cannot be saved. */
+  keyWarning: string | null
 }
 
 export type StatusCounts = Record<JobStatus, number>

@@ -8,8 +8,8 @@ import { join } from 'node:path'
 import { PROVIDER_IDS, modelInfo, providerInfo, type PollStrategyName, type ProviderId } from '../../shared/catalogue'
 import { ACTIVE_STATUSES, MAX_INPUT_BYTES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
 import { openDb } from './db'
-import { safeJoin, slug } from './downloader'
-import type { KeySource } from './keys'
+import { safeJoin, slug, sweepStaleParts } from './downloader'
+import type { KeyCheck, KeySource } from './keys'
 import { lockLibrary } from './lock'
 import { dbPath, defaultOutputRoot, thumbsDir } from './paths'
 import { Poller, type PollerOptions, type ProviderLimits } from './poller'
@@ -23,11 +23,19 @@ import { startSimulator, type Simulator } from './simulator/server'
 import type { Fault, SimOptions, SimProvider } from './simulator/engine'
 import { checkModelInputs, describeInput, keepInputFile, resolveInputs } from './jobInputs'
 import { Store, jobInputs, toJob, type NewJob } from './store'
-import { ExportRun } from './export'
+import { checkAbsolutePath, ExportRun, sweepStaleExports } from './export'
 import { Thumbnailer } from './thumbnails'
 
-/** Keys, and where the app can store a new one (Electron: safeStorage; headless: a 0600 key file). */
-export type KeyStore = KeySource & { set?(provider: ProviderId, key: string | null): void }
+/**
+ * Keys, and where the app can store a new one (Electron: safeStorage; headless: a 0600 key file); what is
+ * wrong with a provider's saved key (it cannot be decrypted, its file is unsafe), and whether saved keys
+ * are really protected.
+ */
+export type KeyStore = KeySource & {
+  set?(provider: ProviderId, key: string | null): void
+  check?(provider: ProviderId): KeyCheck
+  warning?(): string | null
+}
 
 export interface CoreOptions {
   dataDir: string
@@ -53,6 +61,8 @@ type Listener<E extends EventName> = (payload: Events[E]) => void
 const DEFAULT_DEMO = { durationMs: 4000, failureRate: 0.1 }
 const MAX_JOBS_PER_EVENT = 500
 const USER_PAUSE = 'Paused by you'
+/** Where each export in progress notes its temporary file, so a start after a crash can remove it. */
+const EXPORT_JOURNAL = 'exports-in-progress'
 
 /** The docs' own recipe per provider: what the learned strategy starts from until it has history. */
 export function docsStrategy(provider: ProviderId): PollStrategy {
@@ -155,7 +165,7 @@ export class Core {
 
   static async open(o: CoreOptions): Promise<Core> {
     mkdirSync(o.dataDir, { recursive: true })
-    const unlock = lockLibrary(o.dataDir)
+    const unlock = lockLibrary(o.dataDir, { nativeBinding: o.nativeBinding })
     try {
       const core = await Core.start(o)
       core.unlock = unlock
@@ -168,6 +178,9 @@ export class Core {
 
   private static async start(o: CoreOptions): Promise<Core> {
     const core = new Core(o, o.externalSimulator ?? null)
+    // The library is locked: whatever temporary files are there, a killed run left them.
+    await sweepStaleParts(core.store.batchDirs())
+    await sweepStaleExports(join(o.dataDir, EXPORT_JOURNAL), [join(core.settings().outputRoot, 'exports')])
     const unfinished = core.store.unfinishedSchedule()
     // Unfinished Demo jobs (or faults to inject) need the simulator before the poller looks at them.
     if (unfinished.some((r) => r.provider === 'demo') || Object.keys(o.settings.read().simulatorFaults ?? {}).length) await core.demoSimulator()
@@ -306,6 +319,7 @@ export class Core {
         {
           baseUrl: this.baseUrl(id),
           hasKey: id === 'demo' || this.o.keys.get(id) !== null,
+          keyProblem: id === 'demo' ? null : (this.o.keys.check?.(id).problem ?? null),
           pausedReason: this.poller.pausedReason(id),
           ...this.pollingSettings(id)
         }
@@ -315,7 +329,8 @@ export class Core {
       outputRoot: s.outputRoot ?? defaultOutputRoot(),
       defaultProvider: s.defaultProvider ?? 'demo',
       demo: { ...DEFAULT_DEMO, ...s.demo },
-      providers
+      providers,
+      keyWarning: this.o.keys.warning?.() ?? null
     }
   }
 
@@ -504,6 +519,7 @@ export class Core {
         }
       },
       startExport: async (req) => {
+        checkAbsolutePath(req.destination, 'The export destination')
         const assets = req.assetIds
           ? this.store.assetsByIds(req.assetIds)
           : req.jobIds
@@ -516,7 +532,7 @@ export class Core {
           const job = this.store.job(a.jobId)!
           return { ...a, params: JSON.parse(job.params_json) as Record<string, unknown>, submittedAt: job.submitted_at, finishedAt: job.finished_at, providerJobId: job.provider_job_id }
         })
-        const run = new ExportRun(items, { format: req.format, destination: req.destination, template: req.template ?? '{batch}/{prompt}-{job}', embedMetadata: req.embedMetadata ?? false }, (p) => this.emit('exportProgress', p))
+        const run = new ExportRun(items, { journalDir: join(this.o.dataDir, EXPORT_JOURNAL), format: req.format, destination: req.destination, template: req.template ?? '{batch}/{prompt}-{job}', embedMetadata: req.embedMetadata ?? false }, (p) => this.emit('exportProgress', p))
         this.exports.set(run.id, run)
         void run.run().then((p) => {
           this.exports.delete(run.id)
@@ -567,7 +583,7 @@ export class Core {
       updateSettings: async (patch) => {
         const current = this.o.settings.read()
         const next: StoredSettings = { ...current }
-        if (patch.outputRoot !== undefined) next.outputRoot = patch.outputRoot
+        if (patch.outputRoot !== undefined) next.outputRoot = checkAbsolutePath(patch.outputRoot, 'The output folder')
         if (patch.defaultProvider !== undefined) next.defaultProvider = patch.defaultProvider
         for (const [provider, url] of Object.entries(patch.baseUrls ?? {}) as [ProviderId, string][]) {
           if (url) checkBaseUrl(url)

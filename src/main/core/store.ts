@@ -294,6 +294,11 @@ export class Store {
   }
 
   /** What the scheduler needs of every unfinished job at start-up: a light scan, not whole rows. */
+  /** Every batch's output folder (the start-up sweep of cut-short downloads). */
+  batchDirs(): string[] {
+    return this.db.prepare('SELECT output_dir FROM batches').pluck().all() as string[]
+  }
+
   unfinishedSchedule(): { id: number; batch_id: number; provider: ProviderId; status: JobStatus; next_poll_at: number | null }[] {
     return this.db
       .prepare<[], { id: number; batch_id: number; provider: ProviderId; status: JobStatus; next_poll_at: number | null }>(

@@ -26,7 +26,7 @@ describe('ProviderHttp reading answers', () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
       const http = new ProviderHttp({ baseUrl: base, apiKey: 'k-the-key-1234', label: 'Test', authHeaders: (k) => ({ Authorization: `Bearer ${k}` }) })
-      const capture = { last: null as { body: string } | null }
+      const capture: import('../../../../src/main/core/providers/http').ResponseCapture = { last: null }
       const body = (await responseCapture.run(capture, () => http.request('/result'))) as Record<string, string>
       expect(body.sample).toBe('https://delivery.example/x.jpg?se=2026&sig=S1GNED')
       expect(body.echo).toBe('[redacted]')
