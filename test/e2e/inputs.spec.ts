@@ -3,6 +3,7 @@
 // while a model lacks its input; a file picked from disk and one dropped on Input; a typed-in model id with
 // its generic fields and a JSON box that refuses what is not a flat JSON object.
 import { expect, test, type Page } from '@playwright/test'
+import { rmSync } from 'node:fs'
 import { startHeadlessApp, type HeadlessApp } from './headless-app'
 
 let app: HeadlessApp
@@ -121,7 +122,13 @@ test('Queue is held back, with the reason, while a model lacks its input; a file
     data.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }))
     return data
   }, png.toString('base64'))
+  // Dragging over the window shows the prompt-file overlay; over Input it steps aside, and lets the drop through.
+  await page.locator('#view-panel').dispatchEvent('dragover', { dataTransfer: drop })
+  await expect(page.getByText('Drop a prompt file')).toBeVisible()
+  const box = (await inputArea(page).boundingBox())!
+  expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('[data-testid="input-area"]') !== null, { x: box.x + box.width / 2, y: box.y + box.height / 2 })).toBe(true)
   await inputArea(page).dispatchEvent('dragover', { dataTransfer: drop })
+  await expect(page.getByText('Drop a prompt file')).toBeHidden()
   await inputArea(page).dispatchEvent('drop', { dataTransfer: drop })
   await expect(inputArea(page).getByRole('img', { name: 'dropped.png' })).toBeVisible()
   // A drop on Input is an input, not a prompt file.
@@ -180,4 +187,28 @@ test('a typed-in model id gets the generic fields and a JSON box; bad JSON holds
   await row.click()
   await expect(page.getByTestId('job-drawer').getByRole('alert')).toContainText('baseModel must be one of the following values')
   await expect(page.getByTestId('job-drawer').getByRole('alert')).not.toContainText('{"')
+})
+
+test('main\'s refusal of an input reads as a sentence: a gallery picture deleted from disk before Queue', async ({ page }) => {
+  await composer(page).getByLabel('Prompts').fill('a koi pond in the rain')
+  await queueButton(page).click()
+  await expect(doneRows(page)).toHaveCount(1, { timeout: 60_000 })
+  await page.getByRole('tab', { name: 'Gallery' }).click()
+  await page.getByTestId('gallery-item').click()
+  await page.getByRole('dialog', { name: 'Preview' }).getByRole('button', { name: 'Use as input' }).click()
+  await chooseOnly(page, ['Demo · Upscale'])
+
+  const { items } = await app.call('listGallery', { limit: 1 })
+  rmSync(items[0].path)
+  await composer(page).getByLabel('Prompts').fill('larger')
+  await queueButton(page).click()
+  const alert = composer(page).getByRole('alert')
+  await expect(alert).toContainText('Demo · Upscale: The input file is gone from disk')
+  await expect(alert).not.toContainText('{')
+  await expect(page.locator('.toast-message', { hasText: 'Could not queue' })).toBeVisible()
+  // Nothing was queued, and the prompt stays for another try.
+  await expect(page.getByTestId('job-row')).toHaveCount(1)
+  await expect(composer(page).getByLabel('Prompts')).toHaveValue('larger')
+  // The refused call's HTTP 400 is logged by the browser itself; nothing else went wrong.
+  problems = problems.filter((p) => p !== 'Failed to load resource: the server responded with a status of 400 (Bad Request)')
 })

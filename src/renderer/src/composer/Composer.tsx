@@ -233,7 +233,9 @@ export function Composer() {
   useEffect(() => {
     const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files')
     const over = (e: DragEvent) => {
-      if (!hasFiles(e) || e.defaultPrevented) return
+      if (!hasFiles(e)) return
+      // Over a target that takes the files itself (the composer's Input), the prompt-file overlay steps aside.
+      if (e.defaultPrevented) return setDragging(false)
       e.preventDefault()
       if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
       setDragging(true)
