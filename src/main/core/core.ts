@@ -155,6 +155,10 @@ export class Core {
         const asset = this.store.asset(assetId)
         if (asset) this.thumbnailer.add(assetId, path, asset.mime)
       },
+      onStorage: (reason) =>
+        this.emit('notice', reason
+          ? { level: 'error', message: `Batch Studio cannot write its library (${reason}). Nothing is sent or lost meanwhile; work resumes by itself once the disk has room again.` }
+          : { level: 'info', message: 'The library can be written again: work resumed.' }),
       onProviderPaused: (provider, reason) => {
         if (reason) this.emit('notice', { level: reason === USER_PAUSE ? 'info' : 'error', message: `${providerInfo(provider).label} paused: ${reason}` })
         this.emit('settingsChanged', this.settings())
@@ -185,8 +189,23 @@ export class Core {
     // Unfinished Demo jobs (or faults to inject) need the simulator before the poller looks at them.
     if (unfinished.some((r) => r.provider === 'demo') || Object.keys(o.settings.read().simulatorFaults ?? {}).length) await core.demoSimulator()
     for (const row of unfinished) core.activeBatches.add(row.batch_id)
+    core.pauseMisconfigured()
     core.poller.start(unfinished)
     return core
+  }
+
+  /** A `<NAME>_BASE_URL` that cannot be used pauses its provider from the start, with the reason, rather than failing its jobs one by one. */
+  private pauseMisconfigured(): void {
+    for (const id of PROVIDER_IDS) {
+      const name = `${providerInfo(id).envName}_BASE_URL`
+      const value = process.env[name]
+      if (!value) continue
+      try {
+        checkBaseUrl(value)
+      } catch (err) {
+        this.poller.pauseProvider(id, `${name} is not usable: ${(err as Error).message}`)
+      }
+    }
   }
 
   /** The Demo's simulator, which answers only this run's key and only on 127.0.0.1; started on first use. */
@@ -286,6 +305,9 @@ export class Core {
       const baseUrl = this.baseUrl(provider)
       // The Demo's key is the simulator's per-run key, so nothing else on this machine can drive it.
       const apiKey = provider === 'demo' ? (this.demoSim?.engine.options.keys?.letzai ?? null) : this.o.keys.get(provider)
+      // A saved key that cannot be used (it no longer decrypts, its file is unsafe) is said, not sent as none.
+      const problem = provider !== 'demo' && apiKey === null ? this.o.keys.check?.(provider).problem : null
+      if (problem) throw new Error(problem)
       a = createAdapter(provider, { baseUrl, apiKey })
       this.adapters.set(provider, a)
     }
@@ -589,6 +611,8 @@ export class Core {
           if (url) checkBaseUrl(url)
           next.providers = { ...next.providers, [provider]: { ...next.providers?.[provider], baseUrl: url || undefined } }
           this.adapters.delete(provider)
+          // A pause for a base URL that could not be used lifts with a new one (a bad one pauses it again).
+          this.poller.resumeProvider(provider)
         }
         for (const [provider, polling] of Object.entries(patch.polling ?? {}) as [ProviderId, NonNullable<typeof patch.polling>[ProviderId]][]) {
           next.providers = { ...next.providers, [provider]: { ...next.providers?.[provider], ...polling } }

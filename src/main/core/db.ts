@@ -130,6 +130,13 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: 'input files per job',
     // Local files a job starts from (a gallery item or a file the user named): [{path, assetId?}].
     sql: 'ALTER TABLE jobs ADD COLUMN inputs_json TEXT;'
+  },
+  {
+    version: 7,
+    name: 'a table for probe writes',
+    // While the library cannot be written (disk full), the poller checks every few seconds with a write
+    // that needs a new page as any real one might.
+    sql: 'CREATE TABLE write_probe (at INTEGER NOT NULL, pad BLOB);'
   }
 ]
 

@@ -50,9 +50,20 @@ export interface PollerOptions {
   /** Called after a file is saved (thumbnails). */
   onAsset?: (assetId: number, path: string) => void
   onProviderPaused?: (provider: ProviderId, reason: string | null) => void
+  /** The library could not be written (the reason), or can be again (null). */
+  onStorage?: (reason: string | null) => void
   clock?: Clock
   download?: DownloadOptions
   random?: () => number
+}
+
+/** How often a probe write checks whether the library can be written again. */
+const STORAGE_PROBE_MS = 5000
+
+/** An error from SQLite (disk full, I/O error, busy, read-only): the library, not the job, is at fault. */
+export function isStorageError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_')
 }
 
 const DEFAULT_LIMITS: ProviderLimits = { rate: 10, burst: 20, concurrency: 16 }
@@ -105,6 +116,13 @@ export class Poller {
   private readonly random: () => number
   private readonly idleWaiters: (() => void)[] = []
   private readonly tasks = new Set<Promise<void>>()
+  /** Set while the library cannot be written: nothing is launched until a probe write works. */
+  private storageDown: string | null = null
+  private cancelProbe: (() => void) | null = null
+  /** Tasks cut short by a storage error, to run again once it can write. */
+  private readonly redo: { id: number; provider: ProviderId; task: Task }[] = []
+  /** Acceptances the provider gave that could not be stored yet: written first when storage is back. */
+  private readonly unwritten: (() => void)[] = []
   /** Jobs whose expired result URL was already exchanged once for a fresh one. */
   private readonly refreshed = new Set<number>()
 
@@ -146,6 +164,7 @@ export class Poller {
   /** Stops scheduling and waits for requests in flight to settle (their results are stored). */
   async stop(): Promise<void> {
     this.running = false
+    this.cancelProbe?.()
     this.cancelTimer?.()
     this.cancelTimer = null
     this.timerAt = Infinity
@@ -263,7 +282,7 @@ export class Poller {
   }
 
   private pump(): void {
-    if (!this.running) return
+    if (!this.running || this.storageDown !== null) return
     const now = this.clock.now()
     for (let top = this.heap.peek(); top && top.due <= now; top = this.heap.peek()) {
       this.heap.pop()
@@ -323,12 +342,7 @@ export class Poller {
         else if (task === 'poll') await this.poll(id, p)
         else await this.download(id, p)
       } catch (err) {
-        // A bug or an unexpected error must not stop the loop or lose the job: record it and look again.
-        const row = this.o.store.job(id)
-        if (row) {
-          this.o.store.addEvent(id, 'error', `Internal error during ${task}: ${(err as Error).message}`)
-          this.schedule(id, provider, task === 'submit' && row.status === 'queued' ? 'submit' : task, this.clock.now() + 5000)
-        }
+        this.taskFailed(provider, id, task, err)
       } finally {
         p.inFlight--
         this.inFlight--
@@ -339,6 +353,51 @@ export class Poller {
       this.tasks.delete(run)
       this.pump()
     })
+  }
+
+  /** A bug or an unexpected error must not stop the loop or lose the job: record it and look again. */
+  private taskFailed(provider: ProviderId, id: number, task: Task, err: unknown): void {
+    if (isStorageError(err)) return this.storageFailed(provider, id, task, err)
+    try {
+      const row = this.o.store.job(id)
+      if (!row) return
+      this.o.store.addEvent(id, 'error', `Internal error during ${task}: ${(err as Error).message}`)
+      this.schedule(id, provider, task === 'submit' && row.status === 'queued' ? 'submit' : task, this.clock.now() + 5000)
+    } catch (again) {
+      if (isStorageError(again)) return this.storageFailed(provider, id, task, again)
+      // Neither the task nor its record could be written, for a reason that is not the disk: look again later.
+      this.schedule(id, provider, task, this.clock.now() + 5000)
+    }
+  }
+
+  /**
+   * The library cannot be written (disk full, I/O error, locked by another program): every request stops,
+   * since each is written before it is acted on, and the user is told; a probe write every few seconds
+   * resumes the work as it was. A job whose acceptance could not be stored keeps its provider id here, to be
+   * written first, so it is never sent twice.
+   */
+  private storageFailed(provider: ProviderId, id: number, task: Task, err: unknown): void {
+    this.redo.push({ id, provider, task })
+    if (this.storageDown !== null) return
+    this.storageDown = `${(err as Error).message} (${(err as { code?: string }).code ?? 'storage error'})`
+    this.o.onStorage?.(this.storageDown)
+    const probe = () => {
+      if (!this.running) return
+      try {
+        this.o.store.probeWrite(this.clock.now())
+        for (const write of this.unwritten.splice(0)) write()
+      } catch {
+        this.cancelProbe = this.clock.setTimer(probe, STORAGE_PROBE_MS)
+        return
+      }
+      this.cancelProbe = null
+      this.storageDown = null
+      this.o.onStorage?.(null)
+      const now = this.clock.now()
+      for (const r of this.redo.splice(0)) if (!this.current.has(r.id)) this.schedule(r.id, r.provider, r.task, now)
+      this.pump()
+    }
+    this.cancelProbe = this.clock.setTimer(probe, STORAGE_PROBE_MS)
   }
 
   private checkIdle(): void {
@@ -393,28 +452,48 @@ export class Poller {
     if (!row || row.status !== 'queued' || row.batch_paused) return
     if (row.parent_job_id && this.o.store.job(row.parent_job_id)?.status !== 'done') return
     const now = this.clock.now()
+    // Built before anything is written: a provider that cannot be spoken to (a bad base URL, a key that
+    // cannot be decrypted) pauses with the reason, and its jobs wait queued, never marked as maybe sent.
+    const adapter = this.adapterOrPause(row.provider, p)
+    if (!adapter) return this.schedule(id, row.provider, 'submit', now)
     if (!this.write(id, 'queued', { status: 'submitting', attempts: row.attempts + 1, claimed_at: now, error: null, next_poll_at: null }, {
       type: 'submit',
       message: `Sending to ${providerInfo(row.provider).label} (attempt ${row.attempts + 1})`
     }))
       return
     p.active.add(id)
-    const adapter = this.o.adapter(row.provider)
+    let ref: ProviderRef
     try {
       const inputFiles = await this.inputFiles(row)
       if (inputFiles === null) return
-      const ref = await adapter.submit({ kind: row.kind, model: row.model, prompt: row.prompt, params: JSON.parse(row.params_json), inputMedia: this.inputMedia(row), ...(inputFiles.length ? { inputFiles } : {}) })
-      p.bucket.onSuccess()
-      const at = this.clock.now()
-      const due = at + this.o.strategy(row.provider, row.model).firstDelayMs(this.context(row, at, at, null, 'queued'))
-      const accepted = this.write(id, 'submitting', { status: 'running', provider_job_id: ref.id, provider_ref_json: JSON.stringify(ref), submitted_at: at, next_poll_at: Math.round(due), transient_errors: 0 }, {
-        type: 'submitted',
-        message: `Accepted as ${ref.id}`
-      })
-      if (accepted) this.schedule(id, row.provider, 'poll', due)
-      else await this.cancelledWhileSending(row, adapter, ref)
+      ref = await adapter.submit({ kind: row.kind, model: row.model, prompt: row.prompt, params: JSON.parse(row.params_json), inputMedia: this.inputMedia(row), ...(inputFiles.length ? { inputFiles } : {}) })
     } catch (err) {
-      this.submitFailed(row, p, err)
+      return this.submitFailed(row, p, err)
+    }
+    p.bucket.onSuccess()
+    const at = this.clock.now()
+    const due = at + this.o.strategy(row.provider, row.model).firstDelayMs(this.context(row, at, at, null, 'queued'))
+    const accept = () => this.write(id, 'submitting', { status: 'running', provider_job_id: ref.id, provider_ref_json: JSON.stringify(ref), submitted_at: at, next_poll_at: Math.round(due), transient_errors: 0 }, { type: 'submitted', message: `Accepted as ${ref.id}` })
+    let accepted: boolean
+    try {
+      accepted = accept()
+    } catch (err) {
+      // The provider has the job; only our record of it failed. Keep the id and write it first when the
+      // library can be written again (then poll it), so it is never sent twice.
+      if (isStorageError(err)) this.unwritten.push(() => void (accept() && this.schedule(id, row.provider, 'poll', this.clock.now())))
+      throw err
+    }
+    if (accepted) this.schedule(id, row.provider, 'poll', due)
+    else await this.cancelledWhileSending(row, adapter, ref)
+  }
+
+  /** The provider's adapter, or null after pausing the provider with the reason it cannot be built. */
+  private adapterOrPause(provider: ProviderId, p: ProviderState): ProviderAdapter | null {
+    try {
+      return this.o.adapter(provider)
+    } catch (err) {
+      this.pause(provider, p, `${providerInfo(provider).label} cannot be used: ${(err as Error).message}`)
+      return null
     }
   }
 
@@ -504,8 +583,10 @@ export class Poller {
     const submittedAt = row.submitted_at ?? row.created_at
     let result: PollResult
     const capture: ResponseCapture = { last: null }
+    const adapter = this.adapterOrPause(row.provider, p)
+    if (!adapter) return this.schedule(id, row.provider, 'poll', this.clock.now())
     try {
-      result = await responseCapture.run(capture, () => this.o.adapter(row.provider).poll(ref, { sinceSubmitMs: this.clock.now() - submittedAt }))
+      result = await responseCapture.run(capture, () => adapter.poll(ref, { sinceSubmitMs: this.clock.now() - submittedAt }))
     } catch (err) {
       return this.pollFailed(row, p, err, lastResponse(capture))
     }

@@ -294,6 +294,14 @@ export class Store {
   }
 
   /** What the scheduler needs of every unfinished job at start-up: a light scan, not whole rows. */
+  /** A real write, undone at once; throws while the library cannot be written (disk full, I/O error). */
+  probeWrite(now = Date.now()): void {
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO write_probe (at, pad) VALUES (?, zeroblob(8192))').run(now)
+      this.db.prepare('DELETE FROM write_probe').run()
+    }).immediate()
+  }
+
   /** Every batch's output folder (the start-up sweep of cut-short downloads). */
   batchDirs(): string[] {
     return this.db.prepare('SELECT output_dir FROM batches').pluck().all() as string[]
