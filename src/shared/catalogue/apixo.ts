@@ -1,4 +1,4 @@
-// APIXO's models, limits and inputs (docs/providers/apixo.md has the source of each fact). Each model's page
+// APIXO's models, limits and inputs (docs/providers.md § APIXO has the source of each fact). Each model's page
 // at https://apixo.ai/docs/models/<category>/<id> lists its `input` fields; the ones below carry the API's
 // values. `mode` (and Veo's `generationType`) is set by the adapter from whether the job has input images
 // unless the user picks one; a param with a default is always sent (several are required by the API).

@@ -1,4 +1,4 @@
-// BFL's (FLUX) models, limits and inputs. docs/providers/bfl.md has the source of each fact; in short: the model
+// BFL's (FLUX) models, limits and inputs. docs/providers.md § BFL (FLUX) has the source of each fact; in short: the model
 // ids are the POST /v1/{model} paths and the parameters are the request schemas of BFL's OpenAPI description
 // (https://api.bfl.ai/openapi.json, mirrored in tryAGI/BlackForestLabs src/libs/BlackForestLabs/openapi.json),
 // the active-task cap is help.bfl.ai "What is the concurrency limit for the API?", and the input image limits

@@ -1,4 +1,4 @@
-// LetzAI's models, limits and inputs (docs/providers/letzai.md has the source of each fact). LetzAI's API has
+// LetzAI's models, limits and inputs (docs/providers.md § LetzAI (and the Demo) has the source of each fact). LetzAI's API has
 // one endpoint per job kind; the catalogue ids below are this app's names for those endpoints (the adapter maps
 // them), and the model itself is a parameter: `baseModel` on images and edits, `settings.mode` on videos, `mode`
 // on upscales. The Demo provider speaks LetzAI's protocol against the built-in simulator, so it offers the same

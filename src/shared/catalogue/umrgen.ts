@@ -1,4 +1,4 @@
-// UMRGEN's model, limits and inputs, read from umrvntr/umrgen server.mjs (commit 34e5a39); docs/providers/umrgen.md
+// UMRGEN's model, limits and inputs, read from umrvntr/umrgen server.mjs (commit 34e5a39); docs/providers.md § UMRGEN
 // cites the lines. The external API has no model field: the server always runs its FLUX.2 [klein] 9B workflow.
 import type { ModelTiming, ParamSpec, ProviderInfo } from './index'
 

@@ -1,4 +1,4 @@
-// Wondercat = the service Wonda (wonda.sh): its models, limits and inputs. docs/providers/wondercat.md has the
+// Wondercat = the service Wonda (wonda.sh): its models, limits and inputs. docs/providers.md § Wondercat (= Wonda) has the
 // source of each fact; "GUESS" marks what no source says. Model ids are Wonda's own keys (what the adapter
 // sends); Wonda's live list is GET /capabilities (Settings → refresh models), and any other id can be typed in.
 // There is no trim model: Wonda retired its REST editing endpoints (POST /video/edit answers 410 Gone) and

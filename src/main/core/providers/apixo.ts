@@ -1,4 +1,4 @@
-// APIXO (docs/providers/apixo.md has the source of every fact here). Base https://api.apixo.ai/api/v1, key as
+// APIXO (docs/providers.md § APIXO has the source of every fact here). Base https://api.apixo.ai/api/v1, key as
 // `Authorization: Bearer`. Submit POST /generateTask/{model} {request_type: "async", input: {mode, prompt, …}}
 // → {code, message, data: {taskId}}; status GET /statusTask/{model}?taskId=… → data {taskId, state, resultJson,
 // failCode, failMsg, createTime, completeTime, costTime}; Test connection GET /apikeys/current-balance → data:

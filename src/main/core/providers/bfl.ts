@@ -1,4 +1,4 @@
-// BFL (docs/providers/bfl.md has the source of each fact). `x-key`; POST /v1/{model} → {id, polling_url, cost?,
+// BFL (docs/providers.md § BFL (FLUX) has the source of each fact). `x-key`; POST /v1/{model} → {id, polling_url, cost?,
 // input_mp?, output_mp?}; GET <polling_url> → {id, status, result: {sample, …}, progress, details, preview}
 // (OpenAPI https://api.bfl.ai/openapi.json). The polling_url is absolute and may be on another host (a regional
 // cluster): it is fetched exactly as given, and the key goes with it only to allowed hosts (the base URL's host;
@@ -31,7 +31,7 @@ const STATUSES: Record<string, CommonStatus> = {
   'Task not found': 'failed'
 }
 
-/** What BFL takes as input images (docs/providers/bfl.md: AI SDK docs; BFL names no limit itself). */
+/** What BFL takes as input images (docs/providers.md § BFL (FLUX): AI SDK docs; BFL names no limit itself). */
 const INPUT_RULES: InputRules = { label: LABEL, accept: ['image/jpeg', 'image/png', 'image/webp'], maxBytes: 20 * 1024 * 1024 }
 /** FLUX.2 [pro]/[max]/[flex] take eight references, the most any BFL endpoint takes. */
 const MAX_REFERENCES = 8

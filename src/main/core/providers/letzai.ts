@@ -1,4 +1,4 @@
-// LetzAI (docs/providers/letzai.md has the source of every fact used here). One endpoint per kind of job:
+// LetzAI (docs/providers.md § LetzAI (and the Demo) has the source of every fact used here). One endpoint per kind of job:
 // POST /images, /videos, /image-edits, /upscale (singular: /upscales is the web app's private route and 404s
 // on the public API), each polled at GET /<endpoint>/<id>. The model is a field of the body (`baseModel` on
 // images and edits, `settings.mode` on videos, `mode` on upscales), so a model id the catalogue does not know

@@ -1,5 +1,5 @@
 // UMRGEN: the external-agent API of umrvntr/umrgen `server.mjs` (a ComfyUI front). Every path, field, state
-// and limit below is read from that file (commit 34e5a39; docs/providers/umrgen.md cites the lines).
+// and limit below is read from that file (commit 34e5a39; docs/providers.md § UMRGEN cites the lines).
 //   POST /api/v1/generate {prompt, negative?, width?, height?, steps?, seed?, loras?, reference_images?}
 //        → 202 {success, job_id: "ext_<uuid>", message}
 //   GET  /api/v1/status/{job_id} → {success, job_id, state, queue_position, eta_seconds, created_at,

@@ -1,4 +1,4 @@
-// Wondercat = the service Wonda. Every fact here is in docs/providers/wondercat.md with its source.
+// Wondercat = the service Wonda. Every fact here is in docs/providers.md § Wondercat (= Wonda) with its source.
 //   POST /image/generate | /video/generate | /music/generate | /audio/speech {model, prompt, params?, attachmentMediaIds?}
 //        → {inferenceJobId}; poll GET /jobs/inference/{id} → {status, outputs[].media{mediaId,url,mimeType}, errorMessage}
 //   POST /media/upload (multipart, field `file`) → {mediaId, url, mimeType}: local input files go up first and their

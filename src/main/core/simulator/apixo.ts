@@ -1,4 +1,4 @@
-// APIXO's protocol as its docs and official MCP server give it (docs/providers/apixo.md has the sources):
+// APIXO's protocol as its docs and official MCP server give it (docs/providers.md § APIXO has the sources):
 //   POST /generateTask/{model} {request_type: "async", input: {mode, prompt, …}} → {code, message, data: {taskId}}
 //   GET  /statusTask/{model}?taskId=… → {code, message, data: {taskId, state, resultJson?, failCode?, failMsg?,
 //        createTime, completeTime?, costTime?}}

@@ -1,5 +1,5 @@
 // BFL's API as its OpenAPI description has it (https://api.bfl.ai/openapi.json, mirrored in tryAGI/BlackForestLabs
-// src/libs/BlackForestLabs/openapi.json; docs/providers/bfl.md has every source), not as our adapter uses it:
+// src/libs/BlackForestLabs/openapi.json; docs/providers.md § BFL (FLUX) has every source), not as our adapter uses it:
 //   POST /v1/{model} (x-key) → {id, polling_url, cost, input_mp, output_mp}; the body is validated per the model's
 //        request schema and refused with FastAPI's 422 {"detail": [{type, loc, msg, input}]}; an unknown model is
 //        an unknown path: 404 {"detail": "Not Found"}.

@@ -1,4 +1,4 @@
-// LetzAI's public API as its own material describes it (docs/providers/letzai.md: the source of every path, field
+// LetzAI's public API as its own material describes it (docs/providers.md § LetzAI (and the Demo): the source of every path, field
 // and status; what no source says is marked GUESS there). A NestJS app: unknown routes are 404 `Cannot GET …`,
 // bodies are validated strictly (an unknown field is a 400), errors are `{message, error, statusCode}`.
 //   POST /images | /videos | /image-edits | /upscale      → 201, the job's DTO with status "new"

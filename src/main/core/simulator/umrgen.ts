@@ -1,5 +1,5 @@
 // UMRGEN's external-agent API as umrvntr/umrgen `server.mjs` (commit 34e5a39) implements it, field for field;
-// docs/providers/umrgen.md cites the lines. Under this simulator's /umrgen prefix:
+// docs/providers.md § UMRGEN cites the lines. Under this simulator's /umrgen prefix:
 //   every /api/* request: 60 per minute per IP in fixed windows (Math.floor(now / 60000)), checked before the
 //     key: 429 {error: "Rate limit exceeded. Please try again later."}, no Retry-After
 //   POST /api/v1/generate (key) → 400 {error: "Prompt is required"} | 429 {error: "CONCURRENT_LIMIT", job_id,

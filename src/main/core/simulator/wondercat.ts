@@ -1,5 +1,5 @@
 // Wonda's public API (the provider "Wondercat") as its docs describe it; paths are relative to the base, which on
-// the real service is https://api.wondercat.ai/api/v1. docs/providers/wondercat.md has the source of each fact;
+// the real service is https://api.wondercat.ai/api/v1. docs/providers.md § Wondercat (= Wonda) has the source of each fact;
 // GUESS marks what the simulator had to invent.
 //   Authorization: Bearer <key>; a missing or wrong key → 401 {error: {message, code: "unauthorized"}}
 //   POST /media/upload (multipart; field `file`, or any names for several files)

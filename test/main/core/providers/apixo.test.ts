@@ -1,5 +1,5 @@
 // APIXO contract tests against the simulator over real HTTP, through a real core where a core can drive it.
-// The simulator follows APIXO's docs and official MCP server (docs/providers/apixo.md), not this adapter.
+// The simulator follows APIXO's docs and official MCP server (docs/providers.md § APIXO), not this adapter.
 import { mkdtemp, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,4 +1,4 @@
-// BFL protocol facts from the OpenAPI description and BFL's docs (docs/providers/bfl.md), checked through our adapter
+// BFL protocol facts from the OpenAPI description and BFL's docs (docs/providers.md § BFL (FLUX)), checked through our adapter
 // against the simulator: the key-proving connection test, error bodies read into clear messages, input files as
 // base64 in the fields each model's schema names, unknown model ids, the per-model active-task cap.
 import { mkdtemp, stat } from 'node:fs/promises'

@@ -1,5 +1,5 @@
 // LetzAI contract tests against the simulator over real HTTP, through a real core, and the adapter called directly.
-// The simulator follows LetzAI's own material (docs/providers/letzai.md), so these fail when the adapter guesses.
+// The simulator follows LetzAI's own material (docs/providers.md § LetzAI (and the Demo)), so these fail when the adapter guesses.
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'

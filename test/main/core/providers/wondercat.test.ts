@@ -1,5 +1,5 @@
 // Wondercat (= Wonda) contract tests against the simulator over real HTTP, through a real core where a core can
-// drive it. The simulator follows Wonda's docs (docs/providers/wondercat.md), so an adapter that sends the wrong
+// drive it. The simulator follows Wonda's docs (docs/providers.md § Wondercat (= Wonda)), so an adapter that sends the wrong
 // field, path or model id fails here.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
