@@ -9,7 +9,7 @@ import { promptPng } from '../src/main/core/simulator/media'
 
 const SUBJECTS = ['lighthouse', 'fox', 'city', 'forest', 'robot', 'portrait', 'castle', 'ocean', 'desert', 'garden', 'train', 'market']
 const STYLES = ['at dawn', 'in the rain', 'oil painting', 'watercolour', 'neon', 'isometric', 'film photo', 'pastel', 'ink sketch', 'low poly']
-const PROVIDERS: [string, string][] = [['demo', 'images'], ['letzai', 'images'], ['bfl', 'flux-2-pro'], ['apixo', 'nano-banana'], ['umrgen', 'default'], ['wondercat', 'wc-image']]
+const PROVIDERS: [string, string][] = [['demo', 'images'], ['letzai', 'images'], ['bfl', 'flux-2-pro'], ['apixo', 'nano-banana'], ['umrgen', 'default'], ['wondercat', 'nano-banana-2']]
 
 export function generateLibrary(dataDir: string, o: { jobs: number; distinctFiles?: number }): { jobs: number; assets: number } {
   const db = openDb(dbPath(dataDir))
