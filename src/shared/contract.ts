@@ -5,7 +5,7 @@
 // zod runs anywhere (no Node or DOM dependency), so this file stays usable by every runtime.
 import type { AssetVariant } from './assetUrl'
 import { z } from 'zod'
-import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS } from './catalogue'
+import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS, type JobKind } from './catalogue'
 import { JOB_SORT_COLUMNS, JOB_STATUSES, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
 
 export * from './model'
@@ -139,6 +139,8 @@ export const methods = {
    * input by the path this returns. Only image, video and audio files, up to 12 MB.
    */
   addInputFile: method<{ path: string; name: string; mime: string; size: number }>()(z.object({ name: z.string().min(1).max(255), dataBase64: z.string().min(1).max(MAX_INPUT_BASE64) })),
+  /** The provider's own model list, where its API publishes one (Settings → Refresh models); `models` is null where it has none. */
+  listProviderModels: method<{ models: { id: string; label?: string; kind?: JobKind }[] | null; message: string }>()(z.object({ provider: z.enum(PROVIDER_IDS) })),
   getSettings: method<Settings>()(none),
   updateSettings: method<Settings>()(SettingsPatch)
 }

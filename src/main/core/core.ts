@@ -596,6 +596,14 @@ export class Core {
           return { ok: false, message: (err as Error).message }
         }
       },
+      listProviderModels: async ({ provider }) => {
+        await this.ready(provider)
+        const adapter = this.adapter(provider)
+        const label = providerInfo(provider).label
+        if (!adapter.listModels) return { models: null, message: `${label} does not list its models over its API; any model id it accepts can still be typed in` }
+        const models = await adapter.listModels()
+        return { models, message: `${label} lists ${models.length} model${models.length === 1 ? '' : 's'}` }
+      },
       addInputFile: async ({ name, dataBase64 }) => {
         const bytes = Buffer.from(dataBase64, 'base64')
         if (bytes.length > MAX_INPUT_BYTES) throw new Error(`${name} is over ${MAX_INPUT_BYTES / 1024 / 1024} MB`)
