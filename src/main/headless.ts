@@ -46,6 +46,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown())
 }
 
+// The last line of defence: every known failure is handled where it happens (a job's history, a notice), so
+// one that slips through is logged with its stack for a bug report, and the queue keeps running.
+process.on('unhandledRejection', (reason) => console.error('Batch Studio: an unexpected error was not handled (the app keeps running):', reason))
+
 main().catch((err: Error) => {
   console.error(`Batch Studio could not start: ${err.message}`)
   process.exit(1)

@@ -28,6 +28,10 @@ protocol.registerSchemesAsPrivileged([
 ])
 const POLICY = contentSecurityPolicy(ASSET_SCHEME)
 
+// The last line of defence: every known failure is handled where it happens (a job's history, a notice), so
+// one that slips through is logged with its stack for a bug report, and the queue keeps running.
+process.on('unhandledRejection', (reason) => console.error('Batch Studio: an unexpected error was not handled (the app keeps running):', reason))
+
 const dataDir = defaultDataDir()
 app.setPath('userData', dataDir)
 
