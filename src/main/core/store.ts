@@ -175,10 +175,32 @@ function toAsset(row: AssetRow): Asset {
   }
 }
 
-/** Turns what a user typed into an FTS5 query: every word must match, as a prefix; no FTS syntax leaks. */
+/** The most words a search sends to FTS5: each is a prefix scan (250 one-letter words took 591 ms on 20k rows). */
+export const MAX_SEARCH_TERMS = 16
+const MAX_SEARCH_CHARS = 2000
+const MAX_TERM_CHARS = 64
+
+/**
+ * Turns what a user typed into an FTS5 query: every word must match, as a prefix; no FTS syntax leaks.
+ * Words are deduped as the tokenizer folds them (case, diacritics); a word that begins another adds
+ * nothing (both are prefixes, all must match) and is dropped; one-letter words, which match nearly every
+ * row, are dropped when a longer word is there; then the first MAX_SEARCH_TERMS words are kept.
+ */
 export function ftsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}]+/gu)
-  return words?.length ? words.map((w) => `"${w}"*`).join(' ') : null
+  const fold = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+  const byKey = new Map<string, string>()
+  for (const raw of text.slice(0, MAX_SEARCH_CHARS).match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const word = Array.from(raw).slice(0, MAX_TERM_CHARS).join('')
+    const key = fold(word)
+    if (key && !byKey.has(key)) byKey.set(key, word)
+  }
+  // In sorted order, a word that begins any other begins the one right after it.
+  const sorted = [...byKey.keys()].sort()
+  const redundant = new Set(sorted.filter((k, i) => sorted[i + 1]?.startsWith(k)))
+  let keys = [...byKey.keys()].filter((k) => !redundant.has(k))
+  if (keys.some((k) => Array.from(k).length > 1)) keys = keys.filter((k) => Array.from(k).length > 1)
+  const words = keys.slice(0, MAX_SEARCH_TERMS).map((k) => byKey.get(k) as string)
+  return words.length ? words.map((w) => `"${w}"*`).join(' ') : null
 }
 
 const SORT_SQL: Record<JobSortColumn, string> = {
