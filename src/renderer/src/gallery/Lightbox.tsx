@@ -164,7 +164,13 @@ export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxP
               <button type="button" className="button small" aria-expanded={requeueOpen} onClick={() => setRequeueFor(requeueOpen ? null : asset.id)}>
                 <Icon name="retry" size={14} /> Re-queue…
               </button>
-              <button type="button" className="button small" title="Start an edit, upscale or image-to-video from this picture (in the composer)" onClick={() => push('success', usedAsInputMessage(addAssets([asset]), 1))}>
+              <button
+                type="button"
+                className="button small"
+                disabled={asset.missing}
+                title={asset.missing ? 'The file is missing on disk' : 'Start an edit, upscale or image-to-video from this picture (in the composer)'}
+                onClick={() => push('success', usedAsInputMessage(addAssets([asset]), 1))}
+              >
                 <Icon name="upload" size={14} /> Use as input
               </button>
             </div>
