@@ -131,8 +131,11 @@ test('Queue is held back, with the reason, while a model lacks its input; a file
   await expect(page.getByText('Drop a prompt file')).toBeHidden()
   await inputArea(page).dispatchEvent('drop', { dataTransfer: drop })
   await expect(inputArea(page).getByRole('img', { name: 'dropped.png' })).toBeVisible()
-  // A drop on Input is an input, not a prompt file.
+  // A drop on Input is an input, not a prompt file; a picture dropped elsewhere says where it goes.
   await expect(composer(page).getByLabel('Prompts')).toHaveValue('crisp')
+  await page.locator('#view-panel').dispatchEvent('drop', { dataTransfer: drop })
+  await expect(page.locator('.toast-message', { hasText: 'To start from a picture, drop it on the composer’s Input' })).toBeVisible()
+  await expect(inputArea(page).getByRole('listitem')).toHaveCount(1)
 
   await queueButton(page).click()
   await expect(doneRows(page)).toHaveCount(1, { timeout: 60_000 })

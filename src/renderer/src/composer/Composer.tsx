@@ -206,7 +206,14 @@ export function Composer() {
     if (importing || !files.length) return
     const usable = files.filter(isPromptFile)
     if (!usable.length) {
-      push('error', 'Only prompt files can be imported: .txt (one prompt a line), .csv or .jsonl.')
+      // A picture dropped beside the Input area was most likely meant for it.
+      const media = files.every((f) => /^(image|video)\//.test(f.type))
+      push(
+        'error',
+        media
+          ? 'To start from a picture, drop it on the composer’s Input (it shows when an edit, upscale or image-to-video model is chosen).'
+          : 'Only prompt files can be imported: .txt (one prompt a line), .csv or .jsonl.'
+      )
       return
     }
     const structured = usable.filter((f) => formatOf(f.name) !== 'txt')
