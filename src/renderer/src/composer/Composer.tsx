@@ -117,11 +117,11 @@ export function Composer() {
       params: { ...fields.params, ...extra.params },
       // Only a model that takes input files is sent them; the others make their jobs from the prompt alone.
       inputs: input && inputs.length ? inputs.map((i) => i.ref) : undefined,
-      problem: fields.problem ?? extra.problem ?? inputProblem(modelLabel(key), input, inputs),
+      problem: fields.problem || extra.problem ? `${modelLabel(key)}: ${fields.problem ?? extra.problem}` : inputProblem(modelLabel(key), input, inputs),
       takesInput: input !== undefined
     }
   })
-  const paramProblem = checked.find((c) => c.problem)
+  const modelProblem = checked.find((c) => c.problem)
   const promptCount = parsed.prompts.length + (list?.prompts.length ?? 0)
   const counted = countMatrix(promptCount, models.length, variations)
   const problem =
@@ -130,7 +130,7 @@ export function Composer() {
     (models.length === 0 ? 'Choose at least one model.' : null) ??
     countProblem ??
     seedsProblem ??
-    (paramProblem ? (paramProblem.problem!.startsWith(modelLabel(paramProblem.key)) ? paramProblem.problem : `${modelLabel(paramProblem.key)}: ${paramProblem.problem}`) : null) ??
+    modelProblem?.problem ??
     (counted.jobs > MAX_JOBS_PER_QUEUE ? `That is ${formatCount(counted.jobs)} jobs; at most ${formatCount(MAX_JOBS_PER_QUEUE)} can be queued at once.` : null)
   const canQueue = busy === null && promptCount > 0 && !problem && text === deferredText
 
