@@ -5,10 +5,10 @@
 import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, safeStorage, session, shell } from 'electron'
 import ElectronStore from 'electron-store'
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { desktopAssetUrl } from '../shared/assetUrl'
-import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES } from '../shared/contract'
+import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES, type MethodName, type PathPurpose } from '../shared/contract'
 import { Core } from './core/core'
 import { sealedKeys } from './core/keys'
 import { rendererPages } from './core/firstScreen'
@@ -34,6 +34,33 @@ process.on('unhandledRejection', (reason) => console.error('Batch Studio: an une
 
 const dataDir = defaultDataDir()
 app.setPath('userData', dataDir)
+
+/** Paths the user chose in main's own dialog: the only export destinations and output folders the window may name. */
+const chosenPaths = new Set<string>()
+
+const desktop = {
+  openPath: (path: string) => shell.openPath(path),
+  showItemInFolder: (path: string) => shell.showItemInFolder(path),
+  async choosePath(purpose: PathPurpose, suggested?: string): Promise<string | null> {
+    const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+    const chosen =
+      purpose === 'export-zip'
+        ? (await dialog.showSaveDialog(win, { defaultPath: suggested, filters: [{ name: 'ZIP', extensions: ['zip'] }], properties: ['createDirectory', 'showOverwriteConfirmation'] })).filePath
+        : (await dialog.showOpenDialog(win, { defaultPath: suggested, properties: ['openDirectory', 'createDirectory'] })).filePaths[0]
+    if (!chosen) return null
+    chosenPaths.add(resolve(chosen))
+    return chosen
+  }
+}
+
+/** A renderer that names a path main's dialog did not give it (a compromised page) is refused. */
+function refuseUnchosenPath(name: MethodName, arg: unknown): void {
+  const path = name === 'startExport' ? (arg as { destination: string }).destination : name === 'updateSettings' ? (arg as { outputRoot?: string }).outputRoot : undefined
+  if (path === undefined) return
+  // An export folder is chosen as its parent; the export is written inside it.
+  const ok = chosenPaths.has(resolve(path)) || (name === 'startExport' && chosenPaths.has(dirname(resolve(path))))
+  if (!ok) throw new Error('Choose the path with the dialog (Choose…)')
+}
 
 function electronStoreSettings(): SettingsStore {
   const store = new ElectronStore<StoredSettings>({ cwd: dataDir, name: 'config' })
@@ -123,7 +150,7 @@ async function start(): Promise<void> {
   })
   let core: Core
   try {
-    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: sealedKeys(join(dataDir, 'keys.json'), safeStorage), nativeBinding: nativeBinding(), desktop: shell })
+    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: sealedKeys(join(dataDir, 'keys.json'), safeStorage), nativeBinding: nativeBinding(), desktop })
   } catch (err) {
     dialog.showErrorBox('Batch Studio could not open its library', `${(err as Error).message}\n\nIf this mentions NODE_MODULE_VERSION, run \`npm start\` again: it rebuilds the database module for Electron.`)
     app.exit(1)
@@ -132,7 +159,9 @@ async function start(): Promise<void> {
   for (const name of METHOD_NAMES) {
     ipcMain.handle(`${IPC_PREFIX}${name}`, (event, raw: unknown) => {
       if (!event.senderFrame || !isOurPage(event.senderFrame.url)) throw new Error('IPC from an unexpected page')
-      return (core.api[name] as (a: unknown) => Promise<unknown>)(parseArg(name, raw))
+      const arg = parseArg(name, raw)
+      refuseUnchosenPath(name, arg)
+      return (core.api[name] as (a: unknown) => Promise<unknown>)(arg)
     })
   }
   const rendererDir = join(import.meta.dirname, '../renderer')

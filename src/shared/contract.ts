@@ -104,6 +104,10 @@ export const SettingsPatch = z.object({
 
 const none = z.undefined().optional()
 
+/** What a path chosen in main's dialog is for. */
+export const PATH_PURPOSES = ['export-zip', 'export-folder', 'output-folder'] as const
+export type PathPurpose = (typeof PATH_PURPOSES)[number]
+
 /** Declares a method: its argument schema, with the result type carried along for the type checker only. */
 function method<Result>() {
   return <Arg extends z.ZodType>(arg: Arg) => ({ arg, result: undefined as unknown as Result })
@@ -122,6 +126,12 @@ export const methods = {
   setFavorite: method<{ changed: number }>()(z.object({ assetIds: ids, favorite: z.boolean() })),
   setRating: method<{ changed: number }>()(z.object({ assetIds: ids, rating: z.number().int().min(0).max(5) })),
   rescanLibrary: method<{ checked: number; missing: number }>()(none),
+  /**
+   * Main's own dialog for a path the user chooses (desktop app only): an export's ZIP file or folder, or the
+   * output folder. `path` is null when the user canceled or there is no desktop (headless: type the path).
+   * In the desktop app an export destination or output folder must have been chosen here.
+   */
+  choosePath: method<{ path: string | null }>()(z.object({ purpose: z.enum(PATH_PURPOSES), suggested: z.string().max(4096).optional() })),
   /** Opens a downloaded file with its default app, or shows it in its folder (desktop app only). */
   revealAsset: method<{ ok: boolean; message: string }>()(z.object({ assetId: id, action: z.enum(['open', 'show']) })),
   listBatches: method<Batch[]>()(none),

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PROVIDER_IDS, modelInfo, providerInfo, type PollStrategyName, type ProviderId } from '../../shared/catalogue'
-import { ACTIVE_STATUSES, MAX_INPUT_BYTES, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
+import { ACTIVE_STATUSES, MAX_INPUT_BYTES, type PathPurpose, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
 import { openDb } from './db'
 import { safeJoin, slug, sweepStaleParts } from './downloader'
 import type { KeyCheck, KeySource } from './keys'
@@ -51,7 +51,7 @@ export interface CoreOptions {
   /** Overrides for tests and benchmarks. */
   poller?: Partial<Pick<PollerOptions, 'strategy' | 'limits' | 'globalConcurrency' | 'maxTransientErrors' | 'download' | 'random'>>
   /** The desktop's file actions (Electron's shell); absent in headless mode. */
-  desktop?: { openPath(path: string): Promise<string>; showItemInFolder(path: string): void }
+  desktop?: { openPath(path: string): Promise<string>; showItemInFolder(path: string): void; choosePath?(purpose: PathPurpose, suggested?: string): Promise<string | null> }
   /** Milliseconds between batched job-change events. */
   eventIntervalMs?: number
 }
@@ -524,6 +524,7 @@ export class Core {
         const problem = await this.o.desktop.openPath(asset.path)
         return problem ? { ok: false, message: problem } : { ok: true, message: asset.path }
       },
+      choosePath: async ({ purpose, suggested }) => ({ path: (await this.o.desktop?.choosePath?.(purpose, suggested)) ?? null }),
       listBatches: async () => this.store.listBatches(),
       getStatusCounts: async () => this.store.statusCounts(),
       getStats: async () => {

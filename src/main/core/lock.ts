@@ -68,6 +68,11 @@ function tryLock(file: string, options: LockOptions): Database.Database | 'busy'
 export function lockLibrary(dataDir: string, options: LockOptions = {}): () => void {
   const file = join(dataDir, LOCK_DATABASE)
   let db = tryLock(file, options)
+  // Two starts at the same moment can each make the other busy for an instant; an owner stays busy.
+  for (let attempt = 0; db === 'busy' && attempt < 3; attempt++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 40 + Math.random() * 80)
+    db = tryLock(file, options)
+  }
   if (db === 'damaged') {
     // Not a database (a disk error, someone's edit): no process can hold a lock on it, since taking one
     // reads the header. Emptied, it is a valid empty database again; nothing here ever writes to it, so

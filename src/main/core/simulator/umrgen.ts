@@ -21,7 +21,7 @@
 // queueAhead (others' jobs queued before it); and the server through umrgenSimState(engine).
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
-import { applyFault, bearer, readBody, sendJson, type SimEngine, type SimJob } from './engine'
+import { applyFault, bearer, readBody, readRaw, sendJson, type SimEngine, type SimJob } from './engine'
 import { promptPng } from './media'
 import type { HandlerContext } from './server'
 
@@ -109,12 +109,6 @@ function averageGenTime(engine: SimEngine): number {
     .slice(-10)
     .map((j) => (j.readyAt - (j.createdAt + j.queuedMs)) / 1000)
   return done.length ? Math.round(done.reduce((a, b) => a + b, 0) / done.length) : 30
-}
-
-async function readRaw(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const c of req) chunks.push(c as Buffer)
-  return Buffer.concat(chunks)
 }
 
 async function generate(engine: SimEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -18,7 +18,7 @@
 // Tests shape a job through `job.extra`: noMedia (succeeds with a text output and no media), jobType.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
-import { applyFault, bearer, sendJson, SimEngine, type SimJob, type SimKind } from './engine'
+import { applyFault, bearer, readRaw, sendJson, SimEngine, type SimJob, type SimKind } from './engine'
 import type { HandlerContext } from './server'
 
 type JobType = 'inference' | 'editor' | 'publish'
@@ -46,12 +46,6 @@ const UPLOAD_TYPES = new Set([
 
 function error(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { error: { message, code } }, headers)
-}
-
-async function readRaw(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const c of req) chunks.push(c as Buffer)
-  return Buffer.concat(chunks)
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | null> {
