@@ -84,7 +84,8 @@ describe('steering work in progress', () => {
     const keys: KeyStore = { get: (p) => stored.get(p) ?? null, set: (p, k) => (k ? stored.set(p, k) : stored.delete(p)) }
     core = await openTestCore({ keys, stored: { providers: { letzai: { baseUrl: sim.baseUrl('letzai') } } } })
     const { jobIds } = await core.api.queuePrompts({ prompts: ['a', 'b', 'c'], provider: 'letzai' })
-    await until(async () => (await core!.api.getSettings(undefined)).providers.letzai.pausedReason !== null, 10_000, 'pause')
+    // Submits already in flight when the first 401 came back are answered 401 too, then wait queued.
+    await until(async () => (await core!.api.getSettings(undefined)).providers.letzai.pausedReason !== null && (await core!.api.getStatusCounts(undefined)).submitting === 0, 10_000, 'pause')
     const { jobs } = await core.api.listJobs({})
     expect(jobs.every((j) => j.status === 'queued')).toBe(true)
     expect((await core.api.getJob({ id: jobIds[0] }))?.events.map((e) => e.message).join('\n')).toMatch(/queue is paused until the key/)
