@@ -1,12 +1,14 @@
 // Downloads against real HTTP servers and a real (tiny) disk: hostile names, wrong content, size caps,
 // expired URLs and a full disk all end with a clear error and nothing half-written.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs'
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, LookupFunction } from 'node:net'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DownloadError, downloadFile, safeJoin, slug, sniff } from '../../../src/main/core/downloader'
+import { checkResultFiles, DownloadError, downloadFile, MAX_FILES_PER_JOB, safeJoin, slug, sniff } from '../../../src/main/core/downloader'
 import { promptMp4, promptPng, promptWav } from '../../../src/main/core/simulator/media'
 import { openTestCore, tempDir } from '../../helpers/core'
 
@@ -27,7 +29,18 @@ beforeAll(async () => {
         res.writeHead(200, { 'Content-Length': String(50 * 1024 * 1024 * 1024) })
         res.end()
       },
-      '/big.png': () => res.end(bigPng)
+      '/big.png': () => res.end(bigPng),
+      '/to-metadata': () => redirect('http://169.254.169.254/latest/meta-data/iam/security-credentials/'),
+      '/to-private': () => redirect('https://10.0.0.1/x.png'),
+      '/to-mapped': () => redirect('https://[::ffff:192.168.1.1]/x.png'),
+      '/to-plain-http': () => redirect('http://cdn.example.com/x.png'),
+      '/to-hostile-name': () => redirect('https://cdn.test/x.png'),
+      '/to-ok': () => redirect('/ok.png'),
+      '/loop': () => redirect('/loop')
+    }
+    function redirect(location: string) {
+      res.writeHead(302, { Location: location })
+      res.end()
     }
     const route = routes[req.url ?? '']
     if (route) route()
@@ -151,5 +164,146 @@ describe('a full disk', () => {
     } finally {
       await core.close()
     }
+  })
+})
+
+/** A DNS answer we choose: what an attacker's name server would say for its own names. */
+function resolver(answers: Record<string, string[]>, calls: string[] = []): LookupFunction {
+  return (host, options, callback) => {
+    calls.push(host)
+    const list = answers[host]
+    if (!list) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), '', 0)
+    const all: LookupAddress[] = list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))
+    if (options.all) callback(null, all)
+    else callback(null, all[0].address, all[0].family)
+  }
+}
+
+const quick = { maxBytes: 1024 * 1024, timeoutMs: 1500 }
+
+describe('hostile result URLs', () => {
+  it('refuses plain http off loopback, naming the host and nothing of the URL', async () => {
+    const err = await failure(downloadFile('http://cdn.example.com/x.png?X-Amz-Signature=s3cr3t&key=sk-live-123', tempDir(), 'x', 10, quick))
+    expect(err.kind).toBe('invalid')
+    expect(err.message).toMatch(/cdn\.example\.com/)
+    expect(err.message).toMatch(/https/)
+    expect(err.message).not.toMatch(/s3cr3t|sk-live|X-Amz/)
+    expect((await failure(downloadFile('ftp://cdn.example.com/x.png', tempDir(), 'x', 10, quick))).kind).toBe('invalid')
+    expect((await failure(downloadFile('file:///etc/passwd', tempDir(), 'x', 10, quick))).kind).toBe('invalid')
+  })
+
+  it('refuses private, link-local, metadata and other non-public addresses written as literals', async () => {
+    const hosts = [
+      '10.0.0.1', '10.255.255.254', '172.16.5.4', '172.31.255.255', '192.168.1.1', '169.254.169.254', '169.254.0.1', '100.64.0.1', '100.127.255.254',
+      '0.0.0.0', '0.1.2.3', '224.0.0.1', '255.255.255.255', '[fd00::1]', '[fc00::1]', '[fe80::1]', '[::]', '[ff02::1]',
+      '[::ffff:10.0.0.1]', '[::ffff:169.254.169.254]', '[::ffff:127.0.0.1]', '[::ffff:0:0]', '[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::1]', '[fec0::1]'
+    ]
+    const dir = tempDir()
+    const errors = await Promise.all(hosts.map((h) => failure(downloadFile(`https://${h}/latest/meta-data/?token=sk-123`, dir, 'x', 11, quick))))
+    for (const [i, err] of errors.entries()) {
+      expect(err.kind, hosts[i]).toBe('invalid')
+      expect(err.message, hosts[i]).toMatch(/^Refusing to download from /)
+      expect(err.message, hosts[i]).not.toMatch(/sk-123/)
+    }
+    expect(errors[5].message).toMatch(/169\.254\.169\.254.*(metadata|link-local)/)
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('checks the address a name resolves to, every one of them', async () => {
+    for (const [answer, what] of [
+      [['10.1.2.3'], /10\.1\.2\.3.*private/],
+      [['169.254.169.254'], /169\.254\.169\.254/],
+      [['93.184.216.34', 'fd12::5'], /fd12::5.*private/],
+      [['::ffff:192.168.0.1'], /192\.168\.0\.1|::ffff:c0a8:1/],
+      [['127.0.0.1'], /127\.0\.0\.1.*loopback/]
+    ] as const) {
+      const err = await failure(downloadFile('https://cdn.test/x.png', tempDir(), 'x', 12, { ...quick, lookup: resolver({ 'cdn.test': [...answer] }) }))
+      expect(err.kind, answer.join()).toBe('invalid')
+      expect(err.message, answer.join()).toMatch(/^Refusing to download from cdn\.test: /)
+      expect(err.message, answer.join()).toMatch(what)
+    }
+  })
+
+  it("refuses a real name that the system resolver points at this machine (the host's own name)", async () => {
+    const name = hostname()
+    const addresses = await new Promise<LookupAddress[]>((r) => dnsLookup(name, { all: true }, (err, a) => r(err ? [] : a)))
+    const local = addresses.length > 0 && addresses.every((a) => /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|::1$|f[cd]|fe80)/.test(a.address))
+    if (!local) return console.log(`skipped: ${name} resolves to ${addresses.map((a) => a.address).join(', ') || 'nothing'}`)
+    const err = await failure(downloadFile(`https://${name}:${new URL(base).port}/ok.png`, tempDir(), 'x', 13, quick))
+    expect(err.kind).toBe('invalid')
+    expect(err.message).toContain(`Refusing to download from ${name}: `)
+  })
+
+  it('connects to the address it checked: one lookup per download, the one the socket uses', async () => {
+    const calls: string[] = []
+    const got = await downloadFile(`http://localhost:${new URL(base).port}/ok.png`, tempDir(), 'ok', 14, { ...quick, lookup: resolver({ localhost: ['127.0.0.1'] }, calls) })
+    expect(got.mime).toBe('image/png')
+    expect(calls).toEqual(['localhost'])
+    // "localhost" that resolves elsewhere is not loopback.
+    const err = await failure(downloadFile(`http://localhost:${new URL(base).port}/ok.png`, tempDir(), 'x', 14, { ...quick, lookup: resolver({ localhost: ['10.0.0.7'] }) }))
+    expect(err.kind).toBe('invalid')
+    expect(err.message).toMatch(/^Refusing to download from localhost: .*10\.0\.0\.7/)
+  })
+
+  it('follows no redirect to a refused address, and a bounded number of the others', async () => {
+    for (const path of ['/to-metadata', '/to-private', '/to-mapped', '/to-plain-http']) {
+      const dir = tempDir()
+      const err = await failure(downloadFile(`${base}${path}`, dir, 'x', 15, quick))
+      expect(err.kind, path).toBe('invalid')
+      expect(err.message, path).toMatch(/^Refusing to download from (169\.254\.169\.254|10\.0\.0\.1|\[::ffff:c0a8:101\]|cdn\.example\.com)/)
+      expect(readdirSync(dir)).toEqual([])
+    }
+    const viaName = await failure(downloadFile(`${base}/to-hostile-name`, tempDir(), 'x', 15, { ...quick, lookup: resolver({ 'cdn.test': ['192.168.0.10'] }) }))
+    expect(viaName.message).toMatch(/^Refusing to download from cdn\.test: .*192\.168\.0\.10/)
+    expect((await downloadFile(`${base}/to-ok`, tempDir(), 'ok', 15, quick)).mime).toBe('image/png')
+    const loop = await failure(downloadFile(`${base}/loop`, tempDir(), 'x', 15, quick))
+    expect(loop.kind).toBe('invalid')
+    expect(loop.message).toMatch(/too many redirects/i)
+  })
+})
+
+describe('files per job', () => {
+  it(`accepts up to ${MAX_FILES_PER_JOB} result files and refuses a provider answering 10,000`, () => {
+    const files = (n: number) => Array.from({ length: n }, (_, i) => ({ url: `https://cdn.example.com/${i}.png` }))
+    expect(MAX_FILES_PER_JOB).toBe(64)
+    expect(() => checkResultFiles(files(1))).not.toThrow()
+    expect(() => checkResultFiles(files(MAX_FILES_PER_JOB))).not.toThrow()
+    let err: unknown
+    try {
+      checkResultFiles(files(10_000))
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(DownloadError)
+    expect((err as DownloadError).kind).toBe('invalid')
+    expect((err as DownloadError).message).toMatch(/10000 files.*at most 64/)
+  })
+})
+
+describe('symlinked batch folders', () => {
+  it('refuses to write into a batch folder that is a symbolic link', async () => {
+    const root = tempDir()
+    const elsewhere = tempDir()
+    symlinkSync(elsewhere, join(root, 'batch-1'))
+    const err = await failure(downloadFile(`${base}/ok.png`, join(root, 'batch-1'), 'x', 20))
+    expect(err.message).toMatch(/batch-1 is a symbolic link/)
+    expect(readdirSync(elsewhere)).toEqual([])
+    // A dangling link too: the folder would be created wherever it points.
+    symlinkSync(join(elsewhere, 'not-yet'), join(root, 'batch-2'))
+    expect((await failure(downloadFile(`${base}/ok.png`, join(root, 'batch-2'), 'x', 20))).message).toMatch(/batch-2 is a symbolic link/)
+    expect(readdirSync(elsewhere)).toEqual([])
+  })
+
+  it('refuses a link anywhere between the output root and the batch folder', async () => {
+    const root = tempDir()
+    const elsewhere = tempDir()
+    symlinkSync(elsewhere, join(root, 'link'))
+    const err = await failure(downloadFile(`${base}/ok.png`, join(root, 'link', 'batch-3'), 'x', 21, { ...quick, root }))
+    expect(err.message).toMatch(/link is a symbolic link/)
+    expect(readdirSync(elsewhere)).toEqual([])
+    // The output root itself may be a link (a library on another disk): only what is under it is checked.
+    const linkedRoot = join(tempDir(), 'root-link')
+    symlinkSync(root, linkedRoot)
+    expect((await downloadFile(`${base}/ok.png`, join(linkedRoot, 'batch-4'), 'ok', 21, { ...quick, root: linkedRoot })).mime).toBe('image/png')
   })
 })
