@@ -5,7 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, safeStorage, session, shell } from 'electron'
 import ElectronStore from 'electron-store'
 import { existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { desktopAssetUrl } from '../shared/assetUrl'
 import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES, type MethodName, type PathPurpose } from '../shared/contract'
@@ -53,13 +53,18 @@ const desktop = {
   }
 }
 
-/** A renderer that names a path main's dialog did not give it (a compromised page) is refused. */
-function refuseUnchosenPath(name: MethodName, arg: unknown): void {
+/**
+ * A renderer that names a path main's dialog did not give it (a compromised page) is refused, except inside
+ * the output folder (the export's default place) and the output folder it already has.
+ */
+function refuseUnchosenPath(name: MethodName, arg: unknown, outputRoot: string): void {
   const path = name === 'startExport' ? (arg as { destination: string }).destination : name === 'updateSettings' ? (arg as { outputRoot?: string }).outputRoot : undefined
   if (path === undefined) return
+  const full = resolve(path)
+  const root = resolve(outputRoot)
   // An export folder is chosen as its parent; the export is written inside it.
-  const ok = chosenPaths.has(resolve(path)) || (name === 'startExport' && chosenPaths.has(dirname(resolve(path))))
-  if (!ok) throw new Error('Choose the path with the dialog (Choose…)')
+  const chosen = chosenPaths.has(full) || (name === 'startExport' && (chosenPaths.has(dirname(full)) || full.startsWith(root + sep)))
+  if (!chosen && full !== root) throw new Error('Choose the path with the dialog (Choose…)')
 }
 
 function electronStoreSettings(): SettingsStore {
@@ -160,7 +165,7 @@ async function start(): Promise<void> {
     ipcMain.handle(`${IPC_PREFIX}${name}`, (event, raw: unknown) => {
       if (!event.senderFrame || !isOurPage(event.senderFrame.url)) throw new Error('IPC from an unexpected page')
       const arg = parseArg(name, raw)
-      refuseUnchosenPath(name, arg)
+      refuseUnchosenPath(name, arg, core.settings().outputRoot)
       return (core.api[name] as (a: unknown) => Promise<unknown>)(arg)
     })
   }
