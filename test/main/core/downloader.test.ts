@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo, LookupFunction } from 'node:net'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkResultFiles, DownloadError, downloadFile, MAX_FILES_PER_JOB, safeJoin, slug, sniff } from '../../../src/main/core/downloader'
 import { promptMp4, promptPng, promptWav } from '../../../src/main/core/simulator/media'
@@ -36,7 +37,19 @@ beforeAll(async () => {
       '/to-plain-http': () => redirect('http://cdn.example.com/x.png'),
       '/to-hostile-name': () => redirect('https://cdn.test/x.png'),
       '/to-ok': () => redirect('/ok.png'),
-      '/loop': () => redirect('/loop')
+      '/loop': () => redirect('/loop'),
+      '/gzip.png': () => {
+        res.writeHead(200, { 'Content-Encoding': 'gzip' })
+        res.end(gzipSync(promptPng('zipped')))
+      },
+      '/stall': () => {
+        res.writeHead(200, { 'Content-Length': '100000' })
+        res.write(promptPng('stall').subarray(0, 100))
+      },
+      '/truncated': () => {
+        res.writeHead(200, { 'Content-Length': '100000' })
+        res.write(promptPng('cut').subarray(0, 100), () => res.socket?.destroy())
+      }
     }
     function redirect(location: string) {
       res.writeHead(302, { Location: location })
@@ -180,6 +193,25 @@ function resolver(answers: Record<string, string[]>, calls: string[] = []): Look
 }
 
 const quick = { maxBytes: 1024 * 1024, timeoutMs: 1500 }
+
+describe('transport', () => {
+  it('decodes a body the server compressed anyway', async () => {
+    const got = await downloadFile(`${base}/gzip.png`, tempDir(), 'z', 30, quick)
+    expect(got).toMatchObject({ mime: 'image/png', size: promptPng('zipped').length })
+  })
+
+  it('times out a stalled body and a cut connection as transient, leaving nothing behind', async () => {
+    const dir = tempDir()
+    const stalled = await failure(downloadFile(`${base}/stall`, dir, 'x', 31, { maxBytes: 1e6, timeoutMs: 300 }))
+    expect(stalled.kind).toBe('transient')
+    expect(stalled.message).toMatch(/timed out/)
+    const cut = await failure(downloadFile(`${base}/truncated`, dir, 'x', 31, quick))
+    expect(cut.kind).toBe('transient')
+    expect(cut.message).toMatch(/interrupted/)
+    await new Promise((r) => setTimeout(r, 500)) // a late timeout must find nothing to crash on
+    expect(readdirSync(dir)).toEqual([])
+  })
+})
 
 describe('hostile result URLs', () => {
   it('refuses plain http off loopback, naming the host and nothing of the URL', async () => {
