@@ -166,19 +166,20 @@ test.describe('with quick jobs', () => {
     await queue(page, ['red', 'green', 'blue'])
     await expect(page.locator('[data-testid="job-row"][data-status="done"]')).toHaveCount(3, { timeout: 60_000 })
 
-    // Re-queue two of them. The Demo's video, edit and upscale models need a picture, which a prompt alone
-    // cannot give: they are not offered here (the Lightbox's Re-queue… hands them its picture).
+    // Re-queue two of them on the demo's video model, which starts from a picture: each from its own result.
     await row(page, 'blue').click()
     await page.getByRole('button', { name: 'Close details' }).click()
     await row(page, 'green').click({ modifiers: ['Shift'] })
     await page.getByRole('button', { name: 'Re-queue selected jobs with another model' }).click()
     const requeue = page.getByTestId('requeue-dialog')
-    await expect(requeue.getByLabel('Model').locator('option')).toHaveText(['Image · image'])
-    await requeue.getByLabel('Model').selectOption('images')
+    await expect(requeue.getByText('each job starts from its own result')).toBeVisible()
+    await requeue.getByLabel('Model').selectOption('videos')
     await requeue.getByRole('button', { name: 'Queue 2 new jobs' }).click()
     await expect(requeue).toBeHidden()
     await expect(rows(page)).toHaveCount(5)
-    await expect(rows(page).locator('.prompt-batch', { hasText: '→ Image' })).toHaveCount(2)
+    await expect(rows(page).locator('.cell-provider', { hasText: 'videos' })).toHaveCount(2)
+    const { jobs } = await app.call('listJobs', { limit: 2 })
+    for (const job of jobs) expect(job.inputs).toEqual([expect.objectContaining({ assetId: expect.any(Number) })])
 
     // Delete everything: Escape keeps them, the confirm deletes them.
     await page.getByRole('grid', { name: 'Jobs' }).focus()

@@ -1,6 +1,6 @@
-// The provider and model selects for queuing existing prompts again: the lightbox's "Re-queue…" (which can
-// hand the shown picture to a model that starts from one) and the queue's bulk re-queue dialog (which has no
-// picture to give, so it leaves out the models that need one).
+// The provider and model selects for queuing existing prompts again: the lightbox's "Re-queue…" and the
+// queue's bulk re-queue dialog. Every model is offered: one that starts from a picture (upscale, edit,
+// image-to-video) takes the shown picture, or each re-queued job's own result.
 import { providerInfo, type ModelInfo, type ProviderId } from '../../../shared/catalogue'
 import { ProviderOptions } from './ProviderOptions'
 
@@ -9,20 +9,17 @@ export interface ModelChoice {
   model: string
 }
 
-/** Models a prompt can be queued on: with no picture to give, none that needs one (never a step without its input). */
-const requeueModels = (provider: ProviderId, withPicture: boolean): ModelInfo[] => providerInfo(provider).models.filter((m) => withPicture || !m.input?.min)
-
 /** The provider's model to start on: `model` if it has it, else its first of the same kind, else its first. */
-export function closestModel(provider: ProviderId, model: string, kind?: ModelInfo['kind'], withPicture = false): string {
-  const models = requeueModels(provider, withPicture)
+export function closestModel(provider: ProviderId, model: string, kind?: ModelInfo['kind']): string {
+  const models = providerInfo(provider).models
   return (models.find((m) => m.id === model) ?? models.find((m) => m.kind === kind) ?? models[0])?.id ?? ''
 }
 
-export function RequeueFields({ value, withPicture = false, onChange }: { value: ModelChoice; withPicture?: boolean; onChange(next: ModelChoice): void }) {
-  const models = requeueModels(value.provider, withPicture)
+export function RequeueFields({ value, onChange }: { value: ModelChoice; onChange(next: ModelChoice): void }) {
+  const models = providerInfo(value.provider).models
   const changeProvider = (provider: ProviderId) => {
     const kind = models.find((m) => m.id === value.model)?.kind
-    onChange({ provider, model: closestModel(provider, value.model, kind, withPicture) })
+    onChange({ provider, model: closestModel(provider, value.model, kind) })
   }
   return (
     <>

@@ -1,8 +1,8 @@
 // "Queue this prompt again": the provider and model, starting at the ones that made this result. On a model
 // that makes from a prompt, requeueJobs queues the result's job again (its prompt and parameters, as a new
-// batch). On a model that starts from a picture (upscale, edit, image-to-video), THIS result is the input,
-// and the new job gets that model's own defaults: an image model's width, height or quality mean nothing to
-// an upscaler.
+// batch). On a model that starts from a picture (upscale, edit, image-to-video), THIS result is the input
+// (requeueJobs would take the job's results, which may be several), and the new job gets that model's own
+// defaults: an image model's width, height or quality mean nothing to an upscaler.
 import { useState, type FormEvent } from 'react'
 import type { Asset } from '../../../shared/contract'
 import { modelInfo, providerInfo } from '../../../shared/catalogue'
@@ -15,7 +15,7 @@ import { errorMessage, useToasts } from '../toasts'
 export function RequeuePicker({ asset, onDone }: { asset: Asset; onDone(): void }) {
   const { push } = useToasts()
   const { settings } = useAppData()
-  const [choice, setChoice] = useState<ModelChoice>(() => ({ provider: asset.provider, model: closestModel(asset.provider, asset.model, undefined, true) }))
+  const [choice, setChoice] = useState<ModelChoice>(() => ({ provider: asset.provider, model: closestModel(asset.provider, asset.model) }))
   const [busy, setBusy] = useState(false)
   const { provider, model } = choice
   const noKey = settings?.providers[provider]?.hasKey === false
@@ -48,7 +48,7 @@ export function RequeuePicker({ asset, onDone }: { asset: Asset; onDone(): void 
 
   return (
     <form className="requeue-picker" aria-label="Queue this prompt again" onSubmit={(e) => void submit(e)}>
-      <RequeueFields value={choice} withPicture onChange={setChoice} />
+      <RequeueFields value={choice} onChange={setChoice} />
       {fromPicture && <p className="field-help">This picture is the input; the job gets {target.label}’s own settings.</p>}
       {noKey && <p className="field-help">No API key for {providerInfo(provider).label} yet: add one in Settings for this job to run.</p>}
       <div className="requeue-actions">

@@ -72,7 +72,7 @@ export function RequeueDialog({
       }
     >
       <p>Each selected job’s prompt and parameters are queued again as a new job, in a new batch. The original jobs stay as they are.</p>
-      <p className="field-help">Models that start from a picture (upscale, edit, image-to-video) are not offered here: pick the picture in the Gallery and use its Re-queue… or “Use as input”.</p>
+      <p className="field-help">On a model that starts from a picture (upscale, edit, image-to-video), each job starts from its own result, with only the parameters that model has.</p>
       <div className="field-row">
         <RequeueFields value={choice} onChange={setChoice} />
       </div>
