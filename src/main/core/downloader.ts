@@ -355,7 +355,9 @@ async function checkNoLinks(dir: string, root: string | undefined): Promise<void
   if (root) {
     const base = resolve(root)
     const rel = relative(base, target)
-    if (rel && !rel.startsWith('..') && resolve(rel) !== rel) {
+    // The root itself is the user's choice and may be a link (a library on another disk).
+    if (rel === '') chain.length = 0
+    else if (!rel.startsWith('..') && resolve(rel) !== rel) {
       chain.length = 0
       let at = base
       for (const part of rel.split(sep)) chain.push((at = join(at, part)))
