@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs'
 import type { ProviderId } from '../../shared/catalogue'
 import type { JobStatus } from '../../shared/contract'
 import { modelInfo, providerInfo } from '../../shared/catalogue'
-import { DownloadError, downloadFile, removeStaleParts, slug, type DownloadOptions, DEFAULT_DOWNLOAD_OPTIONS } from './downloader'
+import { checkResultFiles, DownloadError, downloadFile, removeStaleParts, slug, type DownloadOptions, DEFAULT_DOWNLOAD_OPTIONS } from './downloader'
 import { ProviderError, responseCapture, type ResponseCapture } from './providers/http'
 import { describeInput } from './jobInputs'
 import type { InputFile, PollResult, ProviderAdapter, ProviderRef, ResultFile } from './providers/types'
@@ -680,6 +680,7 @@ export class Poller {
     }
     const saved = this.o.store.savedFiles(id)
     try {
+      checkResultFiles(files)
       for (const [idx, file] of files.entries()) {
         const done = saved.get(idx)
         if (done && existsSync(done)) continue
