@@ -406,7 +406,7 @@ export class Core {
           try {
             checkModelInputs(provider, known, modelId, [...shared.files, ...p.files])
           } catch (err) {
-            throw new Error(arg.prompts.length > 1 ? `Prompt ${i + 1}: ${(err as Error).message}` : (err as Error).message)
+            throw new Error(arg.prompts.length > 1 ? `Prompt ${i + 1}: ${(err as Error).message}` : (err as Error).message, { cause: err })
           }
         })
         const then = arg.then ? modelInfo(provider, arg.then.model) : undefined
@@ -497,7 +497,7 @@ export class Core {
           try {
             checkModelInputs(provider, info, model, await Promise.all(j.inputs.map(describeInput)))
           } catch (err) {
-            throw new Error(jobs.length > 1 ? `Job ${rows[i].id}: ${(err as Error).message}` : (err as Error).message)
+            throw new Error(jobs.length > 1 ? `Job ${rows[i].id}: ${(err as Error).message}` : (err as Error).message, { cause: err })
           }
         }
         await this.ready(provider)

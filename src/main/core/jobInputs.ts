@@ -33,7 +33,7 @@ export async function describeInput(input: JobInput): Promise<InputFile> {
     if (!st.isFile()) throw new Error(`The input ${input.path} is not a file`)
     size = st.size
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`The input file is gone from disk: ${input.path}`)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`The input file is gone from disk: ${input.path}`, { cause: err })
     throw err
   }
   const kind = sniff(await head(input.path))
