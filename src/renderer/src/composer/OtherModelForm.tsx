@@ -1,9 +1,11 @@
 // "Other model id…" under a provider's suggested models: the catalogue only suggests, and a model the
 // provider added last month must be usable too. The user types its id (the suggestions are offered as they
-// type, and the provider's own model list is a link away) and says what it makes, which decides the
-// generic fields it gets and whether it needs an input picture.
+// type, with the ids the provider's API listed in Settings → Refresh models, and the provider's own model
+// page is a link away) and says what it makes, which decides the generic fields it gets and whether it
+// needs an input picture.
 import { useId, useState } from 'react'
 import type { JobKind, ProviderInfo } from '../../../shared/catalogue'
+import { useListedModels } from '../providerModels'
 import { ExtraIcon } from '../queue/ExtraIcon'
 
 const shortLabel = (label: string) => label.replace(/ \(.*\)$/, '')
@@ -13,7 +15,9 @@ export function OtherModelForm({ provider, onAdd }: { provider: ProviderInfo; on
   const [id, setId] = useState('')
   const [kind, setKind] = useState<JobKind>(provider.kinds[0])
   const ids = useId()
+  const listed = useListedModels(provider.id)
   const name = shortLabel(provider.label)
+  const offered = [...provider.models, ...listed.filter((l) => !provider.models.some((m) => m.id === l.id))]
   const typed = id.trim()
   const add = () => {
     if (!typed) return
@@ -41,7 +45,12 @@ export function OtherModelForm({ provider, onAdd }: { provider: ProviderInfo; on
             placeholder="as the provider names it"
             value={id}
             autoFocus
-            onChange={(e) => setId(e.target.value)}
+            onChange={(e) => {
+              setId(e.target.value)
+              // A listed model says what it makes, where the provider's list tells.
+              const kindListed = listed.find((l) => l.id === e.target.value.trim())?.kind
+              if (kindListed && provider.kinds.includes(kindListed)) setKind(kindListed)
+            }}
             onKeyDown={(e) => {
               // Enter adds the model here; it must not submit the whole composer.
               if (e.key === 'Enter') {
@@ -51,9 +60,9 @@ export function OtherModelForm({ provider, onAdd }: { provider: ProviderInfo; on
             }}
           />
           <datalist id={`${ids}-suggestions`}>
-            {provider.models.map((m) => (
+            {offered.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.label}
+                {m.label ?? m.id}
               </option>
             ))}
           </datalist>

@@ -1,11 +1,12 @@
 // One provider's settings: its API key (write-only: the app only ever says whether one is set), a
-// connection test, its base URL, how it is polled and how hard, and pausing its queue.
+// connection test, its own model list, its base URL, how it is polled and how hard, and pausing its queue.
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react'
 import type { ProviderSettings as ProviderState, Settings } from '../../../shared/contract'
 import { POLL_STRATEGIES, providerInfo, type PollStrategyName, type ProviderId } from '../../../shared/catalogue'
 import { getBridge } from '../bridge'
 import { ExtraIcon } from '../queue/ExtraIcon'
 import { errorMessage, useToasts } from '../toasts'
+import { ProviderModelsRow } from './ProviderModelsRow'
 
 export const STRATEGY_HELP: Record<PollStrategyName, string> = {
   learned: 'Learns from this model’s finished jobs and the progress the provider reports: few requests while a job cannot be done yet, dense ones around when it will be. Starts from the provider’s documented recipe.',
@@ -287,6 +288,8 @@ export function ProviderSettings({ provider, state, onSettings }: { provider: Pr
         </div>
         <Message result={testResult} testId="connection-result" />
       </Row>
+
+      <ProviderModelsRow provider={provider} />
 
       <Row
         label="Base URL"
