@@ -103,6 +103,8 @@ export interface Settings {
   providers: Record<ProviderId, ProviderSettings>
   /** Set when saved keys are not really protected (Linux's plain-text keychain fallback) or cannot be saved. */
   keyWarning: string | null
+  /** The desktop app chooses paths with its own dialog (`choosePath`); headless mode takes typed paths. */
+  canChoosePaths: boolean
 }
 
 export type StatusCounts = Record<JobStatus, number>

@@ -352,7 +352,8 @@ export class Core {
       defaultProvider: s.defaultProvider ?? 'demo',
       demo: { ...DEFAULT_DEMO, ...s.demo },
       providers,
-      keyWarning: this.o.keys.warning?.() ?? null
+      keyWarning: this.o.keys.warning?.() ?? null,
+      canChoosePaths: Boolean(this.o.desktop?.choosePath)
     }
   }
 

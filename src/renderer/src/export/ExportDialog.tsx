@@ -103,6 +103,14 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
   }, [phase.name])
 
   const problem = validate(destination, template)
+
+  /** Main's own dialog: a ZIP file to save, or the folder the export folder goes into. */
+  async function choose(): Promise<void> {
+    const { path } = await getBridge().choosePath({ purpose: format === 'zip' ? 'export-zip' : 'export-folder', suggested: destination.trim() || undefined })
+    if (!path) return
+    setTouched(true)
+    setDestination(format === 'zip' ? withFormat(path, 'zip') : `${path.replace(/[\\/]+$/, '')}${path.includes('\\') && !path.includes('/') ? '\\' : '/'}${name}`)
+  }
   const editable = phase.name === 'edit' || phase.name === 'refused' || (phase.name === 'ended' && phase.progress.state !== 'done')
   const running = phase.name === 'running' || phase.name === 'starting'
 
@@ -231,6 +239,11 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
               />
               <span className="field-help">{format === 'zip' ? 'The ZIP file to create (absolute path).' : 'The folder to create (absolute path); it must not exist yet.'}</span>
             </label>
+            {settings?.canChoosePaths && (
+              <button type="button" className="button" onClick={() => void choose()}>
+                Choose…
+              </button>
+            )}
             <label className="field">
               <span className="field-label">File names</span>
               <input

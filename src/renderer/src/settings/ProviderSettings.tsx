@@ -277,6 +277,11 @@ export function ProviderSettings({ provider, state, onSettings }: { provider: Pr
           </form>
         )}
         <Message result={keyResult} />
+        {state.keyProblem && (
+          <p className="settings-message error" role="alert">
+            {state.keyProblem}
+          </p>
+        )}
       </Row>
 
       <Row label="Connection">

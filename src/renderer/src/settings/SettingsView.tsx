@@ -90,6 +90,16 @@ export function SettingsView() {
           <input id={`${id}-out`} type="text" className="mono" value={form.outputRoot} onChange={(e) => edit({ outputRoot: e.target.value })} />
           <span className="field-help">Each batch saves into its own subfolder here.</span>
         </label>
+        {settings.canChoosePaths && (
+          <button type="button" className="button" onClick={() => void getBridge().choosePath({ purpose: 'output-folder', suggested: form.outputRoot }).then(({ path }) => path && edit({ outputRoot: path }))}>
+            Choose output folder…
+          </button>
+        )}
+        {settings.keyWarning && (
+          <p className="settings-message error" role="alert">
+            {settings.keyWarning}
+          </p>
+        )}
         <label className="field" htmlFor={`${id}-provider`}>
           <span className="field-label">Default provider</span>
           <select id={`${id}-provider`} value={form.defaultProvider} onChange={(e) => edit({ defaultProvider: e.target.value as ProviderId })}>
