@@ -6,13 +6,11 @@
 import type { AssetVariant } from './assetUrl'
 import { z } from 'zod'
 import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS, type JobKind } from './catalogue'
-import { JOB_SORT_COLUMNS, JOB_STATUSES, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
+import { JOB_SORT_COLUMNS, JOB_STATUSES, MAX_INPUT_BYTES, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
 
 export * from './model'
 
 const id = z.number().int().positive()
-/** A dropped input file travels as base64 (12 MB of bytes), within the headless bridge's 16 MB body cap. */
-export const MAX_INPUT_BYTES = 12 * 1024 * 1024
 const MAX_INPUT_BASE64 = Math.ceil(MAX_INPUT_BYTES / 3) * 4
 const ids = z.array(id).min(1).max(100_000)
 const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }

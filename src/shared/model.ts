@@ -36,6 +36,9 @@ export interface Job {
   inputs: JobInput[]
 }
 
+/** A dropped input file travels as base64 (12 MB of bytes), within the headless bridge's 16 MB body cap. */
+export const MAX_INPUT_BYTES = 12 * 1024 * 1024
+
 /** A local file a job takes as input: a gallery item (its asset id kept for lineage) or a file on disk. */
 export interface JobInput {
   path: string

@@ -1,7 +1,10 @@
 // Settings in Debian's Chromium against `npm run headless`: a provider's API key is write-only, the
 // connection test says what happened, base URLs are checked, and polling settings persist.
 import { expect, test, type Page } from '@playwright/test'
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { startHeadlessApp, type HeadlessApp } from './headless-app'
+import { startE2ESimulator } from './simulator'
 
 let app: HeadlessApp
 let problems: string[]
@@ -68,16 +71,24 @@ test('test connection: green when it works, red with the reason when it does not
   const demoUrl = await demo.getByLabel('Base URL').inputValue()
   expect(demoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/)
 
-  // LetzAI pointed at the local simulator (which speaks its API), with a key: connected.
+  // LetzAI pointed at a simulator speaking its API (the Demo's answers only its own run key), with a key:
+  // the wrong one is refused, the right one connects.
+  const sim = await startE2ESimulator({ keys: { letzai: 'the-key-the-simulator-takes' } })
   const letzai = await openProvider(page, 'LetzAI')
   await letzai.getByLabel('Base URL').fill('http://example.com/api')
   await letzai.getByRole('button', { name: 'Save URL' }).click()
   await expect(letzai.getByTestId('base-url-result')).toHaveClass(/\berror\b/)
   await expect(letzai.getByTestId('base-url-result')).toContainText('must use https')
-  await letzai.getByLabel('Base URL').fill(demoUrl)
+  await letzai.getByLabel('Base URL').fill(sim.baseUrl('letzai'))
   await letzai.getByRole('button', { name: 'Save URL' }).click()
   await expect(letzai.getByTestId('base-url-result')).toContainText('Base URL saved')
-  await letzai.getByLabel('API key for LetzAI').fill('any-key-the-simulator-takes')
+  await letzai.getByLabel('API key for LetzAI').fill('a-wrong-key')
+  await letzai.getByRole('button', { name: 'Save key' }).click()
+  await letzai.getByRole('button', { name: 'Test connection' }).click()
+  await expect(letzai.getByTestId('connection-result')).toHaveClass(/\berror\b/)
+  await expect(letzai.getByTestId('connection-result')).toContainText('rejected the API key')
+  await expect(letzai.getByTestId('connection-result')).not.toContainText('a-wrong-key')
+  await letzai.getByLabel('API key for LetzAI').fill('the-key-the-simulator-takes')
   await letzai.getByRole('button', { name: 'Save key' }).click()
   await expect(letzai.getByTestId('key-state')).toHaveText('key set')
   await letzai.getByRole('button', { name: 'Test connection' }).click()
@@ -94,6 +105,22 @@ test('test connection: green when it works, red with the reason when it does not
   await expect(bad).toHaveClass(/\berror\b/, { timeout: 30_000 })
   await expect(bad).not.toBeEmpty()
   await expect(bad).toHaveCSS('color', 'rgb(248, 113, 113)')
+  await sim.close()
+})
+
+test('a saved key that cannot be used is said on its provider, with what to do', async ({ page }) => {
+  // A key file others can read is refused (headless mode keeps keys in 0600 files).
+  mkdirSync(join(app.dataDir, 'keys'), { recursive: true })
+  writeFileSync(join(app.dataDir, 'keys', 'bfl.key'), 'k-shared-too-widely', { mode: 0o644 })
+  chmodSync(join(app.dataDir, 'keys', 'bfl.key'), 0o644)
+  try {
+    await page.goto(app.url)
+    const bfl = await openProvider(page, 'BFL')
+    await expect(bfl.getByRole('alert')).toContainText(/has permissions .*chmod 600/)
+    expect(await page.content()).not.toContain('k-shared-too-widely')
+  } finally {
+    rmSync(join(app.dataDir, 'keys', 'bfl.key'), { force: true })
+  }
 })
 
 test('a polling strategy change persists across a reload', async ({ page }) => {

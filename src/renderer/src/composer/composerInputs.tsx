@@ -17,8 +17,7 @@ export interface ChosenInput {
 
 /** The contract's cap on input files per job. */
 export const MAX_INPUTS = 16
-/** The contract's MAX_INPUT_BYTES for addInputFile (the contract's runtime values would bundle zod here). */
-export const MAX_INPUT_BYTES = 12 * 1024 * 1024
+export { MAX_INPUT_BYTES } from '../../../shared/model'
 
 interface ComposerInputs {
   inputs: readonly ChosenInput[]
