@@ -44,6 +44,8 @@ export interface RowDefaults {
   /** Picks the default model: the first of this kind. */
   kind?: JobKind
   count: number
+  /** Input files every row gets besides its own (the CLI's --input). */
+  sharedInputs?: number
 }
 
 export const MAX_PROMPT_LENGTH = 10_000
@@ -342,8 +344,9 @@ export function resolveRow(raw: RawRow, d: RowDefaults): PromptRow | string {
   if (typeof params === 'string') return params
   const inputs = checkInputs(raw.input)
   if (typeof inputs === 'string') return inputs
-  if (model.input && inputs.length < model.input.min) return `model "${model.id}" needs ${model.input.min === 1 ? `an input ${model.input.media}` : `${model.input.min} input files`}: add an "input" column with its path`
-  if (!model.input && inputs.length > 0 && info(providerName, model.id)) return `model "${model.id}" takes no input files`
+  const given = inputs.length + (d.sharedInputs ?? 0)
+  if (model.input && given < model.input.min) return `model "${model.id}" needs ${model.input.min === 1 ? `an input ${model.input.media}` : `${model.input.min} input files`}: add an "input" column with its path`
+  if (!model.input && given > 0 && info(providerName, model.id)) return `model "${model.id}" takes no input files`
   return { line: raw.line, prompt, provider: providerName, model: model.id, kind: model.kind, count, params, inputs }
 }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { csvRecords, readPrompts } from '../../src/shared/prompt-files'
 import { headlessKeys, readKeyFile } from '../../src/main/core/keys'
+import { promptPng } from '../../src/main/core/simulator/media'
 import { startSimulator, type Simulator } from '../../src/main/core/simulator/server'
 import { tempDir, until } from '../helpers/core'
 
@@ -144,6 +145,25 @@ describe('batch-studio CLI', () => {
     expect(jobs.map((j) => j.prompt).sort()).toEqual(['jsonl: a small fox', 'jsonl: a whale', 'jsonl: a whale'])
     expectDoneWithFiles(jobs, out)
     expect(jobs[0].files[0]).toContain(join(out, 'my-batch'))
+  })
+
+  it.concurrent('takes input pictures from --input and from a prompt file\'s input column (relative to the file)', async ({ expect }) => {
+    const dir = dataDir()
+    const out = join(dir, 'out')
+    const picture = join(dir, 'start.png')
+    writeFileSync(picture, promptPng('a picture on disk', 32, 32))
+    const shared = write(dir, 'shared.txt', 'upscale this one\n')
+    const r1 = await cli(['run', '--provider', 'demo', '--model', 'upscales', '--input', picture, '--prompts', shared, '--out', out, '--json'], env(dir))
+    expect(r1.code, r1.stderr).toBe(0)
+    expectDoneWithFiles(lastJson(r1.stdout).jobs, out)
+    const rows = write(dir, 'rows.csv', 'prompt,model,input\nedit it,image-edits,start.png\n')
+    const r2 = await cli(['run', '--provider', 'demo', '--prompts', rows, '--out', out, '--json'], env(dir))
+    expect(r2.code, r2.stderr).toBe(0)
+    expectDoneWithFiles(lastJson(r2.stdout).jobs, out)
+    // An upscale without its picture is refused before anything is queued.
+    const r3 = await cli(['run', '--provider', 'demo', '--model', 'upscales', '--prompts', shared, '--json'], env(dir))
+    expect(r3.code).toBe(2)
+    expect(r3.stderr).toMatch(/needs an input image/)
   })
 
   it.concurrent('refuses a file with a malformed CSV row: exit 2, one line naming file:line, nothing queued', async ({ expect }) => {

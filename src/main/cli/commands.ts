@@ -165,7 +165,7 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
-  const { rows, problems, groups } = readPrompts(text, formatOf(path), { provider: provider as ProviderId, model: values.model, kind: values.kind as JobKind | undefined, count })
+  const { rows, problems, groups } = readPrompts(text, formatOf(path), { provider: provider as ProviderId, model: values.model, kind: values.kind as JobKind | undefined, count, sharedInputs: values.input?.length ?? 0 })
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''
     throw new UsageError(`${file}:${problems[0].line}: ${problems[0].message}${more}`)
