@@ -28,6 +28,9 @@ export const QueueRequest = z.object({
   kind: z.enum(JOB_KINDS).optional(),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   batchName: z.string().trim().max(200).optional(),
+  /** Adds the jobs to this batch (made by the first call of the same queue action: one batch, one folder,
+   *  one "finished" toast, whatever its models); `batchName` is then ignored. */
+  batchId: id.optional(),
   /** Input files every job of the batch starts from (edit, upscale, image-to-video, references). */
   inputs: inputRefs.optional(),
   /** Input files per prompt, in the prompts' order (a prompt file's input column); added to `inputs`. */

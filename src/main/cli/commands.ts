@@ -182,7 +182,7 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
       provider: g.provider,
       model: g.model,
       params: g.params,
-      batchName: groups.length > 1 ? `${batchName} · ${g.provider}/${g.model}` : batchName,
+      batchName,
       ...(shared.length ? { inputs: shared } : {}),
       ...(promptInputs ? { promptInputs } : {})
     }
@@ -208,9 +208,13 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
     return { code: stop.controller.signal.reason === 'SIGTERM' ? 143 : 130, out: values.json ? jsonLine([]) : '' }
   }
   const ids: number[] = []
+  // One run is one batch (one folder): the first group makes it, the others add to it.
+  let batchId: number | undefined
   try {
     for (const arg of requests) {
-      const { batchId, jobIds } = await core.api.queuePrompts(arg)
+      const queued = await core.api.queuePrompts({ ...arg, batchId })
+      batchId = queued.batchId
+      const { jobIds } = queued
       ids.push(...jobIds)
       const dir = core.store.db.prepare<[number], string>('SELECT output_dir FROM batches WHERE id = ?').pluck().get(batchId)
       io.stderr.write(`Queued ${jobIds.length} job${jobIds.length === 1 ? '' : 's'} on ${arg.provider}/${arg.model} as batch #${batchId} "${arg.batchName}" → ${dir}\n`)

@@ -13,7 +13,7 @@ import type { KeyCheck, KeySource } from './keys'
 import { lockLibrary } from './lock'
 import { dbPath, defaultOutputRoot, thumbsDir } from './paths'
 import { Poller, type PollerOptions, type ProviderLimits } from './poller'
-import { checkBaseUrl } from './providers/http'
+import { checkBaseUrl, ProviderError } from './providers/http'
 import { createAdapter } from './providers/registry'
 import type { ProviderAdapter } from './providers/types'
 import type { Clock } from './scheduling/clock'
@@ -162,7 +162,8 @@ export class Core {
       onProviderPaused: (provider, reason) => {
         if (reason) this.emit('notice', { level: reason === USER_PAUSE ? 'info' : 'error', message: `${providerInfo(provider).label} paused: ${reason}` })
         this.emit('settingsChanged', this.settings())
-      }
+      },
+      onReachability: () => this.emit('settingsChanged', this.settings())
     })
     this.api = this.createApi()
   }
@@ -343,6 +344,7 @@ export class Core {
           hasKey: id === 'demo' || this.o.keys.get(id) !== null,
           keyProblem: id === 'demo' ? null : (this.o.keys.check?.(id).problem ?? null),
           pausedReason: this.poller.pausedReason(id),
+          unreachable: this.poller.unreachable(id),
           ...this.pollingSettings(id)
         }
       ])
@@ -374,10 +376,15 @@ export class Core {
     if (provider === 'demo' && !process.env.DEMO_BASE_URL) await this.demoSimulator()
   }
 
-  /** Stores a batch and its jobs in one transaction, then hands them to the poller. */
-  private queue(jobs: NewJob[], batchName?: string): { batchId: number; jobIds: number[] } {
+  /** Stores a batch (or adds to one: `into`, a queue action sent in several calls) and its jobs in one
+   *  transaction, then hands them to the poller. */
+  private queue(jobs: NewJob[], batchName?: string, into?: number): { batchId: number; jobIds: number[] } {
     const name = batchName?.trim() || `Batch ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
     const { batchId, jobIds } = this.store.db.transaction(() => {
+      if (into !== undefined) {
+        if (!this.store.db.prepare('SELECT 1 FROM batches WHERE id = ?').get(into)) throw new Error(`Batch ${into} does not exist (deleted?); nothing more was queued`)
+        return { batchId: into, jobIds: this.store.insertJobs(into, jobs) }
+      }
       const batchId = this.store.createBatch(name, '')
       this.store.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(this.batchDir(name, batchId), batchId)
       return { batchId, jobIds: this.store.insertJobs(batchId, jobs) }
@@ -422,7 +429,7 @@ export class Core {
             if (then) jobs.push({ provider, model: then.id, kind: then.kind, prompt: prompt.trim(), params: arg.then?.params ?? {}, after: jobs.length - 1 })
           }
         })
-        return this.queue(jobs, arg.batchName)
+        return this.queue(jobs, arg.batchName, arg.batchId)
       },
       listJobs: async (arg) => {
         const { total, rows } = this.store.listJobs({ ...arg, offset: arg.offset ?? 0, limit: arg.limit ?? 200 })
@@ -538,7 +545,8 @@ export class Core {
             requestsPerMinute: activity[id]?.requestsLastMinute ?? 0,
             rateLimitWaits: activity[id]?.rateLimitWaits ?? 0,
             errorsLastHour: errors.get(id) ?? 0,
-            pausedReason: activity[id]?.pausedReason ?? null
+            pausedReason: activity[id]?.pausedReason ?? null,
+            unreachable: activity[id]?.unreachable ?? null
           }))
         }
       },
@@ -593,9 +601,14 @@ export class Core {
       testConnection: async ({ provider }) => {
         try {
           await this.ready(provider)
-          return { ok: true, message: await this.adapter(provider).testConnection() }
+          const message = await this.adapter(provider).testConnection()
+          this.poller.noteReachability(provider, null)
+          return { ok: true, message }
         } catch (err) {
-          return { ok: false, message: (err as Error).message }
+          this.poller.noteReachability(provider, err)
+          // No answer at all says nothing about the key: say so, lest a good key look wrong.
+          const unreached = err instanceof ProviderError && err.details.unreachableHost !== undefined
+          return { ok: false, message: unreached ? `${(err as Error).message}; the key was not checked` : (err as Error).message }
         }
       },
       listProviderModels: async ({ provider }) => {

@@ -143,6 +143,24 @@ describe('events', () => {
     expect(finished).toEqual(['Evening'])
   })
 
+  it('one queue action sent in two calls (two models, or two seeds) is one batch: one folder, one announcement counting every job', async () => {
+    const core = await open({ stored: { demo: { durationMs: 100, failureRate: 0 } } })
+    const finished: { name: string; done: number }[] = []
+    core.on('batchFinished', ({ name, done }) => finished.push({ name, done }))
+    await core.api.pauseProvider({ provider: 'demo', paused: true })
+    const first = await core.api.queuePrompts({ prompts: ['a', 'b'], provider: 'demo', model: 'images', batchName: 'Both models' })
+    const second = await core.api.queuePrompts({ prompts: ['a', 'b'], provider: 'demo', model: 'images', params: { quality: 4 }, batchName: 'ignored', batchId: first.batchId })
+    expect(second.batchId).toBe(first.batchId)
+    expect(await core.api.listBatches(undefined)).toEqual([expect.objectContaining({ id: first.batchId, name: 'Both models', jobCount: 4 })])
+    await core.api.pauseProvider({ provider: 'demo', paused: false })
+    await until(() => finished.length === 1, 10_000, 'batchFinished')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(finished).toEqual([{ name: 'Both models', done: 4 }])
+    const dirs = new Set((await core.api.listGallery({})).items.map((a) => dirname(a.path)))
+    expect(dirs.size).toBe(1)
+    await expect(core.api.queuePrompts({ prompts: ['late'], batchId: 9999 })).rejects.toThrow(/Batch 9999 does not exist/)
+  })
+
   it('sends at most 500 jobs per event and says when it left some out', async () => {
     const core = await open()
     await core.api.pauseProvider({ provider: 'demo', paused: true })

@@ -150,10 +150,14 @@ export function Composer() {
     setError(null)
     let made = 0
     let calls = 0
+    // One queue action is one batch whatever its models: the first call makes it, the others add to it.
+    let batchId: number | undefined
     try {
       for (const call of plan.calls) {
         if (plan.calls.length > 1) setBusy(`Queueing ${calls + 1} of ${plan.calls.length}…`)
-        made += (await getBridge().queuePrompts(call)).jobIds.length
+        const queued = await getBridge().queuePrompts({ ...call, batchId })
+        batchId = queued.batchId
+        made += queued.jobIds.length
         calls++
       }
       setText('')

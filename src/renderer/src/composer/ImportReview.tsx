@@ -34,7 +34,7 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   /** Calls already made, when a later one failed: "Queue the rest" goes on from there. */
-  const [sent, setSent] = useState({ calls: 0, jobs: 0 })
+  const [sent, setSent] = useState<{ calls: number; jobs: number; batchId?: number }>({ calls: 0, jobs: 0 })
 
   const result = state.phase === 'ready' ? state.result : null
   const groups = result?.groups ?? []
@@ -45,14 +45,16 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
   const queue = async () => {
     setError(null)
     const name = batchName.trim() || undefined
-    let { calls, jobs: queued } = sent
+    // One import is one batch: the first group makes it, every other group (and "Queue the rest") adds to it.
+    let { calls, jobs: queued, batchId } = sent
     try {
       for (; calls < groups.length; calls++) {
         const g = groups[calls]
         setBusy(groups.length > 1 ? `Queueing ${calls + 1} of ${groups.length} groups…` : 'Queueing…')
-        const { jobIds } = await getBridge().queuePrompts({ prompts: g.prompts, count: g.count, provider: g.provider, model: g.model, params: g.params, batchName: name })
-        queued += jobIds.length
-        setSent({ calls: calls + 1, jobs: queued })
+        const made = await getBridge().queuePrompts({ prompts: g.prompts, count: g.count, provider: g.provider, model: g.model, params: g.params, batchName: name, batchId })
+        batchId = made.batchId
+        queued += made.jobIds.length
+        setSent({ calls: calls + 1, jobs: queued, batchId })
       }
       onQueued(queued, name ?? '')
     } catch (err) {
