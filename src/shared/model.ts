@@ -91,12 +91,16 @@ export interface ProviderSettings {
   keyProblem: string | null
   /** Set when the provider's queue is paused (bad key, no credits), with the reason to show. */
   pausedReason: string | null
+  /** Set while the provider's host gives no answer at all (offline, wrong base URL): which host, since when. */
+  unreachable: Unreachable | null
   strategy: PollStrategyName
   /** Request budget for the provider's API: every submit and status request takes one, and so does a download from the API host (not from a delivery host). */
   rate: number
   burst: number
   concurrency: number
   maxWaitSeconds: number
+  /** The latency promise of the learned strategy: a finished job is noticed within this many seconds; 0 = each model's documented polling interval. */
+  latencySeconds: number
 }
 
 export interface Settings {
@@ -119,6 +123,12 @@ export interface ProviderActivity {
   rateLimitWaits: number
   errorsLastHour: number
   pausedReason: string | null
+  unreachable: Unreachable | null
+}
+
+export interface Unreachable {
+  host: string
+  since: number
 }
 
 export interface Stats {

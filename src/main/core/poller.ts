@@ -50,6 +50,8 @@ export interface PollerOptions {
   /** Called after a file is saved (thumbnails). */
   onAsset?: (assetId: number, path: string) => void
   onProviderPaused?: (provider: ProviderId, reason: string | null) => void
+  /** The provider's host could not be reached (since when, which host), or answers again (null). */
+  onReachability?: (provider: ProviderId, unreachable: Unreachable | null) => void
   /** The library could not be written (the reason), or can be again (null). */
   onStorage?: (reason: string | null) => void
   clock?: Clock
@@ -83,14 +85,23 @@ interface ProviderState {
   /** Jobs at the provider or being sent to it, against `limits.maxActive`. */
   active: Set<number>
   rateLimitWaits: number
+  unreachable: Unreachable | null
   /** Start times of this provider's requests in the last minute, oldest first. */
   recentRequests: number[]
+}
+
+/** A provider whose host gave no answer at all (no such name, refused, timed out), from the first such failure on. */
+export interface Unreachable {
+  host: string
+  since: number
 }
 
 export interface PollerStats {
   inFlight: number
   scheduled: number
-  providers: Partial<Record<ProviderId, { rate: number; inFlight: number; ready: number; pausedReason: string | null; rateLimitWaits: number; requestsLastMinute: number }>>
+  providers: Partial<
+    Record<ProviderId, { rate: number; inFlight: number; ready: number; pausedReason: string | null; rateLimitWaits: number; requestsLastMinute: number; unreachable: Unreachable | null }>
+  >
 }
 
 function lastResponse(capture: ResponseCapture): string | null {
@@ -224,6 +235,24 @@ export class Poller {
     return this.providers.get(provider)?.pausedReason ?? null
   }
 
+  unreachable(provider: ProviderId): Unreachable | null {
+    return this.providers.get(provider)?.unreachable ?? null
+  }
+
+  /**
+   * What a request to the provider showed about its host: no answer at all (`unreachableHost`) marks it
+   * unreachable from now, any answer (even an error status) marks it reachable. Also fed by Test connection.
+   */
+  noteReachability(provider: ProviderId, err: unknown): void {
+    const p = this.state(provider)
+    const host = err instanceof ProviderError ? err.details.unreachableHost : undefined
+    const answered = err === null || (err instanceof ProviderError && err.details.httpStatus !== undefined)
+    if (host && p.unreachable?.host !== host) p.unreachable = { host, since: this.clock.now() }
+    else if (answered && p.unreachable) p.unreachable = null
+    else return
+    this.o.onReachability?.(provider, p.unreachable)
+  }
+
   stats(): PollerStats {
     const providers: PollerStats['providers'] = {}
     const minuteAgo = this.clock.now() - 60_000
@@ -235,7 +264,8 @@ export class Poller {
         ready: p.readyWork.length + p.readySubmits.length,
         pausedReason: p.pausedReason,
         rateLimitWaits: p.rateLimitWaits,
-        requestsLastMinute: p.recentRequests.length
+        requestsLastMinute: p.recentRequests.length,
+        unreachable: p.unreachable
       }
     }
     return { inFlight: this.inFlight, scheduled: this.current.size, providers }
@@ -256,6 +286,7 @@ export class Poller {
         pausedReason: null,
         active: new Set(),
         rateLimitWaits: 0,
+        unreachable: null,
         recentRequests: []
       }
       this.providers.set(provider, p)
@@ -458,7 +489,7 @@ export class Poller {
     if (!adapter) return this.schedule(id, row.provider, 'submit', now)
     if (!this.write(id, 'queued', { status: 'submitting', attempts: row.attempts + 1, claimed_at: now, error: null, next_poll_at: null }, {
       type: 'submit',
-      message: `Sending to ${providerInfo(row.provider).label} (attempt ${row.attempts + 1})`
+      message: `Sending to ${providerInfo(row.provider).label} (attempt ${row.attempts + 1}${row.transient_errors > 0 ? `, try ${row.transient_errors + 1}` : ''})`
     }))
       return
     p.active.add(id)
@@ -471,6 +502,7 @@ export class Poller {
       return this.submitFailed(row, p, err)
     }
     p.bucket.onSuccess()
+    this.noteReachability(row.provider, null)
     const at = this.clock.now()
     const due = at + this.o.strategy(row.provider, row.model).firstDelayMs(this.context(row, at, at, null, 'queued'))
     const accept = () => this.write(id, 'submitting', { status: 'running', provider_job_id: ref.id, provider_ref_json: JSON.stringify(ref), submitted_at: at, next_poll_at: Math.round(due), transient_errors: 0 }, { type: 'submitted', message: `Accepted as ${ref.id}` })
@@ -510,6 +542,7 @@ export class Poller {
   private submitFailed(row: JobRow, p: ProviderState, err: unknown): void {
     const now = this.clock.now()
     const e = err instanceof ProviderError ? err : new ProviderError('unknown_outcome', (err as Error).message)
+    this.noteReachability(row.provider, e)
     const requeue = (due: number, type: string, message: string, extra: JobPatch = {}, scheduleAt = due) => {
       // The provider did not take the job, so this attempt does not count.
       if (this.write(row.id, 'submitting', { status: 'queued', attempts: row.attempts, next_poll_at: Math.round(due), ...extra }, { type, message })) {
@@ -532,7 +565,10 @@ export class Poller {
         if (errors > (this.o.maxTransientErrors ?? 6)) {
           return void this.write(row.id, 'submitting', { status: 'failed', attempts: row.attempts, error: `${e.message} (gave up after ${errors} tries)`, finished_at: now, transient_errors: errors }, { type: 'failed', message: e.message })
         }
-        return requeue(now + backoff(errors, this.random), 'retry', `${e.message}; not accepted, will send again`, { transient_errors: errors })
+        const due = now + backoff(errors, this.random)
+        const tries = `${errors} ${errors === 1 ? 'try' : 'tries'} so far`
+        // The row says why it waits and how often it was tried (attempts stay flat: nothing was accepted).
+        return requeue(due, 'retry', `${e.message}; not accepted, will send again in ${Math.round((due - now) / 1000)} s (${tries})`, { transient_errors: errors, error: `${e.message} (${tries}; trying again)` })
       }
       case 'rejected':
         return void this.write(row.id, 'submitting', { status: 'failed', error: e.message, finished_at: now }, { type: 'failed', message: e.message })
@@ -591,6 +627,7 @@ export class Poller {
       return this.pollFailed(row, p, err, lastResponse(capture))
     }
     p.bucket.onSuccess()
+    this.noteReachability(row.provider, null)
     const now = this.clock.now()
     const polls = row.polls + 1
     const base: JobPatch = { polls, raw_status: result.rawStatus, transient_errors: 0, last_response: lastResponse(capture) }
@@ -633,6 +670,7 @@ export class Poller {
   private pollFailed(row: JobRow, p: ProviderState, err: unknown, response: string | null): void {
     const now = this.clock.now()
     const e = err instanceof ProviderError ? err : new ProviderError('malformed', (err as Error).message)
+    this.noteReachability(row.provider, e)
     const again = (due: number, patch: JobPatch, event: { type: string; message: string }) => {
       if (this.write(row.id, 'running', { ...patch, last_response: response ?? row.last_response, next_poll_at: Math.round(due) }, event)) this.schedule(row.id, row.provider, 'poll', due)
     }

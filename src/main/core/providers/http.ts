@@ -58,7 +58,13 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly details: { httpStatus?: number; retryAfterMs?: number; body?: string } = {}
+    readonly details: {
+      httpStatus?: number
+      retryAfterMs?: number
+      body?: string
+      /** The host that could not be reached (no such name, refused, no answer): the network, not the provider, is at fault. */
+      unreachableHost?: string
+    } = {}
   ) {
     super(message)
     this.name = 'ProviderError'
@@ -100,6 +106,14 @@ export function excerpt(body: string): string {
 }
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'])
+
+/** A transport failure in a user's words, naming the host: what went wrong and what to check. */
+function transportWords(host: string, code: string | undefined, timedOut: boolean): string {
+  if (timedOut) return `No answer from ${host} in time — check your connection`
+  if (code === 'ECONNREFUSED') return `Can't reach ${host} (nothing answers there) — check your connection and the base URL`
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `Can't reach ${host} (the name was not found) — check your connection`
+  return `Can't reach ${host} (no route to it) — check your connection`
+}
 
 function errorCode(err: unknown): string | undefined {
   const cause = (err as { cause?: { code?: string } })?.cause
@@ -207,10 +221,12 @@ export class ProviderHttp {
     } catch (err) {
       const code = errorCode(err)
       const timedOut = (err as Error).name === 'TimeoutError'
-      const what = timedOut ? 'timed out' : `failed (${code ?? (err as Error).message})`
+      const notSent = code !== undefined && NOT_SENT_CODES.has(code)
+      const unreachable = timedOut || notSent ? { unreachableHost: url.host } : {}
+      const what = timedOut || notSent ? transportWords(url.host, code, timedOut) : `${label} ${method} ${url.pathname} failed (${code ?? (err as Error).message})`
       // A refused connection never reached the provider, so even a submit may be sent again.
-      if (method === 'GET' || (code && NOT_SENT_CODES.has(code))) throw new ProviderError('transient', `${label} ${method} ${url.pathname} ${what}`)
-      throw new ProviderError('unknown_outcome', `${label} ${method} ${url.pathname} ${what}; the provider may have received it`)
+      if (method === 'GET' || notSent) throw new ProviderError('transient', what, unreachable)
+      throw new ProviderError('unknown_outcome', `${what}; ${label} may have received the request`, unreachable)
     }
     let raw: string
     let text: string
