@@ -59,6 +59,11 @@ export function formatDateTime(at: number): string {
   return dateTimeFormat.format(at)
 }
 
+/** A provider whose host gives no answer: "Can't reach api.bfl.ai since 20:41:05". */
+export function unreachableWords(u: { host: string; since: number }): string {
+  return `Can't reach ${u.host} since ${formatTime(u.since)}`
+}
+
 /** How long a job has taken so far: from submission (or queueing, before that) to its end or now. */
 export function jobElapsed(job: { createdAt: number; submittedAt: number | null; finishedAt: number | null }, now: number): number {
   return (job.finishedAt ?? now) - (job.submittedAt ?? job.createdAt)

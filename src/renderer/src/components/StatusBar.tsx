@@ -3,12 +3,12 @@
 // warning with a Resume button for a paused provider, whether the live connection to main is up, and the
 // latest notice (a toast's text stays here after the toast has gone).
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
-import type { ProviderActivity, Stats, StatusCounts } from '../../../shared/contract'
+import type { ProviderActivity, Stats, StatusCounts, Unreachable } from '../../../shared/contract'
 import { providerInfo, type ProviderId } from '../../../shared/catalogue'
 import { ACTIVE_STATUSES, JOB_STATUSES, TERMINAL_STATUSES } from '../../../shared/model'
 import { useAppData } from '../appData'
 import { getBridge, getConnection, type ConnectionState } from '../bridge'
-import { formatCount, formatTime, plural, STATUS_LABELS } from '../format'
+import { formatCount, formatTime, plural, STATUS_LABELS, unreachableWords } from '../format'
 import { ExtraIcon } from '../queue/ExtraIcon'
 import { errorMessage, useToasts } from '../toasts'
 import '../styles/statusbar.css'
@@ -123,6 +123,10 @@ export function StatusBar() {
   const paused = new Map<ProviderId, string>()
   for (const [id, p] of Object.entries(settings?.providers ?? {}) as [ProviderId, { pausedReason: string | null }][]) if (p.pausedReason) paused.set(id, p.pausedReason)
   for (const a of stats?.providers ?? []) if (a.pausedReason && !paused.has(a.provider)) paused.set(a.provider, a.pausedReason)
+  // Unreachable providers (not paused: their jobs wait and are tried again), likewise from either source.
+  const unreachable = new Map<ProviderId, Unreachable>()
+  for (const [id, p] of Object.entries(settings?.providers ?? {}) as [ProviderId, { unreachable: Unreachable | null }][]) if (p.unreachable && !paused.has(id)) unreachable.set(id, p.unreachable)
+  for (const a of stats?.providers ?? []) if (a.unreachable && !paused.has(a.provider) && !unreachable.has(a.provider)) unreachable.set(a.provider, a.unreachable)
   const activity = (stats?.providers ?? []).filter((a) => a.requestsPerMinute > 0 || a.rateLimitWaits > 0 || a.errorsLastHour > 0)
 
   const resume = async (provider: ProviderId) => {
@@ -194,6 +198,13 @@ export function StatusBar() {
           <button type="button" className="status-action" disabled={resuming === provider} onClick={() => void resume(provider)}>
             {resuming === provider ? 'Resuming…' : 'Resume'}
           </button>
+        </span>
+      ))}
+      {[...unreachable].map(([provider, u]) => (
+        <span key={provider} className="paused-provider unreachable" role="status" data-testid="unreachable-provider">
+          <span className="paused-text" title={`${providerInfo(provider).label}: ${unreachableWords(u)}; its jobs wait and are tried again`}>
+            {providerInfo(provider).label.replace(/ \(.*\)$/, '')}: {unreachableWords(u)}
+          </span>
         </span>
       ))}
       {latest && (

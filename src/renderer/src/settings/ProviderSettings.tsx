@@ -4,6 +4,7 @@ import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'reac
 import type { ProviderSettings as ProviderState, Settings } from '../../../shared/contract'
 import { POLL_STRATEGIES, providerInfo, type PollStrategyName, type ProviderId } from '../../../shared/catalogue'
 import { getBridge } from '../bridge'
+import { unreachableWords } from '../format'
 import { ExtraIcon } from '../queue/ExtraIcon'
 import { errorMessage, useToasts } from '../toasts'
 import { ProviderModelsRow } from './ProviderModelsRow'
@@ -232,6 +233,10 @@ export function ProviderSettings({ provider, state, onSettings }: { provider: Pr
           {state.pausedReason ? (
             <span className="badge warn" title={state.pausedReason}>
               paused: {state.pausedReason}
+            </span>
+          ) : state.unreachable ? (
+            <span className="badge error" role="status">
+              {unreachableWords(state.unreachable)}
             </span>
           ) : (
             <span className="badge ok">active</span>

@@ -171,10 +171,10 @@ export function SettingsView() {
                     document.getElementById(`${id}-tab-${next.id}`)?.focus()
                   }}
                 >
-                  <span className={`provider-dot ${state?.pausedReason ? 'paused' : p.id === 'demo' || state?.hasKey ? 'ready' : 'nokey'}`} aria-hidden="true" />
+                  <span className={`provider-dot ${state?.pausedReason ? 'paused' : state?.unreachable ? 'unreachable' : p.id === 'demo' || state?.hasKey ? 'ready' : 'nokey'}`} aria-hidden="true" />
                   <span className="provider-tab-text">
                     <span className="provider-tab-name">{p.label}</span>
-                    <span className="provider-tab-state">{state?.pausedReason ? 'paused' : p.id === 'demo' ? 'no key needed' : state?.hasKey ? 'key set' : 'no key'}</span>
+                    <span className="provider-tab-state">{state?.pausedReason ? 'paused' : state?.unreachable ? 'cannot be reached' : p.id === 'demo' ? 'no key needed' : state?.hasKey ? 'key set' : 'no key'}</span>
                   </span>
                 </button>
               )
