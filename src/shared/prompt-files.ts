@@ -9,6 +9,8 @@ export type PromptFormat = 'txt' | 'csv' | 'jsonl'
 /** A row as written in the file; values not yet checked. */
 export interface RawRow {
   line: number
+  /** The row's last line, when a quoted field made it span several. */
+  lastLine?: number
   prompt: unknown
   provider?: unknown
   model?: unknown
@@ -20,6 +22,15 @@ export interface RawRow {
 export interface Problem {
   line: number
   message: string
+  /** The last line this problem keeps out of the queue, when it spans more than `line` (a record over several lines). */
+  lastLine?: number
+}
+
+/** How many lines of a file the problems keep out of the queue (a problem may span several lines; a line may have several problems). */
+export function linesNotQueued(problems: readonly Problem[]): number {
+  const lines = new Set<number>()
+  for (const p of problems) for (let l = p.line; l <= (p.lastLine ?? p.line); l++) lines.add(l)
+  return lines.size
 }
 
 export type ParamValue = string | number | boolean
@@ -89,7 +100,14 @@ function* txtItems(text: string): Generator<Item> {
 
 export interface CsvRecord {
   line: number
+  /** Its last line (a quoted field may span lines). */
+  lastLine: number
   fields: string[]
+}
+
+/** A problem's or row's `lastLine`, when it spans more than its first line. */
+function lineRange(first: number, last: number): { lastLine?: number } {
+  return last > first ? { lastLine: last } : {}
 }
 
 /** RFC 4180: comma-separated, fields may be quoted with `"`, a quote inside is doubled, quoted fields may span lines. */
@@ -113,6 +131,15 @@ export function* csvRecords(text: string): Generator<{ record: CsvRecord; proble
       let field = ''
       if (s[i] === '"') {
         const fieldLine = line
+        const opened = i
+        // A quote left open is the usual mistake, and it swallows the lines after it up to the next quote: say
+        // where it opened and read on from the next line, so the rows after it are neither lost nor blamed.
+        const unclosed = (next: string): Problem => {
+          const nl = s.indexOf('\n', opened)
+          i = nl < 0 ? s.length : nl + 1
+          line = fieldLine + 1
+          return { line: fieldLine, message: `the quote opened on this line is never closed (missing "); ${next}`, ...lineRange(start, fieldLine) }
+        }
         i++
         let closed = false
         while (i < s.length) {
@@ -131,11 +158,15 @@ export function* csvRecords(text: string): Generator<{ record: CsvRecord; proble
           break
         }
         if (!closed) {
-          yield { problem: { line: fieldLine, message: 'a quoted field is never closed (missing ")' } }
-          return
+          bad = unclosed('no other quote follows in the file')
+          break
         }
         if (i < s.length && s[i] !== ',' && s[i] !== '\n') {
-          bad = { line, message: 'unexpected text after a closing quote (a quote inside a quoted field must be doubled: "")' }
+          if (line > fieldLine) {
+            bad = unclosed(`the next quote, on line ${line}, did not end it`)
+            break
+          }
+          bad = { line, message: 'unexpected text after a closing quote (a quote inside a quoted field must be doubled: "")', ...lineRange(start, line) }
           skipLine()
           break
         }
@@ -145,7 +176,7 @@ export function* csvRecords(text: string): Generator<{ record: CsvRecord; proble
         field = s.slice(i, end)
         i = end
         if (field.includes('"')) {
-          bad = { line, message: 'a quote inside an unquoted field (quote the whole field and double the quote: "say ""hi""")' }
+          bad = { line, message: 'a quote inside an unquoted field (quote the whole field and double the quote: "say ""hi""")', ...lineRange(start, line) }
           skipLine()
           break
         }
@@ -167,7 +198,7 @@ export function* csvRecords(text: string): Generator<{ record: CsvRecord; proble
     }
     // A blank line is no record.
     if (fields.length === 1 && fields[0].trim() === '') continue
-    yield { record: { line: start, fields } }
+    yield { record: { line: start, lastLine: line > start && s[i - 1] === '\n' ? line - 1 : line, fields } }
   }
 }
 
@@ -199,10 +230,10 @@ function* csvItems(text: string): Generator<Item> {
       continue
     }
     if (r.fields.length !== columns.length) {
-      yield { problem: { line: r.line, message: `expected ${columns.length} field${columns.length === 1 ? '' : 's'} (${columns.join(', ')}), found ${r.fields.length}` } }
+      yield { problem: { line: r.line, message: `expected ${columns.length} field${columns.length === 1 ? '' : 's'} (${columns.join(', ')}), found ${r.fields.length}`, ...lineRange(r.line, r.lastLine) } }
       continue
     }
-    const row: RawRow = { line: r.line, prompt: '' }
+    const row: RawRow = { line: r.line, ...lineRange(r.line, r.lastLine), prompt: '' }
     columns.forEach((c, k) => {
       const value = r.fields[k]
       if (c === 'prompt') row.prompt = value
@@ -270,6 +301,30 @@ export function unknownProvider(value: string): string {
   return `unknown provider "${value}" (providers: ${PROVIDER_IDS.join(', ')})`
 }
 
+/** Folds a name the way a user may type it: any case, spaces squeezed. */
+function folded(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase()
+}
+
+/**
+ * A listed model by a name the user saw in the app rather than its id: the id in any case, its label ("Image"),
+ * or its label without the part in brackets ("Video" for "Video (from a picture)"). Only an unambiguous match.
+ */
+function modelByName(models: readonly ModelInfo[], name: string): ModelInfo | undefined {
+  const want = folded(name)
+  for (const nameOf of [(m: ModelInfo) => m.id, (m: ModelInfo) => m.label, (m: ModelInfo) => m.label.replace(/\s*\(.*\)\s*$/, '')]) {
+    const found = models.filter((m) => folded(nameOf(m)) === want)
+    if (found.length === 1) return found[0]
+  }
+  return undefined
+}
+
+/** A provider by its id in any case or its name as the app shows it ("Demo", "LetzAI"). */
+function providerByName(name: string): ProviderId | undefined {
+  const want = folded(name)
+  return PROVIDER_IDS.find((id) => id === want || folded(providerInfo(id).label) === want || folded(providerInfo(id).label.replace(/\s*\(.*\)\s*$/, '')) === want)
+}
+
 /**
  * The model a row runs on, or why there is none. A model id the catalogue does not list is taken as given
  * (providers add models every month): it makes the default kind, and the provider judges its params.
@@ -277,7 +332,7 @@ export function unknownProvider(value: string): string {
 function pickModel(provider: ProviderId, model: string | undefined, kind?: JobKind): ModelInfo | string {
   const info = providerInfo(provider)
   if (model !== undefined) {
-    const m = info.models.find((x) => x.id === model)
+    const m = info.models.find((x) => x.id === model) ?? modelByName(info.models, model)
     if (!m) {
       const k = kind ?? info.kinds[0]
       if (!info.kinds.includes(k)) return `${info.label} makes no ${k} jobs`
@@ -332,8 +387,9 @@ export function resolveRow(raw: RawRow, d: RowDefaults): PromptRow | string {
   if (!prompt) return 'the prompt is empty'
   if (prompt.length > MAX_PROMPT_LENGTH) return `the prompt is ${prompt.length} characters long (at most ${MAX_PROMPT_LENGTH})`
   if (raw.provider !== undefined && typeof raw.provider !== 'string') return '"provider" must be a string'
-  const providerName = (raw.provider as string | undefined) ?? d.provider
-  if (!isProvider(providerName)) return unknownProvider(providerName)
+  const providerGiven = (raw.provider as string | undefined) ?? d.provider
+  const providerName = isProvider(providerGiven) ? providerGiven : providerByName(providerGiven)
+  if (!providerName) return unknownProvider(providerGiven)
   if (raw.model !== undefined && (typeof raw.model !== 'string' || !raw.model)) return '"model" must be a non-empty string'
   const model = pickModel(providerName, (raw.model as string | undefined) ?? (providerName === d.provider ? d.model : undefined), d.kind)
   if (typeof model === 'string') return model
@@ -367,7 +423,7 @@ export function* checkedRows(text: string, format: PromptFormat, d: RowDefaults)
     if (item.problem) yield item
     else {
       const row = resolveRow(item.row, d)
-      yield typeof row === 'string' ? { problem: { line: item.row.line, message: row } } : { row }
+      yield typeof row === 'string' ? { problem: { line: item.row.line, message: row, ...(item.row.lastLine ? { lastLine: item.row.lastLine } : {}) } } : { row }
     }
   }
 }

@@ -38,7 +38,7 @@ test('a CSV with a bad row: the bad row is listed by line, the good rows are que
   await expect(review.getByTestId('import-problems')).toContainText('line 4: unknown provider "foo"')
   await expect(review.getByTestId('import-problems').locator('li')).toHaveCount(1)
   await expect(review.getByTestId('import-summary')).toContainText('3 good rows → 4 jobs')
-  await expect(review.getByTestId('import-summary')).toContainText('1 bad row')
+  await expect(review.getByTestId('import-summary')).toContainText('1 line not queued')
   // Nothing has been queued while the user looks at it.
   await page.waitForTimeout(300)
   await expect(rows(page)).toHaveCount(0)

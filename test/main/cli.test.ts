@@ -342,10 +342,10 @@ describe('prompt files', () => {
     const records = items.map((i) => i.record)
     expect(problems).toEqual([])
     expect(records).toEqual([
-      { line: 1, fields: ['a', 'b'] },
-      { line: 2, fields: ['x, y', 'say "hi"'] },
-      { line: 4, fields: ['multi\nline', 'z'] },
-      { line: 6, fields: ['last', ''] }
+      { line: 1, lastLine: 1, fields: ['a', 'b'] },
+      { line: 2, lastLine: 2, fields: ['x, y', 'say "hi"'] },
+      { line: 4, lastLine: 5, fields: ['multi\nline', 'z'] },
+      { line: 6, lastLine: 6, fields: ['last', ''] }
     ])
   })
 

@@ -7,7 +7,7 @@ import { getBridge } from '../bridge'
 import { ModalDialog } from '../components/ModalDialog'
 import { formatCount, plural } from '../format'
 import { errorMessage } from '../toasts'
-import type { ReadResult, RowDefaults } from '../../../shared/prompt-files'
+import { linesNotQueued, type ReadResult, type RowDefaults } from '../../../shared/prompt-files'
 
 export type ImportPhase = { phase: 'reading'; rowsRead: number } | { phase: 'ready'; result: ReadResult } | { phase: 'failed'; message: string }
 
@@ -40,7 +40,8 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
   const groups = result?.groups ?? []
   const jobs = groups.reduce((n, g) => n + g.jobs, 0)
   const problems = result?.problems ?? []
-  const badLines = new Set(problems.map((p) => p.line)).size
+  // Every line kept out of the queue counts, a record over several lines as several.
+  const badLines = linesNotQueued(problems)
 
   const queue = async () => {
     setError(null)
@@ -112,7 +113,7 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
             </span>
             {badLines > 0 && (
               <span className="import-bad">
-                <strong>{formatCount(badLines)}</strong> bad {badLines === 1 ? 'row' : 'rows'}
+                <strong>{formatCount(badLines)}</strong> {badLines === 1 ? 'line' : 'lines'} not queued
               </span>
             )}
           </p>
@@ -123,7 +124,7 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
               <ol className="problem-list" data-testid="import-problems">
                 {problems.slice(0, MAX_LISTED_PROBLEMS).map((p, i) => (
                   <li key={i}>
-                    <span className="problem-line">line {p.line}:</span> {p.message}
+                    <span className="problem-line">{p.lastLine ? `lines ${p.line}–${p.lastLine}` : `line ${p.line}`}:</span> {p.message}
                   </li>
                 ))}
               </ol>
