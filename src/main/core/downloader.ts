@@ -11,6 +11,7 @@ import { BlockList, isIP, type LookupFunction } from 'node:net'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import type { Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
+import { checkMedia } from './media-check'
 import { excerpt } from './providers/http'
 import type { ResultFile } from './providers/types'
 
@@ -468,9 +469,12 @@ export async function downloadFile(url: string, dir: string, stem: string, jobId
     }
     await handle.close()
     handle = undefined
+    // The first bytes say what it claims to be; only the whole file says whether it can be shown or played.
+    const checked = await checkMedia(temp, kind.mime, size)
+    if (!checked.ok) throw new DownloadError('invalid', `The downloaded ${kind.ext.toUpperCase()} (${size} bytes) cannot be ${kind.mime.startsWith('image/') ? 'shown' : 'played'}: ${checked.problem}`)
     const path = safeJoin(dir, `${stem}.${kind.ext}`)
     await rename(temp, path)
-    return { path, mime: kind.mime, size, sha256: hash.digest('hex'), width: kind.width, height: kind.height }
+    return { path, mime: kind.mime, size, sha256: hash.digest('hex'), width: checked.width ?? kind.width, height: checked.height ?? kind.height }
   } catch (err) {
     body.destroy()
     await handle?.close().catch(() => undefined)

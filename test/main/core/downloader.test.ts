@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkResultFiles, DownloadError, downloadFile, MAX_FILES_PER_JOB, safeJoin, slug, sniff } from '../../../src/main/core/downloader'
+import sharp from 'sharp'
 import { promptMp4, promptPng, promptWav } from '../../../src/main/core/simulator/media'
 import { openTestCore, tempDir } from '../../helpers/core'
 
@@ -17,11 +18,55 @@ let server: Server
 let base: string
 const bigPng = Buffer.concat([promptPng('big', 16, 16), Buffer.alloc(3 * 1024 * 1024)])
 
+/** An ISO BMFF box. */
+function box(type: string, ...payload: Buffer[]): Buffer {
+  const body = Buffer.concat(payload)
+  const head = Buffer.alloc(8)
+  head.writeUInt32BE(8 + body.length)
+  head.write(type, 4, 'latin1')
+  return Buffer.concat([head, body])
+}
+/** A version-0 mvhd or mdhd whose duration field is `duration` (timescale 1000). */
+function header(type: 'mvhd' | 'mdhd', duration: number): Buffer {
+  const fields = Buffer.alloc(type === 'mvhd' ? 100 : 24)
+  fields.writeUInt32BE(1000, 12)
+  fields.writeUInt32BE(duration, 16)
+  return box(type, fields)
+}
+const ftyp = box('ftyp', Buffer.from('isom'), Buffer.alloc(4), Buffer.from('isomiso2mp41'))
+const mdat = box('mdat', Buffer.from('frames would be here'))
+/** The Demo's old stub: the magic bytes of an MP4 and nothing playable. */
+const stubMp4 = Buffer.concat([ftyp, mdat])
+const noTrackMp4 = Buffer.concat([ftyp, box('moov', header('mvhd', 2000)), mdat])
+const zeroLengthMp4 = Buffer.concat([ftyp, box('moov', header('mvhd', 0), box('trak', box('mdia', header('mdhd', 0)))), mdat])
+
+/** An EBML element: one-byte size is enough for these tests, or "unknown size" (0x01ffffffffffffff). */
+function ebml(id: number[], payload: Buffer, unknownSize = false): Buffer {
+  const size = unknownSize ? Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]) : Buffer.from([0x80 | payload.length])
+  return Buffer.concat([Buffer.from(id), size, payload])
+}
+const ebmlHeader = ebml([0x1a, 0x45, 0xdf, 0xa3], ebml([0x42, 0x82], Buffer.from('webm')))
+const trackEntry = ebml([0xae], ebml([0xd7], Buffer.from([1])))
+const goodWebm = Buffer.concat([ebmlHeader, ebml([0x18, 0x53, 0x80, 0x67], Buffer.concat([ebml([0x16, 0x54, 0xae, 0x6b], trackEntry), ebml([0x1f, 0x43, 0xb6, 0x75], Buffer.alloc(10))]), true)])
+const tracklessWebm = Buffer.concat([ebmlHeader, ebml([0x18, 0x53, 0x80, 0x67], ebml([0x1f, 0x43, 0xb6, 0x75], Buffer.alloc(10)), true)])
+let realMp4: Buffer
+let realJpeg: Buffer
+
 beforeAll(async () => {
+  realMp4 = await promptMp4('a real video', { width: 160, height: 90 })
+  realJpeg = await sharp(promptPng('a real photo', 40, 30)).jpeg().toBuffer()
   server = createServer((req, res) => {
     const routes: Record<string, () => void> = {
       '/ok.png': () => res.end(promptPng('ok')),
       '/page.html': () => res.end('<!doctype html><html>login</html>'),
+      '/real.mp4': () => res.end(realMp4),
+      '/stub.mp4': () => res.end(stubMp4),
+      '/no-track.mp4': () => res.end(noTrackMp4),
+      '/zero-length.mp4': () => res.end(zeroLengthMp4),
+      '/good.webm': () => res.end(goodWebm),
+      '/trackless.webm': () => res.end(tracklessWebm),
+      '/real.jpg': () => res.end(realJpeg),
+      '/broken.jpg': () => res.end(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)])),
       '/expired': () => {
         res.writeHead(403)
         res.end('Request has expired')
@@ -98,9 +143,9 @@ describe('file names', () => {
 })
 
 describe('content type from the bytes', () => {
-  it('recognises the media it makes and rejects the rest', () => {
+  it('recognises the media it makes and rejects the rest', async () => {
     expect(sniff(promptPng('x'))).toMatchObject({ mime: 'image/png', ext: 'png', width: 256, height: 256 })
-    expect(sniff(promptMp4('x'))).toMatchObject({ mime: 'video/mp4' })
+    expect(sniff(await promptMp4('x'))).toMatchObject({ mime: 'video/mp4' })
     expect(sniff(promptWav('x'))).toMatchObject({ mime: 'audio/wav' })
     expect(sniff(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))).toMatchObject({ mime: 'image/jpeg' })
     expect(sniff(Buffer.from('<!doctype html>'))).toBeNull()
@@ -120,6 +165,31 @@ describe('downloadFile', () => {
     const err = await failure(downloadFile(`${base}/page.html`, dir, 'x', 2))
     expect(err.kind).toBe('invalid')
     expect(err.message).toMatch(/not an image, video or audio file/)
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('accepts a playable video and a picture that decodes, with its size read from the file', async () => {
+    const dir = tempDir()
+    expect(await downloadFile(`${base}/real.mp4`, dir, 'clip', 20)).toMatchObject({ path: join(dir, 'clip.mp4'), mime: 'video/mp4', size: realMp4.length })
+    expect(await downloadFile(`${base}/good.webm`, dir, 'clip', 21)).toMatchObject({ mime: 'video/webm' })
+    expect(await downloadFile(`${base}/real.jpg`, dir, 'photo', 22)).toMatchObject({ mime: 'image/jpeg', width: 40, height: 30 })
+    expect(readdirSync(dir).sort()).toEqual(['clip.mp4', 'clip.webm', 'photo.jpg'])
+  })
+
+  it('refuses a file that only starts like a video or a picture, saying why, leaving nothing behind', async () => {
+    const dir = tempDir()
+    const cases: [string, RegExp][] = [
+      ['stub.mp4', /MP4 \(\d+ bytes\) cannot be played: it has no movie header \(moov\)/],
+      ['no-track.mp4', /cannot be played: it has no track/],
+      ['zero-length.mp4', /cannot be played: its length is zero/],
+      ['trackless.webm', /WEBM \(\d+ bytes\) cannot be played: its media comes before any track is described/],
+      ['broken.jpg', /JPG \(\d+ bytes\) cannot be shown: it does not decode/]
+    ]
+    for (const [name, message] of cases) {
+      const err = await failure(downloadFile(`${base}/${name}`, dir, 'x', 23))
+      expect(err.kind, name).toBe('invalid')
+      expect(err.message, name).toMatch(message)
+    }
     expect(readdirSync(dir)).toEqual([])
   })
 

@@ -258,7 +258,12 @@ export async function handleLetzai(engine: SimEngine, req: IncomingMessage, res:
         ...(endpoint !== 'images' ? { imageUrl: body.imageUrl ?? null, imageId: body.imageId ?? body.originalImageCompletionId ?? null, inputImageUrls: body.inputImageUrls ?? null } : {}),
         ...(endpoint === 'image-edits' ? { mode: body.mode, baseModel: body.baseModel ?? null } : {}),
         ...(endpoint === 'upscale' ? { mode: body.mode ?? 'default', strength: body.strength ?? 1 } : {}),
-        ...(Object.keys(settings).length ? { settings } : {})
+        ...(Object.keys(settings).length ? { settings } : {}),
+        // What the result file looks like (media.ts jobLook): the size asked for, a video's length, and, since
+        // LetzAI takes no seed, a variation of the job's own, so that two jobs of one prompt are two pictures.
+        ...(typeof body.width === 'number' && typeof body.height === 'number' ? { width: body.width, height: body.height } : {}),
+        ...(endpoint === 'videos' && typeof settings.duration === 'number' ? { duration: settings.duration } : {}),
+        variation: randomBytes(4).toString('hex')
       }
     })
     // GUESS: LetzAI fetches the input picture when it starts; one that is not there fails the job.

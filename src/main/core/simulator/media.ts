@@ -1,29 +1,75 @@
 // Real files for the simulator to serve: a PNG whose colours come from the prompt (so every prompt's image
-// differs), plus tiny valid MP4 and WAV files for video and audio kinds. Encoded by hand with zlib so the
-// simulator needs no image library and stays fast under load.
+// differs), a short H.264 MP4 whose frames move in those colours, and a WAV melody chosen by the prompt. The
+// PNG and WAV are encoded by hand (zlib) and the MP4 by h264-mp4-encoder (WebAssembly, no binary download):
+// Chromium plays only H.264/VP8/VP9/AV1, so a hand-made Motion-JPEG or raw track would not show. Every file is
+// made once per look and kept (a bounded cache): the simulator serves many downloads of each.
 import { createHash } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
+import sharp from 'sharp'
+// A webpack-built CommonJS module: Node's ESM loader sees only its default export.
+import h264 from 'h264-mp4-encoder'
 import { pngChunk } from '../png-text'
+import type { SimJob } from './engine'
+
+/** What a result file shows: the prompt (and what else tells variations apart), and a size when the job asked for one. */
+export interface MediaLook {
+  seed: string
+  width?: number
+  height?: number
+  /** Seconds, for a video. */
+  duration?: number
+}
+
+const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined)
+
+/**
+ * What file `index` of a job looks like: its prompt, plus `extra.variation` when the protocol takes no seed (LetzAI:
+ * each job draws its own, so two variations of one prompt differ), at `extra.width`×`extra.height` when it asked.
+ */
+export function jobLook(job: SimJob, index: string): MediaLook {
+  const { variation, width, height, duration } = job.extra
+  const w = positive(width)
+  const h = positive(height)
+  return {
+    seed: `${job.prompt}#${index}${typeof variation === 'string' ? `#${variation}` : ''}`,
+    ...(w && h ? { width: Math.round(w), height: Math.round(h) } : {}),
+    ...(positive(duration) ? { duration: positive(duration) } : {})
+  }
+}
+
+/** The picture's colours and ring spacing, all from the seed. */
+function palette(seed: string) {
+  const h = createHash('sha256').update(seed).digest()
+  return { r1: h[0], g1: h[1], b1: h[2], r2: h[3], g2: h[4], b2: h[5], rings: 4 + (h[6] % 12), hash: h }
+}
+
+/**
+ * One frame, RGB or RGBA (`channels`), rows of `stride` bytes from `offset` (a PNG row has a filter byte first):
+ * a diagonal gradient between two colours under rings, the rings shifted by `phase` (a video's motion).
+ */
+function paint(out: Uint8Array, width: number, height: number, seed: string, phase: number, channels: 3 | 4, stride: number, offset: number): void {
+  const { r1, g1, b1, r2, g2, b2, rings } = palette(seed)
+  const scale = 256 / Math.max(width, height) // rings keep their look at any size
+  for (let y = 0; y < height; y++) {
+    const dy = (y - height / 2) * scale
+    for (let x = 0; x < width; x++) {
+      const dx = (x - width / 2) * scale
+      const t = (x + y) / (width + height)
+      const ring = Math.sin(Math.sqrt(dx * dx + dy * dy) / rings - phase) * 0.25 + 0.75
+      const o = offset + y * stride + x * channels
+      out[o] = (r1 + (r2 - r1) * t) * ring
+      out[o + 1] = (g1 + (g2 - g1) * t) * ring
+      out[o + 2] = (b1 + (b2 - b1) * t) * ring
+      if (channels === 4) out[o + 3] = 255
+    }
+  }
+}
 
 /** A width×height RGB PNG: a diagonal gradient between two colours and rings, all seeded by the prompt. */
 export function promptPng(prompt: string, width = 256, height = 256): Buffer {
-  const h = createHash('sha256').update(prompt).digest()
-  const [r1, g1, b1, r2, g2, b2, rings] = [h[0], h[1], h[2], h[3], h[4], h[5], 4 + (h[6] % 12)]
   const row = width * 3 + 1
-  const raw = Buffer.alloc(row * height)
-  for (let y = 0; y < height; y++) {
-    raw[y * row] = 0
-    for (let x = 0; x < width; x++) {
-      const t = (x + y) / (width + height)
-      const dx = x - width / 2
-      const dy = y - height / 2
-      const ring = Math.sin(Math.sqrt(dx * dx + dy * dy) / rings) * 0.25 + 0.75
-      const o = y * row + 1 + x * 3
-      raw[o] = (r1 + (r2 - r1) * t) * ring
-      raw[o + 1] = (g1 + (g2 - g1) * t) * ring
-      raw[o + 2] = (b1 + (b2 - b1) * t) * ring
-    }
-  }
+  const raw = Buffer.alloc(row * height) // filter byte 0 (none) on every row
+  paint(raw, width, height, prompt, 0, 3, row, 1)
   const ihdr = Buffer.alloc(13)
   ihdr.writeUInt32BE(width, 0)
   ihdr.writeUInt32BE(height, 4)
@@ -32,43 +78,131 @@ export function promptPng(prompt: string, width = 256, height = 256): Buffer {
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(raw)),
+    // Level 1: a large gradient compresses nearly as well, several times faster.
+    pngChunk('IDAT', deflateSync(raw, { level: 1 })),
     pngChunk('IEND', Buffer.alloc(0))
   ])
 }
 
-function box(type: string, ...payload: Buffer[]): Buffer {
-  const body = Buffer.concat(payload)
-  const head = Buffer.alloc(8)
-  head.writeUInt32BE(8 + body.length)
-  head.write(type, 4, 'ascii')
-  return Buffer.concat([head, body])
+/** A video is made at most this wide or high (kept proportional): encoding is synchronous, so it must stay short. */
+export const MAX_VIDEO_SIDE = 480
+const VIDEO_FPS = 12
+
+/** The video's size: the one asked for, scaled down to MAX_VIDEO_SIDE, even numbers (H.264 4:2:0); 320×180 when none was asked. */
+export function videoSize(width?: number, height?: number): { width: number; height: number } {
+  if (!width || !height) return { width: 320, height: 180 }
+  const scale = Math.min(1, MAX_VIDEO_SIDE / Math.max(width, height))
+  const even = (n: number) => Math.max(2, Math.round((n * scale) / 2) * 2)
+  return { width: even(width), height: even(height) }
 }
 
-/** A minimal ISO-BMFF (MP4) file: ftyp + an mdat holding the prompt, enough for magic-byte detection. */
-export function promptMp4(prompt: string): Buffer {
-  const ftyp = box('ftyp', Buffer.from('isom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2mp41'))
-  return Buffer.concat([ftyp, box('mdat', Buffer.from(prompt, 'utf8'))])
+/** A playable H.264 MP4 (12 fps, 2 s unless `duration` says 1–10 s): the prompt's rings moving outwards. */
+export async function promptMp4(prompt: string, look: Omit<MediaLook, 'seed'> = {}): Promise<Buffer> {
+  const { width, height } = videoSize(look.width, look.height)
+  const seconds = Math.min(10, Math.max(1, look.duration ?? 2))
+  const encoder = await h264.createH264MP4Encoder()
+  // From here to readFile nothing awaits: the encoders share one in-memory file system, one file at a time.
+  try {
+    encoder.width = width
+    encoder.height = height
+    encoder.frameRate = VIDEO_FPS
+    encoder.speed = 10
+    encoder.quantizationParameter = 30
+    encoder.initialize()
+    const frame = new Uint8Array(width * height * 4)
+    const frames = Math.round(seconds * VIDEO_FPS)
+    for (let f = 0; f < frames; f++) {
+      paint(frame, width, height, prompt, (f / VIDEO_FPS) * Math.PI * 2, 4, width * 4, 0)
+      encoder.addFrameRgba(frame)
+    }
+    encoder.finalize()
+    const bytes = Buffer.from(encoder.FS.readFile(encoder.outputFilename))
+    encoder.FS.unlink(encoder.outputFilename)
+    return bytes
+  } finally {
+    encoder.delete()
+  }
 }
 
-/** A valid one-second 8 kHz mono WAV whose tone depends on the prompt. */
+/** Notes of a pentatonic scale (Hz, A3 up): any pick of them sounds like a tune. */
+const SCALE = [220, 247, 277, 330, 370, 440, 494, 554, 659, 740]
+
+/** A 2-second 22.05 kHz 16-bit mono WAV: eight notes chosen by the prompt, each fading out. */
 export function promptWav(prompt: string): Buffer {
-  const rate = 8000
-  const freq = 220 + (createHash('sha256').update(prompt).digest()[0] % 64) * 10
-  const samples = Buffer.alloc(rate)
-  for (let i = 0; i < rate; i++) samples[i] = 128 + Math.round(100 * Math.sin((2 * Math.PI * freq * i) / rate))
+  const rate = 22_050
+  const notes = createHash('sha256').update(prompt).digest().subarray(0, 8)
+  const noteLength = Math.round(rate / 4)
+  const data = Buffer.alloc(notes.length * noteLength * 2)
+  notes.forEach((n, i) => {
+    const freq = SCALE[n % SCALE.length]
+    for (let s = 0; s < noteLength; s++) {
+      const envelope = Math.min(1, s / 200) * (1 - s / noteLength)
+      data.writeInt16LE(Math.round(12_000 * envelope * Math.sin((2 * Math.PI * freq * s) / rate)), (i * noteLength + s) * 2)
+    }
+  })
   const header = Buffer.alloc(44)
   header.write('RIFF', 0, 'ascii')
-  header.writeUInt32LE(36 + samples.length, 4)
+  header.writeUInt32LE(36 + data.length, 4)
   header.write('WAVEfmt ', 8, 'ascii')
   header.writeUInt32LE(16, 16)
   header.writeUInt16LE(1, 20) // PCM
   header.writeUInt16LE(1, 22) // mono
   header.writeUInt32LE(rate, 24)
-  header.writeUInt32LE(rate, 28)
-  header.writeUInt16LE(1, 32)
-  header.writeUInt16LE(8, 34)
+  header.writeUInt32LE(rate * 2, 28) // bytes per second
+  header.writeUInt16LE(2, 32) // bytes per sample frame
+  header.writeUInt16LE(16, 34)
   header.write('data', 36, 'ascii')
-  header.writeUInt32LE(samples.length, 40)
-  return Buffer.concat([header, samples])
+  header.writeUInt32LE(data.length, 40)
+  return Buffer.concat([header, data])
+}
+
+/** The cache holds files up to this many bytes in all, the oldest dropped first. */
+const CACHE_BYTES = 128 * 1024 * 1024
+const cache = new Map<string, Promise<[Buffer, string]>>()
+const cachedSize = new Map<string, number>()
+let cacheBytes = 0
+
+async function make(ext: string, look: MediaLook): Promise<[Buffer, string]> {
+  const png = () => promptPng(look.seed, look.width, look.height)
+  switch (ext) {
+    case 'mp4':
+      return [await promptMp4(look.seed, look), 'video/mp4']
+    case 'wav':
+      return [promptWav(look.seed), 'audio/wav']
+    case 'jpg':
+      return [await sharp(png()).jpeg().toBuffer(), 'image/jpeg']
+    case 'webp':
+      return [await sharp(png()).webp().toBuffer(), 'image/webp']
+    default:
+      return [png(), 'image/png']
+  }
+}
+
+/** A result file in the format its extension names (BFL answers JPEG by default, others WebP), made once per look. */
+export function mediaFile(ext: string, look: MediaLook): Promise<[Buffer, string]> {
+  const key = JSON.stringify([ext, look.seed, look.width, look.height, look.duration])
+  const hit = cache.get(key)
+  if (hit) {
+    // Most recently used last: the oldest entry is the first dropped.
+    cache.delete(key)
+    cache.set(key, hit)
+    return hit
+  }
+  const made = make(ext, look)
+  cache.set(key, made)
+  made.then(
+    ([body]) => {
+      if (cache.get(key) !== made) return
+      cachedSize.set(key, body.length)
+      cacheBytes += body.length
+      for (const oldest of cache.keys()) {
+        if (cacheBytes <= CACHE_BYTES || oldest === key) break
+        cacheBytes -= cachedSize.get(oldest) ?? 0
+        cachedSize.delete(oldest)
+        cache.delete(oldest)
+      }
+    },
+    () => cache.delete(key) // a failure is not kept: the next download tries again
+  )
+  return made
 }

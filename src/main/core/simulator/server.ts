@@ -3,12 +3,11 @@
 // It is the zero-config Demo provider and what every test and benchmark talks to over real HTTP.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import sharp from 'sharp'
 import { applyFault, BodyTooLargeError, MAX_BODY_BYTES, sendJson, SimEngine, type RequestRecord, type SimOptions, type SimProvider } from './engine'
 import { handleApixo } from './apixo'
 import { handleBfl } from './bfl'
 import { handleLetzai } from './letzai'
-import { promptMp4, promptPng, promptWav } from './media'
+import { jobLook, mediaFile } from './media'
 import { handleUmrgen } from './umrgen'
 import { handleWondercat } from './wondercat'
 
@@ -45,22 +44,6 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
-/** A result file in the format its URL names (BFL answers JPEG by default, others WebP). */
-async function fileBody(ext: string, seed: string): Promise<[Buffer, string]> {
-  switch (ext) {
-    case 'mp4':
-      return [promptMp4(seed), 'video/mp4']
-    case 'wav':
-      return [promptWav(seed), 'audio/wav']
-    case 'jpg':
-      return [await sharp(promptPng(seed)).jpeg().toBuffer(), 'image/jpeg']
-    case 'webp':
-      return [await sharp(promptPng(seed)).webp().toBuffer(), 'image/webp']
-    default:
-      return [promptPng(seed), 'image/png']
-  }
-}
-
 async function serveFile(engine: SimEngine, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x')
   const upload = /^\/uploads\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
@@ -84,8 +67,7 @@ async function serveFile(engine: SimEngine, req: IncomingMessage, res: ServerRes
   }
   const entry = engine.ledger.get(job.id)
   if (entry) entry.downloads++
-  const seed = `${job.prompt}#${match[2]}`
-  const [body, type] = await fileBody(match[3], seed)
+  const [body, type] = await mediaFile(match[3], jobLook(job, match[2]))
   res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length })
   res.end(body)
 }

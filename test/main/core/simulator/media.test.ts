@@ -1,0 +1,60 @@
+// The Demo's result files, fetched over HTTP from a real simulator: pictures at the size the job asked for,
+// two jobs of one prompt two different pictures (LetzAI takes no seed), and videos and audio that are real media.
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { checkMedia } from '../../../../src/main/core/media-check'
+import { MAX_VIDEO_SIDE, videoSize } from '../../../../src/main/core/simulator/media'
+import { startSimulator, type Simulator } from '../../../../src/main/core/simulator/server'
+import { tempDir } from '../../../helpers/core'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+async function post(sim: Simulator, path: string, body: unknown): Promise<{ id: string }> {
+  const res = await fetch(`${sim.baseUrl('letzai')}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  expect(res.status, await res.clone().text()).toBe(201)
+  return (await res.json()) as { id: string }
+}
+
+/** The finished job's first file, downloaded. */
+async function fileOf(sim: Simulator, endpoint: 'images' | 'videos', id: string): Promise<Buffer> {
+  const dto = (await (await fetch(`${sim.baseUrl('letzai')}/${endpoint}/${id}`)).json()) as { imageVersions?: { original: string }; videoPaths?: { mp4: string } }
+  const url = dto.imageVersions?.original ?? dto.videoPaths?.mp4
+  expect(url).toBeTruthy()
+  return Buffer.from(await (await fetch(url!)).arrayBuffer())
+}
+
+describe('the Demo simulator’s media', () => {
+  it('makes each picture at the size asked, and two jobs of one prompt two different pictures', async () => {
+    const sim = await startSimulator({ durationMs: 0 })
+    try {
+      const a = await post(sim, '/images', { prompt: 'a lighthouse', width: 1024, height: 768 })
+      const b = await post(sim, '/images', { prompt: 'a lighthouse', width: 1024, height: 768 })
+      const [fa, fb] = [await fileOf(sim, 'images', a.id), await fileOf(sim, 'images', b.id)]
+      expect(await sharp(fa).metadata()).toMatchObject({ format: 'png', width: 1024, height: 768 })
+      expect(fa.equals(fb)).toBe(false)
+      // Downloaded again, a job's file is the same file.
+      expect((await fileOf(sim, 'images', a.id)).equals(fa)).toBe(true)
+    } finally {
+      await sim.close()
+    }
+  })
+
+  it('makes a playable H.264 video of the length asked, scaled down to at most MAX_VIDEO_SIDE', async () => {
+    const sim = await startSimulator({ durationMs: 0 })
+    try {
+      const job = await post(sim, '/videos', { prompt: 'waves', imageUrl: 'https://example.com/a.png', width: 1920, height: 1080, settings: { duration: 3 } })
+      const bytes = await fileOf(sim, 'videos', job.id)
+      const path = join(tempDir(), 'v.mp4')
+      writeFileSync(path, bytes)
+      expect(await checkMedia(path, 'video/mp4', bytes.length)).toMatchObject({ ok: true })
+      // avc1 sample entry: an H.264 track, which Chromium plays (a Motion-JPEG track it would not).
+      expect(bytes.includes(Buffer.from('avc1'))).toBe(true)
+      const mvhd = bytes.indexOf(Buffer.from('mvhd'))
+      const timescale = bytes.readUInt32BE(mvhd + 4 + 12)
+      expect(bytes.readUInt32BE(mvhd + 4 + 16) / timescale).toBeCloseTo(3, 0)
+      expect(videoSize(1920, 1080)).toEqual({ width: MAX_VIDEO_SIDE, height: 270 })
+    } finally {
+      await sim.close()
+    }
+  })
+})
