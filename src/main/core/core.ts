@@ -58,7 +58,8 @@ export interface CoreOptions {
 
 type Listener<E extends EventName> = (payload: Events[E]) => void
 
-const DEFAULT_DEMO = { durationMs: 4000, failureRate: 0.1 }
+/** A new user's Demo jobs all succeed: failures on purpose are something to switch on in Settings, not a surprise. */
+const DEFAULT_DEMO = { durationMs: 4000, failureRate: 0 }
 const MAX_JOBS_PER_EVENT = 500
 const USER_PAUSE = 'Paused by you'
 /** Where each export in progress notes its temporary file, so a start after a crash can remove it. */

@@ -27,6 +27,16 @@ function toForm(s: Settings): Form {
   }
 }
 
+/** What the failure rate does, in the user's numbers: a percentage (0.5 is one job in 200, not half of them). */
+function failureHelp(text: string): string {
+  const percent = Number(text)
+  if (text.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100) return 'A percentage from 0 to 100.'
+  if (percent === 0) return 'Every Demo job succeeds. Raise it to try what a failed job looks like: its message, its history and Retry.'
+  if (percent === 100) return 'Every Demo job fails on purpose, to try failed jobs and Retry.'
+  const hint = percent < 1 ? ` Did you mean ${Math.round(percent * 100)} %?` : ''
+  return `About one Demo job in ${Math.round(100 / percent).toLocaleString()} fails on purpose, to try failed jobs and Retry.${hint}`
+}
+
 function validate(form: Form): string | null {
   if (!form.outputRoot.trim()) return 'The output folder cannot be empty.'
   const duration = Number(form.durationMs)
@@ -114,8 +124,14 @@ export function SettingsView() {
             <input id={`${id}-duration`} type="number" min={0} max={600000} step={100} value={form.durationMs} onChange={(e) => edit({ durationMs: e.target.value })} />
           </label>
           <label className="field grow" htmlFor={`${id}-failure`}>
-            <span className="field-label">Demo failure rate (%)</span>
-            <input id={`${id}-failure`} type="number" min={0} max={100} step={1} value={form.failurePercent} onChange={(e) => edit({ failurePercent: e.target.value })} />
+            <span className="field-label">Demo jobs that fail on purpose</span>
+            <span className="inline-field">
+              <input id={`${id}-failure`} type="number" min={0} max={100} step="any" aria-describedby={`${id}-failure-help`} value={form.failurePercent} onChange={(e) => edit({ failurePercent: e.target.value })} />
+              <span className="muted">% of Demo jobs</span>
+            </span>
+            <span className="field-help" id={`${id}-failure-help`}>
+              {failureHelp(form.failurePercent)}
+            </span>
           </label>
         </div>
 
