@@ -122,6 +122,9 @@ export function Composer() {
     }
   })
   const modelProblem = checked.find((c) => c.problem)
+  // A seed goes to the model's own Seed field; a model without one (LetzAI, the Demo) would refuse the job.
+  const seedless = mode === 'seeds' ? models.filter((k) => !otherModels[k] && !specsOf(k)?.some((p) => p.name === 'seed')) : []
+  const seedlessProblem = seedless.length ? `${seedless.map(modelLabel).join(', ')} take${seedless.length === 1 ? 's' : ''} no seed: choose Count instead (each variation is a new picture).` : null
   const promptCount = parsed.prompts.length + (list?.prompts.length ?? 0)
   const counted = countMatrix(promptCount, models.length, variations)
   const problem =
@@ -130,6 +133,7 @@ export function Composer() {
     (models.length === 0 ? 'Choose at least one model.' : null) ??
     countProblem ??
     seedsProblem ??
+    seedlessProblem ??
     modelProblem?.problem ??
     (counted.jobs > MAX_JOBS_PER_QUEUE ? `That is ${formatCount(counted.jobs)} jobs; at most ${formatCount(MAX_JOBS_PER_QUEUE)} can be queued at once.` : null)
   const canQueue = busy === null && promptCount > 0 && !problem && text === deferredText
@@ -414,7 +418,7 @@ export function Composer() {
             ) : (
               <div className="inline-field">
                 <input aria-label="Seed list" type="text" className="mono grow" placeholder="e.g. 1, 2, 3 or 10 20 30" value={seedsText} onChange={(e) => setSeedsText(e.target.value)} />
-                <span className="muted">→ params.seed</span>
+                <span className="muted">one job per seed, sent as the model’s Seed: the same seed and prompt make the same picture again</span>
               </div>
             )}
           </div>

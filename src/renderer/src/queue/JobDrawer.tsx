@@ -1,9 +1,9 @@
 // Everything about one job: its prompt and parameters, the files it started from, where it is at the
 // provider, what happened to it and when, what the provider last said, and what it produced. Follows the job
 // live while open.
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Asset, Job, JobEvent } from '../../../shared/contract'
-import { providerInfo } from '../../../shared/catalogue'
+import { modelInfo, providerInfo } from '../../../shared/catalogue'
 import { getBridge } from '../bridge'
 import { AssetMedia, AssetThumb } from '../components/AssetMedia'
 import { Icon } from '../components/Icon'
@@ -42,9 +42,23 @@ function prettyResponse(raw: string): string {
   return raw.length > MAX_RESPONSE_CHARS ? `${out}\n… (${raw.length.toLocaleString()} characters in all)` : out
 }
 
+/** The seed a job was made with, or why it has none: a variation made by Count sends no seed, and some providers take none. */
+function seedOf(job: Job): string {
+  const seed = job.params.seed
+  if (seed !== undefined && seed !== null && seed !== '') return String(seed)
+  const takesSeed = modelInfo(job.provider, job.model)?.params?.some((p) => p.name === 'seed')
+  if (takesSeed === false) return `None: ${providerInfo(job.provider).label} takes no seed, so each variation is a new picture (told apart by its provider job id)`
+  return 'Random: none was sent, so the provider chose one'
+}
+
 const RETRYABLE: readonly Job['status'][] = ['failed', 'canceled', 'needs_attention']
 
-export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }) {
+/** `focusRequest`: a new number moves keyboard focus into the drawer (Enter on a row); 0 leaves it where it is. */
+export function JobDrawer({ jobId, onClose, focusRequest = 0 }: { jobId: number; onClose(): void; focusRequest?: number }) {
+  const aside = useRef<HTMLElement>(null)
+  useEffect(() => {
+    if (focusRequest) aside.current?.focus()
+  }, [focusRequest])
   const { push } = useToasts()
   const [detail, setDetail] = useState<Detail | null>(null)
   const [missing, setMissing] = useState(false)
@@ -140,7 +154,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
   }
 
   return (
-    <aside className="drawer" role="complementary" aria-label="Job details" data-testid="job-drawer">
+    <aside ref={aside} tabIndex={-1} className="drawer" role="complementary" aria-label="Job details" data-testid="job-drawer">
       <header className="drawer-header">
         <h2>Job {jobId}</h2>
         {job && <StatusChip status={job.status} />}
@@ -194,6 +208,8 @@ export function JobDrawer({ jobId, onClose }: { jobId: number; onClose(): void }
                   </>
                 )}
               </dd>
+              <dt>Seed</dt>
+              <dd>{seedOf(job)}</dd>
               <dt>Provider job id</dt>
               <dd className="mono">{job.providerJobId ?? '—'}</dd>
               <dt>Provider status</dt>
