@@ -32,9 +32,15 @@ export const DURATION_RANGE: Record<Kind, [number, number]> = { image: [10_000, 
 /** The simulator's LetzAI endpoint (= the app's model id) per kind. */
 export const MODEL_OF: Record<Kind, string> = { image: 'images', video: 'videos' }
 
+/** A duration class: fast jobs (1–5 s) are images of the same model as the 10–30 s ones (one history). */
+export type JobClass = Kind | 'fast'
+export const FAST_RANGE: [number, number] = [1000, 5000]
+export const KIND_OF: Record<JobClass, Kind> = { fast: 'image', image: 'image', video: 'video' }
+
 export interface WorkItem {
   index: number
   kind: Kind
+  cls: JobClass
   /** Submit → ready at the provider (uncompressed ms). */
   durationMs: number
   /** When the user queues it, from the start of the run (uncompressed ms). */
@@ -42,19 +48,25 @@ export interface WorkItem {
   prompt: string
 }
 
-export function drawDuration(kind: Kind, random: () => number): number {
-  const [lo, hi] = DURATION_RANGE[kind]
+export function drawDuration(cls: JobClass, random: () => number): number {
+  const [lo, hi] = cls === 'fast' ? FAST_RANGE : DURATION_RANGE[cls]
   return Math.round(lo + random() * (hi - lo))
 }
 
-/** `jobs` jobs, `imageShare` of them images, arriving as a Poisson stream with `meanGapMs` between arrivals. */
-export function makeWorkload(o: { jobs: number; imageShare: number; meanGapMs: number; seed: number }): WorkItem[] {
+/** One uniform draw → a class: `fastShare` fast, `imageShare` images, the rest videos. */
+export function drawClass(u: number, imageShare: number, fastShare = 0): JobClass {
+  return u < fastShare ? 'fast' : u < fastShare + imageShare ? 'image' : 'video'
+}
+
+/** `jobs` jobs, `imageShare` of them images (and `fastShare` fast ones), arriving as a Poisson stream with `meanGapMs` between arrivals. */
+export function makeWorkload(o: { jobs: number; imageShare: number; fastShare?: number; meanGapMs: number; seed: number }): WorkItem[] {
   const random = prng(o.seed)
   const items: WorkItem[] = []
   let at = 0
   for (let index = 0; index < o.jobs; index++) {
-    const kind: Kind = random() < o.imageShare ? 'image' : 'video'
-    items.push({ index, kind, durationMs: drawDuration(kind, random), arriveAtMs: Math.round(at), prompt: `bench ${kind} job ${index}` })
+    const cls = drawClass(random(), o.imageShare, o.fastShare)
+    const kind = KIND_OF[cls]
+    items.push({ index, kind, cls, durationMs: drawDuration(cls, random), arriveAtMs: Math.round(at), prompt: `bench ${cls} job ${index}` })
     at += -Math.log(1 - random()) * o.meanGapMs
   }
   return items

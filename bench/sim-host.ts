@@ -5,6 +5,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { startSimulator, type Simulator } from '../src/main/core/simulator/server'
 import { clockFrom, type ClockSpec } from './lib'
+import { applyShape, type ShapeName } from './progress-shapes'
 
 export interface LaneSpec {
   key: string
@@ -12,6 +13,8 @@ export interface LaneSpec {
   durations: [string, number][]
   defaultDurationMs: number
   rateLimit?: { perSecond: number; burst: number; retryAfterSeconds?: number }
+  /** How the lane's jobs report progress (bench/progress-shapes.ts); unset = the simulator's own (linear after a short queue). */
+  shape?: ShapeName
 }
 
 export type HostRequest =
@@ -62,6 +65,7 @@ async function handle(msg: HostRequest): Promise<void> {
       for (const lane of msg.lanes) {
         const durations = new Map(lane.durations)
         const sim = await startSimulator({ clock, durationMs: (job) => durations.get(job.prompt) ?? lane.defaultDurationMs, rateLimit: lane.rateLimit })
+        if (lane.shape) applyShape(sim.engine, lane.shape)
         sims.set(lane.key, sim)
         urls[lane.key] = sim.baseUrl('letzai')
       }

@@ -6,14 +6,16 @@
 // in a process of their own (sim-host.ts), the Cores in this one. HTTP is real (loopback); only time is
 // compressed.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { rm } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { modelInfo } from '../src/shared/catalogue'
+import { promptPng } from '../src/main/core/simulator/media'
 import { Core, defaultLimits, defaultStrategy, docsStrategy } from '../src/main/core/core'
 import type { Clock } from '../src/main/core/scheduling/clock'
 import { adaptive, exponential, fixed, type PollContext, type PollStrategy } from '../src/main/core/scheduling/strategies'
 import { MemorySettings } from '../src/main/core/settings'
-import { clockFrom, drawDuration, makeWorkload, MODEL_OF, percentile, seedHistory, memoryTempDir, type ClockSpec, type Kind } from './lib'
+import { clockFrom, drawClass, drawDuration, makeWorkload, MODEL_OF, percentile, seedHistory, memoryTempDir, type ClockSpec, type Kind } from './lib'
+import type { ShapeName } from './progress-shapes'
 import { remoteSimulator, SimHost } from './sims'
 import { prng } from '../test/helpers/prng'
 
@@ -22,7 +24,8 @@ export interface StrategyEntry {
   label: string
   /** Where the recipe comes from. */
   source: string
-  make: () => PollStrategy
+  /** Built once per lane, on the lane's clock (the learned strategy remembers a job's readings by its submit time). */
+  make: (clock: Clock) => PollStrategy
   /** Whether the strategy is told the provider's progress (the simulator always sends it). */
   hideProgress?: boolean
 }
@@ -50,8 +53,8 @@ export const STRATEGIES: StrategyEntry[] = [
   { key: 'apixo-table', label: 'initial/interval per model', source: 'APIXO guide, adaptive (nano-banana 5/3 s, veo-3-1 45/10 s)', make: apixoTable },
   { key: 'apixo-backoff', label: '2 s ×1.5 cap 30 s', source: 'APIXO guide, exponential backoff', make: () => exponential({ initialMs: 2000, factor: 1.5, capMs: 30_000 }) },
   { key: 'umrgen', label: 'queued 3 s / running 2 s', source: 'UMRGEN guide', make: () => docsStrategy('umrgen') },
-  { key: 'learned', label: 'learned (ours)', source: 'history + progress; the app\'s default', make: () => defaultStrategy('demo') },
-  { key: 'learned-np', label: 'learned, no progress', source: 'the same, never shown progress', make: () => withoutProgress(defaultStrategy('demo')), hideProgress: true }
+  { key: 'learned', label: 'learned (ours)', source: 'history + progress; the app\'s default', make: (clock) => defaultStrategy('demo', { now: clock.now }) },
+  { key: 'learned-np', label: 'learned, no progress', source: 'the same, never shown progress', make: (clock) => withoutProgress(defaultStrategy('demo', { now: clock.now })), hideProgress: true }
 ]
 
 /** The docs' backoff recipes the learned strategy must beat on both axes. */
@@ -64,6 +67,8 @@ export interface StrategyResult {
   jobs: number
   done: number
   statusRequestsPerJob: number
+  /** Status requests per job by duration class (fast 1–5 s, images 10–30 s, videos 30–120 s). */
+  perClass: Partial<Record<'fast' | 'image' | 'video', { jobs: number; statusRequestsPerJob: number; p95: number; max: number }>>
   p50: number
   p95: number
   max: number
@@ -76,6 +81,10 @@ export interface CompareOptions {
   scale: number
   jobs: number
   imageShare: number
+  /** Share of fast jobs (1–5 s, same model as the images); default none. */
+  fastShare?: number
+  /** How the simulators report progress (bench/progress-shapes.ts); default the simulator's own. */
+  shape?: ShapeName
   meanGapMs: number
   historyPerModel: number
   seed: number
@@ -105,6 +114,8 @@ interface Lane {
   entry: StrategyEntry
   core: Core
   dataDir: string
+  /** The picture every video job starts from (LetzAI's videos need one). */
+  videoInput: string
 }
 
 export async function compareStrategies(o: CompareOptions): Promise<CompareReport> {
@@ -124,11 +135,15 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
       }, ms)
     }
   }
-  const workload = makeWorkload({ jobs: o.jobs, imageShare: o.imageShare, meanGapMs: o.meanGapMs, seed: o.seed })
+  const workload = makeWorkload({ jobs: o.jobs, imageShare: o.imageShare, fastShare: o.fastShare, meanGapMs: o.meanGapMs, seed: o.seed })
   // The same history for every library: earlier jobs of each model, drawn from the same distributions.
   const historyRandom = prng(o.seed + 1)
   const history = (['image', 'video'] as Kind[]).flatMap((kind) =>
-    Array.from({ length: o.historyPerModel }, () => ({ kind, model: MODEL_OF[kind], durationMs: drawDuration(kind, historyRandom) }))
+    Array.from({ length: o.historyPerModel }, () => {
+      // The images model's history holds its fast jobs too, in the workload's proportion.
+      const fast = kind === 'image' && o.fastShare ? drawClass(historyRandom() * (o.fastShare + o.imageShare), o.imageShare, o.fastShare) === 'fast' : false
+      return { kind, model: MODEL_OF[kind], durationMs: drawDuration(fast ? 'fast' : kind, historyRandom) }
+    })
   )
   // A thumbnail is made after every image download; load sharp now, not in the middle of the measurement.
   await import('sharp')
@@ -136,12 +151,12 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
   const host = await SimHost.start()
   const urls = await host.startLanes(
     spec,
-    entries.map((e) => ({ key: e.key, durations: workload.map((w) => [w.prompt, w.durationMs] as [string, number]), defaultDurationMs: 10_000, rateLimit: { ...o.providerLimit, retryAfterSeconds: 1 } }))
+    entries.map((e) => ({ key: e.key, shape: o.shape, durations: workload.map((w) => [w.prompt, w.durationMs] as [string, number]), defaultDurationMs: 10_000, rateLimit: { ...o.providerLimit, retryAfterSeconds: 1 } }))
   )
   const lanes: Lane[] = []
   for (const entry of entries) {
     const dataDir = memoryTempDir(`bs-bench-${entry.key}-`)
-    const strategy = entry.make()
+    const strategy = entry.make(clock)
     const core = await Core.open({
       dataDir,
       settings: new MemorySettings({ outputRoot: join(dataDir, 'out') }),
@@ -151,6 +166,8 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
       poller: { strategy: () => strategy, limits: defaultLimits }
     })
     seedHistory(core.store, history, clock.now())
+    const videoInput = join(dataDir, 'video-input.png')
+    await writeFile(videoInput, promptPng('bench video input'))
     if (process.env.BENCH_DEBUG) {
       const store = core.store as unknown as Record<string, (...a: unknown[]) => unknown>
       for (const name of ['transition', 'job', 'recentDurations', 'insertAsset']) {
@@ -166,7 +183,7 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
         }
       }
     }
-    lanes.push({ entry, core, dataDir })
+    lanes.push({ entry, core, dataDir, videoInput })
   }
 
   const lag = monitorEventLoopDelay({ resolution: 1 })
@@ -180,7 +197,9 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
       const now = clock.now() - started
       while (next < workload.length && workload[next].arriveAtMs <= now) {
         const w = workload[next++]
-        for (const lane of lanes) void lane.core.api.queuePrompts({ provider: 'demo', model: MODEL_OF[w.kind], prompts: [w.prompt], batchName: `bench ${w.index}` })
+        for (const lane of lanes) {
+          void lane.core.api.queuePrompts({ provider: 'demo', model: MODEL_OF[w.kind], prompts: [w.prompt], batchName: `bench ${w.index}`, ...(w.kind === 'video' ? { inputs: [{ path: lane.videoInput }] } : {}) })
+        }
       }
       if (next < workload.length) clock.setTimer(tick, workload[next].arriveAtMs - (clock.now() - started))
       else resolve()
@@ -205,12 +224,20 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
     const readyAt = new Map(report.jobs.map((j) => [j.id, j.readyAt]))
     const seenAt = new Map(report.jobs.map((j) => [j.id, j.firstSeenReadyAt]))
     const rows = lane.core.store.db
-      .prepare<[], { status: string; provider_job_id: string | null; ready_at: number | null }>(`SELECT status, provider_job_id, ready_at FROM jobs WHERE prompt LIKE 'bench %'`)
+      .prepare<[], { status: string; prompt: string; provider_job_id: string | null; ready_at: number | null }>(`SELECT status, prompt, provider_job_id, ready_at FROM jobs WHERE prompt LIKE 'bench %'`)
       .all()
     const latencies: number[] = []
+    const polls = new Map(report.jobs.map((j) => [j.id, j.polls]))
+    const classes: Record<string, { jobs: number; requests: number; latencies: number[] }> = {}
     for (const r of rows) {
       const ready = r.provider_job_id ? readyAt.get(r.provider_job_id) : undefined
-      if (r.ready_at !== null && ready !== undefined) latencies.push((r.ready_at - ready) / 1000)
+      const cls = (classes[r.prompt.split(' ')[1]] ??= { jobs: 0, requests: 0, latencies: [] })
+      cls.jobs++
+      cls.requests += r.provider_job_id ? (polls.get(r.provider_job_id) ?? 0) : 0
+      if (r.ready_at !== null && ready !== undefined) {
+        latencies.push((r.ready_at - ready) / 1000)
+        cls.latencies.push((r.ready_at - ready) / 1000)
+      }
     }
     if (process.env.BENCH_DEBUG) {
       const worst = rows
@@ -227,6 +254,9 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
       jobs: rows.length,
       done: rows.filter((r) => r.status === 'done').length,
       statusRequestsPerJob: report.statusRequests / rows.length,
+      perClass: Object.fromEntries(
+        Object.entries(classes).map(([k, c]) => [k, { jobs: c.jobs, statusRequestsPerJob: c.requests / c.jobs, p95: percentile(c.latencies, 0.95), max: Math.max(...c.latencies) }])
+      ),
       p50: percentile(latencies, 0.5),
       p95: percentile(latencies, 0.95),
       max: Math.max(...latencies),

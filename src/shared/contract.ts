@@ -95,7 +95,9 @@ export const SettingsPatch = z.object({
         burst: z.number().int().min(1).max(10_000),
         concurrency: z.number().int().min(1).max(256),
         /** Longest a job may run at the provider before it goes to the user; 0 = the model's documented max. */
-        maxWaitSeconds: z.number().int().min(0).max(86_400)
+        maxWaitSeconds: z.number().int().min(0).max(86_400),
+        /** The learned strategy notices a finished job within this many seconds; 0 = each model's documented interval. */
+        latencySeconds: z.number().min(0).max(3600)
       }).partial()
     )
     .optional(),

@@ -34,6 +34,8 @@ export interface Job {
   firstAssetId: number | null
   /** Local files this job starts from (edit, upscale, image-to-video, references). */
   inputs: JobInput[]
+  /** When a running job should be ready, from its model's recent durations; null without enough history. */
+  etaAt: number | null
 }
 
 /** A dropped input file travels as base64 (12 MB of bytes), within the headless bridge's 16 MB body cap. */
@@ -134,6 +136,8 @@ export interface Unreachable {
 export interface Stats {
   counts: StatusCounts
   providers: ProviderActivity[]
+  /** When every active job should be done (each model's typical duration); null when unknown or idle. */
+  etaAt: number | null
 }
 
 export interface ExportProgress {

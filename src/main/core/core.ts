@@ -10,13 +10,14 @@ import { ACTIVE_STATUSES, MAX_INPUT_BYTES, type PathPurpose, type Api, type Even
 import { openDb } from './db'
 import { safeJoin, slug, sweepStaleParts } from './downloader'
 import type { KeyCheck, KeySource } from './keys'
+import { EtaBook } from './eta'
 import { lockLibrary } from './lock'
 import { dbPath, defaultOutputRoot, thumbsDir } from './paths'
 import { Poller, type PollerOptions, type ProviderLimits } from './poller'
 import { checkBaseUrl, ProviderError } from './providers/http'
 import { createAdapter } from './providers/registry'
 import type { ProviderAdapter } from './providers/types'
-import type { Clock } from './scheduling/clock'
+import { wallClock, type Clock } from './scheduling/clock'
 import { adaptive, exponential, fixed, learned, perStatus, type PollStrategy } from './scheduling/strategies'
 import type { SettingsStore, StoredSettings } from './settings'
 import { startSimulator, type Simulator } from './simulator/server'
@@ -64,6 +65,8 @@ const MAX_JOBS_PER_EVENT = 500
 const USER_PAUSE = 'Paused by you'
 /** Where each export in progress notes its temporary file, so a start after a crash can remove it. */
 const EXPORT_JOURNAL = 'exports-in-progress'
+/** Finished ZIP exports headless mode still offers for download. */
+const MAX_REMEMBERED_ZIPS = 20
 
 /** The docs' own recipe per provider: what the learned strategy starts from until it has history. */
 export function docsStrategy(provider: ProviderId): PollStrategy {
@@ -81,14 +84,15 @@ export function docsStrategy(provider: ProviderId): PollStrategy {
   }
 }
 
-export function defaultStrategy(provider: ProviderId): PollStrategy {
-  return learned({ minHistory: 5, minGapMs: 500, fallback: docsStrategy(provider) })
+/** The learned strategy: `latencyMs` is the provider's promise (default each model's documented interval); `now` is the poller's clock. */
+export function defaultStrategy(_provider: ProviderId, o: { latencyMs?: number; now?: () => number } = {}): PollStrategy {
+  return learned({ minHistory: 5, minGapMs: 500, ...o })
 }
 
-export function strategyByName(name: PollStrategyName, provider: ProviderId): PollStrategy {
+export function strategyByName(name: PollStrategyName, provider: ProviderId, learnedOptions: { latencyMs?: number; now?: () => number } = {}): PollStrategy {
   switch (name) {
     case 'learned':
-      return defaultStrategy(provider)
+      return defaultStrategy(provider, learnedOptions)
     case 'docs':
       return docsStrategy(provider)
     case 'fixed':
@@ -117,6 +121,8 @@ export class Core {
   private readonly adapters = new Map<ProviderId, ProviderAdapter>()
   private readonly thumbnailer: Thumbnailer
   private readonly exports = new Map<string, ExportRun>()
+  /** Finished ZIP exports by id, newest last: headless mode offers them for download (exportedZip). */
+  private readonly exportedZips = new Map<string, string>()
   private readonly strategies = new Map<string, PollStrategy>()
   /** Batches with work in progress: each is announced once when its last job ends. */
   private readonly activeBatches = new Set<number>()
@@ -140,7 +146,7 @@ export class Core {
       strategy: (provider, model) => {
         const key = `${provider}/${model}`
         let s = this.strategies.get(key)
-        if (!s) this.strategies.set(key, (s = o.poller?.strategy?.(provider, model) ?? strategyByName(this.pollingSettings(provider).strategy, provider)))
+        if (!s) this.strategies.set(key, (s = o.poller?.strategy?.(provider, model) ?? this.strategyFor(provider)))
         return s
       },
       limits: o.poller?.limits ?? ((provider) => this.pollingSettings(provider)),
@@ -273,9 +279,10 @@ export class Core {
     // A bulk action can change 100,000 jobs at once: send the latest few and let views refetch the rest.
     const sent = ids.slice(-MAX_JOBS_PER_EVENT)
     const jobs: Job[] = []
+    const etas = this.etaBook()
     for (const id of sent) {
       const row = this.store.job(id)
-      if (row) jobs.push(toJob(row))
+      if (row) jobs.push(toJob(row, etas.jobEta(row)))
     }
     this.emit('jobsChanged', { jobs, truncated: sent.length < ids.length })
     this.emit('countsChanged', this.store.statusCounts())
@@ -322,7 +329,13 @@ export class Core {
     return process.env[`${info.envName}_BASE_URL`] || this.o.settings.read().providers?.[provider]?.baseUrl || info.defaultBaseUrl
   }
 
-  private pollingSettings(provider: ProviderId): ProviderLimits & { strategy: PollStrategyName; maxWaitSeconds: number } {
+  /** The provider's chosen strategy; the learned one keeps its latency promise on the poller's clock. */
+  private strategyFor(provider: ProviderId): PollStrategy {
+    const { strategy, latencySeconds } = this.pollingSettings(provider)
+    return strategyByName(strategy, provider, { latencyMs: latencySeconds ? latencySeconds * 1000 : undefined, now: (this.o.clock ?? wallClock).now })
+  }
+
+  private pollingSettings(provider: ProviderId): ProviderLimits & { strategy: PollStrategyName; maxWaitSeconds: number; latencySeconds: number } {
     const stored = this.o.settings.read().providers?.[provider]
     const d = defaultLimits(provider)
     return {
@@ -331,7 +344,8 @@ export class Core {
       burst: stored?.burst ?? d.burst,
       concurrency: stored?.concurrency ?? d.concurrency,
       maxActive: d.maxActive,
-      maxWaitSeconds: stored?.maxWaitSeconds ?? 0
+      maxWaitSeconds: stored?.maxWaitSeconds ?? 0,
+      latencySeconds: stored?.latencySeconds ?? 0
     }
   }
 
@@ -358,6 +372,22 @@ export class Core {
       keyWarning: this.o.keys.warning?.() ?? null,
       canChoosePaths: Boolean(this.o.desktop?.choosePath)
     }
+  }
+
+  /** Typical durations per model, from the same history the learned polling strategy reads. */
+  private etaBook(): EtaBook {
+    return new EtaBook((provider, model) => this.store.recentDurations(provider, model))
+  }
+
+  /** The ZIP a finished export wrote, for a browser's download in headless mode; null for an unknown id. */
+  exportedZip(exportId: string): string | null {
+    return this.exportedZips.get(exportId) ?? null
+  }
+
+  private rememberZip(exportId: string, path: string): void {
+    this.exportedZips.set(exportId, path)
+    // Only recent ones: a user downloads an export right after it ends.
+    for (const old of this.exportedZips.keys()) if (this.exportedZips.size > MAX_REMEMBERED_ZIPS) this.exportedZips.delete(old)
   }
 
   /** Resolves a downloaded file (or its thumbnail) for the asset protocol; null when gone from disk. */
@@ -434,11 +464,12 @@ export class Core {
       },
       listJobs: async (arg) => {
         const { total, rows } = this.store.listJobs({ ...arg, offset: arg.offset ?? 0, limit: arg.limit ?? 200 })
-        return { total, jobs: rows.map(toJob) }
+        const etas = this.etaBook()
+        return { total, jobs: rows.map((row) => toJob(row, etas.jobEta(row))) }
       },
       getJob: async ({ id }) => {
         const row = this.store.job(id)
-        return row ? { job: toJob(row), events: this.store.events(id), assets: this.store.assetsOfJob(id), lastResponse: row.last_response } : null
+        return row ? { job: toJob(row, this.etaBook().jobEta(row)), events: this.store.events(id), assets: this.store.assetsOfJob(id), lastResponse: row.last_response } : null
       },
       cancelJobs: async ({ ids }) => {
         let changed = 0
@@ -541,6 +572,7 @@ export class Core {
         const errors = this.store.recentErrors(Date.now() - 3_600_000)
         return {
           counts: this.store.statusCounts(),
+          etaAt: this.etaBook().runEta(this.store.activeGroups(), Date.now()),
           providers: PROVIDER_IDS.filter((id) => activity[id] || errors.has(id)).map((id) => ({
             provider: id,
             requestsPerMinute: activity[id]?.requestsLastMinute ?? 0,
@@ -569,6 +601,7 @@ export class Core {
         this.exports.set(run.id, run)
         void run.run().then((p) => {
           this.exports.delete(run.id)
+          if (p.state === 'done' && req.format === 'zip' && p.path) this.rememberZip(run.id, p.path)
           if (p.state === 'done') this.emit('notice', { level: 'info', message: `Exported ${p.total} files to ${p.path}` })
           if (p.state === 'failed') this.emit('notice', { level: 'error', message: `Export failed: ${p.error}` })
         })

@@ -17,7 +17,7 @@ export interface StoredSettings {
    * "retryAfter": "2"}]}. Faults: 429 500 drop slow malformed unknown_status 401 402 404 403 huge.
    */
   simulatorFaults?: Partial<Record<SimProvider | 'files', Fault[]>>
-  providers?: Partial<Record<ProviderId, { baseUrl?: string; strategy?: PollStrategyName; rate?: number; burst?: number; concurrency?: number; maxWaitSeconds?: number }>>
+  providers?: Partial<Record<ProviderId, { baseUrl?: string; strategy?: PollStrategyName; rate?: number; burst?: number; concurrency?: number; maxWaitSeconds?: number; latencySeconds?: number }>>
 }
 
 export interface SettingsStore {

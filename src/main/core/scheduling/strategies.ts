@@ -1,6 +1,6 @@
 // When to look at a running job again. The docs' recipes are here exactly as the providers describe them,
-// and the learned strategy (the default) uses this model's own history and the provider's progress field
-// to poll rarely while a job cannot be done yet and densely around when it will be.
+// and the learned strategy (the default) keeps a latency promise with as few requests as the model's history
+// and the provider's progress field (when its shape has proved readable) allow.
 import type { ModelTiming } from '../../../shared/catalogue'
 
 export interface PollContext {
@@ -75,51 +75,102 @@ export interface LearnedOptions {
   minHistory: number
   /** Shortest gap between two polls of one job. */
   minGapMs: number
-  /** Docs strategy used until there is enough history; its interval also bounds the gaps without progress. */
-  fallback: PollStrategy
-  /** The first poll comes at this quantile of the model's history… (default 0.05) */
-  firstQuantile?: number
+  /** The promise: a finished job is noticed within this long (ms). Default: the model's documented interval. */
+  latencyMs?: number
+  /**
+   * The poller's clock. The strategy remembers each job's progress readings by its submit moment (now −
+   * sinceSubmitMs), which a rate needs; without a clock every reading stands alone.
+   */
+  now?: () => number
+  /** A job can plausibly be finished from this quantile of the model's history… (default 0.02) */
+  plausibleQuantile?: number
   /** …times this factor (default 0.95). */
-  firstFactor?: number
-  /** Share of the estimated time left to wait while the estimate is still far off (default 0.7). */
-  approach?: number
-  /** Estimates of the time left up to this many docs intervals are trusted: the next poll lands just after (default 1.5). */
-  landIntervals?: number
-  /** Added to a landing poll (default 100 ms). */
-  landMarginMs?: number
-  /** No gap is longer than max(this many docs intervals, `ageShare` × the job's age) (default 4). */
-  capIntervals?: number
-  /** (default 0.5) */
-  ageShare?: number
+  plausibleFactor?: number
+  /** Share of the promise used as the gap once a job can be finished: the rest is for the request's own time and a late timer (default 0.85). */
+  gapShare?: number
+  /** Progress may run this much faster than measured and the promise still holds (default 1.15). */
+  rateSlack?: number
+}
+
+/** One job's readings that matter: the first that proves it runs, the one before the last, the last. */
+interface JobReadings {
+  anchor: Reading | null
+  prev: Reading | null
+  last: Reading | null
+  /** Its progress fell once: never trusted again. */
+  fell: boolean
+}
+type Reading = { t: number; p: number }
+
+/** How a model's progress behaves, from every job's readings (the shape, see `ProgressShape.trusted`). */
+export class ProgressShape {
+  /** Distinct readings seen strictly between 0 and 1, in thousandths. */
+  private readonly values = new Set<number>()
+  /** The smallest step between two distinct readings: whole percent → 0.01, 0/50/100 → 0.5. */
+  quantum = 1
+  /** Readings since progress last fell in a job or ran faster than a straight line allows. */
+  sinceMisfit = 0
+  misfits = 0
+  /** Jobs whose start, from two readings, was at the submit (linear from submit) or not. */
+  fromSubmit = 0
+  notFromSubmit = 0
+
+  observe(p: number): void {
+    this.sinceMisfit++
+    const v = Math.round(p * 1000)
+    if (v <= 0 || v >= 1000 || this.values.has(v) || this.values.size >= 1000) return
+    this.values.add(v)
+    const sorted = [...this.values].sort((a, b) => a - b)
+    let q = 1000
+    for (let i = 1; i < sorted.length; i++) q = Math.min(q, sorted[i] - sorted[i - 1])
+    // Until three distinct values are seen, nothing says how fine the steps are.
+    this.quantum = sorted.length >= 3 ? q / 1000 : 1
+  }
+
+  misfit(): void {
+    this.misfits++
+    this.sinceMisfit = 0
+  }
+
+  /** Progress is read at all: steps known to be fine, and no misfit in the last 500 readings. */
+  get trusted(): boolean {
+    return this.quantum <= 0.05 && (this.misfits === 0 || this.sinceMisfit >= 500)
+  }
+
+  /** A single reading extrapolates to the submit only when nearly every job seen so far started there. */
+  get linearFromSubmit(): boolean {
+    return this.fromSubmit >= 5 && this.notFromSubmit <= this.fromSubmit / 50
+  }
 }
 
 /**
- * Learned from this model's completed jobs and the provider's progress field.
+ * The app's default: as few status requests as the latency promise allows.
  *
- * First poll: just before the fastest twentieth of this model's recent jobs would have finished (nothing is
- * to be found earlier, so nothing is asked).
+ * The promise: once a job can plausibly be finished, it is looked at again within `latencyMs`. Before
+ * that, nothing is to be found, so nothing is asked. A job can plausibly be finished from
+ *   - the model's history: its `plausibleQuantile` (× `plausibleFactor`) of recent submit→ready times;
+ *     with no history, at once;
+ *   - and, when the model's progress has proved readable (see `ProgressShape`), the job's own readings:
+ *     with progress p₁ at t₁ and p₂ at t₂ on a straight line, the job cannot finish before
+ *     t₂ + (1 − p₂)·(t₂ − t₁)/(p₂ − p₁), widened by the steps the provider rounds to and by `rateSlack`.
+ *     One reading extrapolates to the submit only if the model's jobs have been seen to start there.
+ * The next poll comes `gapShare` × the promise after the later of now and that moment, and never later
+ * than the job's age from now (an estimate that misleads costs at most what a ×2 backoff would).
  *
- * With progress p after t of waiting: if progress grew linearly from some moment after the submit, at most
- * t·(1−p)/p is left (an upper bound: time spent queued makes the true rest shorter). When that bound is
- * within `landIntervals` docs intervals, the next poll lands just after it; otherwise it waits `approach` of
- * it and measures again, when the bound is tighter. Progress is read as its lower edge (providers round it
- * to whole percent). A gap is never longer than max(`capIntervals` docs intervals, half the job's age), so
- * progress that misleads costs at most what a ×1.5 backoff would.
- *
- * Without progress (or while queued), after the first poll it asks at the docs' interval: history alone
- * tells when the earliest jobs can finish, not which job finishes when, so denser or sparser polling would
- * buy latency with requests or the reverse.
+ * Shape detection is what keeps the promise on progress the estimate does not fit: steps coarser than 5 %
+ * (0 → 50 → 100), progress that falls (stages that start again from 0) or that runs faster than a line
+ * allows make the model's progress untrusted, and the strategy falls back to the history alone, i.e. the
+ * promise's interval from the earliest plausible finish. A job stuck at 99 % is close to done by its
+ * progress, so it is polled at the promise's interval: it costs requests, never latency.
  */
 export function learned(o: LearnedOptions): PollStrategy {
-  const firstQ = o.firstQuantile ?? 0.05
-  const firstF = o.firstFactor ?? 0.95
-  const approach = o.approach ?? 0.7
-  const landIntervals = o.landIntervals ?? 1.5
-  const margin = o.landMarginMs ?? 100
-  const capIntervals = o.capIntervals ?? 4
-  const ageShare = o.ageShare ?? 0.5
+  const plausibleQ = o.plausibleQuantile ?? 0.02
+  const plausibleF = o.plausibleFactor ?? 0.95
+  const gapShare = o.gapShare ?? 0.85
+  const slack = o.rateSlack ?? 1.15
+  const shape = new ProgressShape()
   // The poller reads the history afresh for every poll; it changes only when a job of the model becomes
-  // ready, so the sorted copy is kept by content (a few models share one strategy at most).
+  // ready, so the sorted copy is kept by content (one strategy per model).
   const sortedHistory = new Map<string, number[]>()
   const sorted = (h: readonly number[]) => {
     let sum = 0
@@ -133,27 +184,85 @@ export function learned(o: LearnedOptions): PollStrategy {
     }
     return s
   }
-  /** Whatever goes wrong in the arithmetic, a job is never left without a next poll. */
+  /** Jobs' readings by submit moment, oldest touched first; bounded (the oldest are forgotten). */
+  const jobs = new Map<number, JobReadings>()
+  const gap = (ctx: PollContext) => Math.max(o.minGapMs, gapShare * (o.latencyMs ?? ctx.timing.interval * 1000))
+  const plausibleFromHistory = (ctx: PollContext) => {
+    const s = sorted(ctx.history)
+    return s.length < o.minHistory ? 0 : quantile(s, plausibleQ) * plausibleF
+  }
+  /** Whatever goes wrong in the arithmetic, a job is never left without a next poll within the promise. */
   const safe = (ms: number, fallback: number) => (Number.isFinite(ms) && ms > 0 ? Math.max(o.minGapMs, ms) : Math.max(o.minGapMs, fallback))
+
+  /** Records this reading; returns the job's readings (null without a clock). */
+  const remember = (ctx: PollContext): JobReadings | null => {
+    if (!o.now) return null
+    const key = Math.round(o.now() - ctx.sinceSubmitMs)
+    let job = jobs.get(key)
+    if (job) jobs.delete(key)
+    else job = { anchor: null, prev: null, last: null, fell: false }
+    jobs.set(key, job)
+    if (jobs.size > 20_000) jobs.delete(jobs.keys().next().value!)
+    const p = ctx.progress
+    if (ctx.phase !== 'running' || p === null || !Number.isFinite(p)) return job
+    shape.observe(p)
+    const r = { t: ctx.sinceSubmitMs, p }
+    if (job.last && p < job.last.p - 1e-9) {
+      if (!job.fell) shape.misfit()
+      job.fell = true
+    }
+    // Faster than the line through the anchor and the reading before allows (rounding aside): not linear.
+    if (job.anchor && job.last && job.last !== job.anchor && !job.fell) {
+      const before = (job.last.p - job.anchor.p + 2 * shape.quantum) / (job.last.t - job.anchor.t)
+      const now = (p - job.last.p - 2 * shape.quantum) / (r.t - job.last.t)
+      if (now > before * slack) {
+        shape.misfit()
+        job.fell = true
+      }
+    }
+    job.prev = job.last
+    job.last = r
+    if (!job.anchor && p >= 2 * shape.quantum) job.anchor = r
+    else if (job.anchor && job.anchor !== r && !job.fell && r.t - job.anchor.t > 0 && p - job.anchor.p > 4 * shape.quantum && p < 0.9) {
+      // Where the line through the two readings meets 0: at the submit, or later (a queue, a start-up).
+      const start = r.t - (p * (r.t - job.anchor.t)) / (p - job.anchor.p)
+      if (Math.abs(start) <= 0.05 * r.t + 250) shape.fromSubmit++
+      else shape.notFromSubmit++
+    }
+    return job
+  }
+
+  /** The earliest the job can finish by its own progress (ms since submit), or 0 when progress says nothing safe. */
+  const plausibleFromProgress = (ctx: PollContext, job: JobReadings | null): number => {
+    const p = ctx.progress
+    if (!job || job.fell || !shape.trusted || ctx.phase !== 'running' || p === null || !job.last) return 0
+    const q = shape.quantum
+    const t = ctx.sinceSubmitMs
+    const left = Math.max(0, 1 - p - q)
+    const anchor = job.anchor
+    if (anchor && anchor !== job.last && t - anchor.t > 0) {
+      // The fastest the readings allow: each may be off by a step, and the job may speed up by `slack`.
+      let rate = (p - anchor.p + 2 * q) / (t - anchor.t)
+      if (job.prev && job.prev !== anchor && job.prev.p >= 2 * q && t - job.prev.t > 0) rate = Math.max(rate, (p - job.prev.p + 2 * q) / (t - job.prev.t))
+      return t + left / (rate * slack)
+    }
+    if (shape.linearFromSubmit && p + q > 0) return t + (0.95 * t * left) / ((p + q) * slack)
+    return 0
+  }
+
   return {
     name: 'learned',
     firstDelayMs(ctx) {
-      const s = sorted(ctx.history)
-      const docs = o.fallback.firstDelayMs(ctx)
-      if (s.length < o.minHistory) return safe(docs, 3000)
-      return safe(quantile(s, firstQ) * firstF, docs)
+      const g = gap(ctx)
+      return safe(plausibleFromHistory(ctx) + g, g)
     },
     nextDelayMs(ctx) {
-      const interval = safe(o.fallback.nextDelayMs(ctx), 3000)
-      const cap = Math.max(capIntervals * interval, ageShare * ctx.sinceSubmitMs)
-      const p = ctx.progress
-      if (ctx.phase === 'running' && p !== null && p > 0 && p < 1) {
-        const low = Math.max(0.001, p - 0.005)
-        const leftAtMost = (ctx.sinceSubmitMs * (1 - low)) / low
-        if (leftAtMost <= landIntervals * interval) return safe(Math.min(cap, leftAtMost + margin), interval)
-        return safe(Math.min(cap, approach * leftAtMost), interval)
-      }
-      return interval
+      const g = gap(ctx)
+      const job = remember(ctx)
+      const t = ctx.sinceSubmitMs
+      const plausible = Math.max(plausibleFromHistory(ctx), plausibleFromProgress(ctx, job))
+      const wait = Math.max(0, plausible - t)
+      return safe(Math.min(wait, Math.max(0, t - g)) + g, g)
     }
   }
 }

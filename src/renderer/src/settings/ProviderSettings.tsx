@@ -48,22 +48,25 @@ interface PollingForm {
   burst: string
   concurrency: string
   maxWaitSeconds: string
+  latencySeconds: string
 }
 
 function toPolling(p: ProviderState): PollingForm {
-  return { strategy: p.strategy, rate: String(p.rate), burst: String(p.burst), concurrency: String(p.concurrency), maxWaitSeconds: String(p.maxWaitSeconds) }
+  return { strategy: p.strategy, rate: String(p.rate), burst: String(p.burst), concurrency: String(p.concurrency), maxWaitSeconds: String(p.maxWaitSeconds), latencySeconds: String(p.latencySeconds) }
 }
 
-function checkPolling(f: PollingForm): { value?: { strategy: PollStrategyName; rate: number; burst: number; concurrency: number; maxWaitSeconds: number }; problem?: string } {
+function checkPolling(f: PollingForm): { value?: { strategy: PollStrategyName; rate: number; burst: number; concurrency: number; maxWaitSeconds: number; latencySeconds: number }; problem?: string } {
   const rate = Number(f.rate)
   const burst = Number(f.burst)
   const concurrency = Number(f.concurrency)
   const maxWait = Number(f.maxWaitSeconds)
+  const latency = Number(f.latencySeconds)
   if (f.rate.trim() === '' || !Number.isFinite(rate) || rate < 0.1 || rate > 1000) return { problem: 'Rate must be a number of requests per second from 0.1 to 1000.' }
   if (!Number.isInteger(burst) || burst < 1 || burst > 10_000) return { problem: 'Burst must be a whole number from 1 to 10000.' }
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) return { problem: 'Concurrency must be a whole number from 1 to 256.' }
   if (f.maxWaitSeconds.trim() === '' || !Number.isInteger(maxWait) || maxWait < 0 || maxWait > 86_400) return { problem: 'Max wait must be a whole number of seconds from 0 to 86400 (0 = the model’s documented limit).' }
-  return { value: { strategy: f.strategy, rate, burst, concurrency, maxWaitSeconds: maxWait } }
+  if (f.latencySeconds.trim() === '' || !Number.isFinite(latency) || latency < 0 || latency > 3600) return { problem: 'Notice within must be a number of seconds from 0 to 3600 (0 = the model’s documented interval).' }
+  return { value: { strategy: f.strategy, rate, burst, concurrency, maxWaitSeconds: maxWait, latencySeconds: latency } }
 }
 
 type Result = { ok: boolean; message: string } | null
@@ -377,6 +380,12 @@ export function ProviderSettings({ provider, state, onSettings }: { provider: Pr
               Max wait (s)
             </span>
             <input id={`${id}-maxwait`} type="number" min={0} max={86400} step={1} value={polling.maxWaitSeconds} onChange={(e) => editPolling({ maxWaitSeconds: e.target.value })} />
+          </label>
+          <label className="field" htmlFor={`${id}-latency`}>
+            <span className="field-label" title="The learned strategy's promise: once a job can be finished, it is looked at again within this many seconds; 0 = each model’s documented polling interval">
+              Notice within (s)
+            </span>
+            <input id={`${id}-latency`} type="number" min={0} max={3600} step={0.5} value={polling.latencySeconds} disabled={polling.strategy !== 'learned'} onChange={(e) => editPolling({ latencySeconds: e.target.value })} />
           </label>
           <div className="polling-actions">
             <button type="submit" className="button primary" disabled={pollingBusy || !pollingDirty}>

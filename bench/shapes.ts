@@ -1,0 +1,117 @@
+// Issue 19: every docs recipe and the learned strategy side by side on each progress shape
+// (bench/progress-shapes.ts), one compareStrategies run per shape, same jobs in every shape.
+// `npx tsx bench/shapes.ts` prints the tables; bench/run.ts runs it too and keeps its section of BENCHMARKS.md.
+import { loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { fmt, table } from './lib'
+import { SHAPE_LABEL, SHAPES, USABLE_PROGRESS, type ShapeName } from './progress-shapes'
+import { compareStrategies, type CompareOptions, type CompareReport } from './strategies'
+
+/** The docs' recipes and ours; the no-progress variant is the 'none' shape here. */
+export const SHAPE_KEYS = ['fal', 'letzai', 'bfl-exp', 'bfl-wc', 'bfl-adaptive', 'apixo-table', 'apixo-backoff', 'umrgen', 'learned']
+/** The learned strategy's default promise on these models: LetzAI's documented 3 s interval. */
+export const PROMISE_S = 3
+
+export interface ShapeRun {
+  shape: ShapeName
+  report: CompareReport
+}
+
+export async function runShapes(base: Omit<CompareOptions, 'shape' | 'keys'>, shapes: readonly ShapeName[] = SHAPES): Promise<ShapeRun[]> {
+  const runs: ShapeRun[] = []
+  for (const shape of shapes) {
+    base.log?.(`  shape ${shape}: ${base.jobs} jobs`)
+    runs.push({ shape, report: await compareStrategies({ ...base, shape, keys: SHAPE_KEYS }) })
+  }
+  return runs
+}
+
+export function shapeTable(run: ShapeRun): string {
+  const fixed3 = run.report.results.find((r) => r.key === 'letzai')!
+  return table(
+    ['strategy', 'status req/job', 'vs fixed 3 s', 'p50 (s)', 'p95 (s)', 'max (s)', 'fast jobs: req/job', 'fast p95 / max (s)', 'videos: req/job', '429s'],
+    run.report.results.map((r) => [
+      r.label,
+      fmt(r.statusRequestsPerJob),
+      `${fmt(r.statusRequestsPerJob / fixed3.statusRequestsPerJob)}×`,
+      fmt(r.p50),
+      fmt(r.p95),
+      fmt(r.max, 1),
+      fmt(r.perClass.fast?.statusRequestsPerJob ?? NaN),
+      `${fmt(r.perClass.fast?.p95 ?? NaN)} / ${fmt(r.perClass.fast?.max ?? NaN)}`,
+      fmt(r.perClass.video?.statusRequestsPerJob ?? NaN),
+      r.rateLimited429s
+    ])
+  )
+}
+
+export interface ShapeVerdict {
+  shape: ShapeName
+  fewer: number
+  fewerTarget: number
+  p95Ok: boolean
+  fewerOk: boolean
+  /** Docs recipes with both fewer requests and a lower p95 than the learned strategy. */
+  dominatedBy: string[]
+  fastWithinPromise: boolean
+}
+
+export function verdict(run: ShapeRun): ShapeVerdict {
+  const res = run.report.results
+  const ours = res.find((r) => r.key === 'learned')!
+  const fixed3 = res.find((r) => r.key === 'letzai')!
+  const fewer = 1 - ours.statusRequestsPerJob / fixed3.statusRequestsPerJob
+  const fewerTarget = USABLE_PROGRESS[run.shape] ? 0.6 : 0.4
+  return {
+    shape: run.shape,
+    fewer,
+    fewerTarget,
+    p95Ok: ours.p95 <= fixed3.p95,
+    fewerOk: fewer >= fewerTarget,
+    dominatedBy: res.filter((r) => r.key !== 'learned' && r.statusRequestsPerJob < ours.statusRequestsPerJob && r.p95 < ours.p95).map((r) => r.label),
+    fastWithinPromise: (ours.perClass.fast?.max ?? 0) <= PROMISE_S
+  }
+}
+
+export function verdictTable(runs: ShapeRun[]): string {
+  const ok = (b: boolean) => (b ? 'met' : '**missed**')
+  return table(
+    ['shape', 'progress usable', 'fewer requests than fixed 3 s (target)', 'p95 ≤ fixed 3 s', 'no docs recipe better on both', `fast jobs within ${PROMISE_S} s`],
+    runs.map((run) => {
+      const v = verdict(run)
+      const ours = run.report.results.find((r) => r.key === 'learned')!
+      const fixed3 = run.report.results.find((r) => r.key === 'letzai')!
+      return [
+        SHAPE_LABEL[run.shape],
+        USABLE_PROGRESS[run.shape] ? 'yes' : 'no',
+        `${fmt(v.fewer * 100, 0)} % (≥ ${fmt(v.fewerTarget * 100, 0)} %): ${ok(v.fewerOk)}`,
+        `${fmt(ours.p95)} vs ${fmt(fixed3.p95)} s: ${ok(v.p95Ok)}`,
+        v.dominatedBy.length ? `**missed** (${v.dominatedBy.join(', ')})` : 'met',
+        `max ${fmt(ours.perClass.fast?.max ?? NaN)} s: ${ok(v.fastWithinPromise)}`
+      ]
+    })
+  )
+}
+
+export const SHAPE_OPTIONS: Omit<CompareOptions, 'shape' | 'keys'> = {
+  scale: 5,
+  jobs: process.env.BENCH_QUICK === '1' ? 30 : 120,
+  imageShare: 0.5,
+  fastShare: 0.2,
+  meanGapMs: 2500,
+  historyPerModel: 100,
+  seed: 19,
+  providerLimit: { perSecond: 20, burst: 40 },
+  log: (line) => console.log(line)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = new Date()
+  const loadBefore = loadavg()
+  const only = process.argv.slice(2).filter((a): a is ShapeName => (SHAPES as readonly string[]).includes(a))
+  const runs = await runShapes(SHAPE_OPTIONS, only.length ? only : SHAPES)
+  console.log(`Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadBefore.map((l) => l.toFixed(1)).join('/')} before, ${loadavg().map((l) => l.toFixed(1)).join('/')} after`)
+  for (const run of runs) console.log(`\n${SHAPE_LABEL[run.shape]}\n${shapeTable(run)}`)
+  console.log(`\n${verdictTable(runs)}`)
+  process.exit(0)
+}
