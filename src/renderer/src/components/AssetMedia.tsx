@@ -29,10 +29,12 @@ export function AssetMedia({ asset, className }: { asset: Asset; className?: str
   )
 }
 
-/** A small square preview for lists: the thumbnail for images, an icon for what has none. */
+/** A small square preview for lists: the thumbnail for images, a video's own frame, an icon for what has none. */
 export function AssetThumb({ assetId, mime, alt, className }: { assetId: number; mime: string; alt: string; className?: string }) {
   const [failed, setFailed] = useState(false)
   const type = mediaType(mime)
+  // No frame grabber in main (no ffmpeg): the browser shows the frame at 0.5 s, loading only what that needs.
+  if (type === 'video' && !failed) return <video className={className} src={`${getBridge().assetUrl(assetId, 'file')}#t=0.5`} preload="metadata" muted playsInline aria-label={alt} onError={() => setFailed(true)} />
   if (type !== 'image' || failed) {
     return (
       <div className={`thumb-placeholder ${className ?? ''}`} role="img" aria-label={alt}>
