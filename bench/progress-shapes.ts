@@ -22,14 +22,14 @@ export const SHAPE_LABEL: Record<ShapeName, string> = {
 export const USABLE_PROGRESS: Record<ShapeName, boolean> = { linear: true, queued: true, steps: true, coarse: false, stuck99: true, nonmonotonic: false, none: false }
 
 /** 0–1 from a job's id: its own queue share, stall point or stage split, the same in every lane's run of it. */
-function unit(id: string): number {
+export function unit(id: string): number {
   let h = 2166136261
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619)
   return (h >>> 0) / 2 ** 32
 }
 
 /** The progress a job reports at share `f` (0–1) of its submit→ready time; NaN = no progress field (the LetzAI DTO then carries null). */
-function shaped(shape: ShapeName, f: number, u: number): JobState {
+export function shaped(shape: ShapeName, f: number, u: number): JobState {
   switch (shape) {
     case 'linear':
       return { phase: 'running', progress: f }

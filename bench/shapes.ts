@@ -1,7 +1,8 @@
 // Issue 19: every docs recipe and the learned strategy side by side on each progress shape
 // (bench/progress-shapes.ts), one compareStrategies run per shape, same jobs in every shape.
 // `npx tsx bench/shapes.ts` prints the tables; bench/run.ts runs it too and keeps its section of BENCHMARKS.md.
-import { loadavg } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, getPriority, loadavg, setPriority } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { fmt, table } from './lib'
 import { SHAPE_LABEL, SHAPES, USABLE_PROGRESS, type ShapeName } from './progress-shapes'
@@ -94,8 +95,8 @@ export function verdictTable(runs: ShapeRun[]): string {
 }
 
 export const SHAPE_OPTIONS: Omit<CompareOptions, 'shape' | 'keys'> = {
-  scale: 5,
-  jobs: process.env.BENCH_QUICK === '1' ? 30 : 120,
+  scale: 4,
+  jobs: process.env.BENCH_QUICK === '1' ? 30 : 100,
   imageShare: 0.5,
   fastShare: 0.2,
   meanGapMs: 2500,
@@ -105,13 +106,50 @@ export const SHAPE_OPTIONS: Omit<CompareOptions, 'shape' | 'keys'> = {
   log: (line) => console.log(line)
 }
 
+const BEGIN = '<!-- Results of `npx tsx bench/shapes.ts` (issue 19; it rewrites everything between these markers) -->'
+const END = '<!-- End of `npx tsx bench/shapes.ts` results -->'
+
+/** This run's tables as the issue-19 section of BENCHMARKS.md (kept apart from `npm run bench`'s block). */
+export function writeShapeSection(runs: ShapeRun[], run: { command: string; started: Date; loadBefore: number[]; loadAfter: number[]; priority: string }): void {
+  const o = runs[0].report.options
+  const lines = [
+    '# Polling on progress it was not tuned to (issue 19)',
+    '',
+    `Command: \`${run.command}\`. This run: ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${cpus().length} cores, load average ${run.loadBefore.map((l) => fmt(l, 1)).join('/')} before and ${run.loadAfter.map((l) => fmt(l, 1)).join('/')} after, ${run.priority}.`,
+    '',
+    `Per shape, one run of section 1's harness (own Core, own LetzAI-protocol simulator per strategy, real loopback HTTP, ×${o.scale} time compression): ${o.jobs} jobs, ${fmt((o.fastShare ?? 0) * 100, 0)} % fast (1–5 s) and ${fmt(o.imageShare * 100, 0)} % images (10–30 s), both of the \`images\` model (one history), the rest videos (30–120 s), Poisson arrivals ${o.meanGapMs / 1000} s apart, seed ${o.seed}: the same jobs in every shape. ${o.historyPerModel} finished jobs of history per model, drawn from the same mix. The learned strategy keeps its default promise: each model's documented interval, ${PROMISE_S} s. Detection = when the app wrote \`ready_at\` minus when the simulator made the job ready (uncompressed seconds).`,
+    ''
+  ]
+  for (const r of runs) {
+    lines.push(`**${SHAPE_LABEL[r.shape]}** (simulators' loop lag p99 ${fmt(r.report.simLoopLagP99Ms, 1)} ms, max ${fmt(r.report.simLoopLagMaxMs, 0)} ms; the Cores' p99 ${fmt(r.report.loopLagP99Ms, 1)}, max ${fmt(r.report.loopLagMaxMs, 0)} ms)`, '', shapeTable(r), '')
+  }
+  lines.push('**Against the targets** (learned vs fixed 3 s, the LetzAI docs\' interval):', '', verdictTable(runs), '')
+  const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url))
+  const block = `${BEGIN}\n${lines.join('\n')}\n${END}`
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : ''
+  const a = text.indexOf(BEGIN)
+  const b = text.indexOf(END)
+  if (a >= 0 && b > a) text = text.slice(0, a) + block + text.slice(b + END.length)
+  else text = `${text.trimEnd()}\n\n${block}\n`
+  writeFileSync(file, text)
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // As bench/run.ts: on a shared machine, ask for a higher priority so the run measures the app, not the wait for a CPU.
+  try {
+    setPriority(0, Number(process.env.BENCH_NICE ?? -10))
+  } catch {
+    // not permitted: run as is
+  }
+  const priority = `nice ${getPriority(0)}`
   const started = new Date()
   const loadBefore = loadavg()
   const only = process.argv.slice(2).filter((a): a is ShapeName => (SHAPES as readonly string[]).includes(a))
   const runs = await runShapes(SHAPE_OPTIONS, only.length ? only : SHAPES)
-  console.log(`Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadBefore.map((l) => l.toFixed(1)).join('/')} before, ${loadavg().map((l) => l.toFixed(1)).join('/')} after`)
+  const loadAfter = loadavg()
+  console.log(`Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadBefore.map((l) => l.toFixed(1)).join('/')} before, ${loadAfter.map((l) => l.toFixed(1)).join('/')} after, ${priority}`)
   for (const run of runs) console.log(`\n${SHAPE_LABEL[run.shape]}\n${shapeTable(run)}`)
   console.log(`\n${verdictTable(runs)}`)
+  if (process.env.BENCH_QUICK !== '1' && !only.length) writeShapeSection(runs, { command: 'npx tsx bench/shapes.ts', started, loadBefore, loadAfter, priority })
   process.exit(0)
 }

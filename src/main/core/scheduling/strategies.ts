@@ -86,7 +86,7 @@ export interface LearnedOptions {
   plausibleQuantile?: number
   /** …times this factor (default 0.95). */
   plausibleFactor?: number
-  /** Share of the promise used as the gap once a job can be finished: the rest is for the request's own time and a late timer (default 0.85). */
+  /** Share of the promise used as the gap once a job can be finished: the rest is for the request's own time and a late timer (default 0.92). */
   gapShare?: number
   /** Progress may run this much faster than measured and the promise still holds (default 1.15). */
   rateSlack?: number
@@ -114,7 +114,6 @@ export class ProgressShape {
   /** Jobs whose start, from two readings, was at the submit (linear from submit) or not. */
   fromSubmit = 0
   notFromSubmit = 0
-
   observe(p: number): void {
     this.sinceMisfit++
     const v = Math.round(p * 1000)
@@ -166,7 +165,7 @@ export class ProgressShape {
 export function learned(o: LearnedOptions): PollStrategy {
   const plausibleQ = o.plausibleQuantile ?? 0.02
   const plausibleF = o.plausibleFactor ?? 0.95
-  const gapShare = o.gapShare ?? 0.85
+  const gapShare = o.gapShare ?? 0.92
   const slack = o.rateSlack ?? 1.15
   const shape = new ProgressShape()
   // The poller reads the history afresh for every poll; it changes only when a job of the model becomes
@@ -187,10 +186,33 @@ export function learned(o: LearnedOptions): PollStrategy {
   /** Jobs' readings by submit moment, oldest touched first; bounded (the oldest are forgotten). */
   const jobs = new Map<number, JobReadings>()
   const gap = (ctx: PollContext) => Math.max(o.minGapMs, gapShare * (o.latencyMs ?? ctx.timing.interval * 1000))
-  const plausibleFromHistory = (ctx: PollContext) => {
+  /**
+   * The earliest a job still running at its age can plausibly finish, by the history: from the submit, its
+   * `plausibleQuantile`; later, the shortest job that took longer than this age, if it is more than a gap
+   * away and far longer than chance leaves between durations (a model whose jobs take 1–5 s or 10–30 s is
+   * not asked between 5 and 10 s). Only such empty stretches are skipped, so the chances of a miss do not
+   * add up over a job's polls.
+   */
+  const plausibleFromHistory = (ctx: PollContext, g: number) => {
     const s = sorted(ctx.history)
-    return s.length < o.minHistory ? 0 : quantile(s, plausibleQ) * plausibleF
+    const t = ctx.sinceSubmitMs
+    if (s.length < o.minHistory) return t
+    const first = quantile(s, plausibleQ) * plausibleF
+    if (t < first) return first
+    let lo = 0
+    let hi = s.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (s[mid] <= t) lo = mid + 1
+      else hi = mid
+    }
+    if (lo >= s.length) return t
+    // Empty only by chance? Among n durations spread evenly, no gap is ten times their mean spacing.
+    const spacing = (s[s.length - 1] - s[0]) / (s.length - 1)
+    const next = t + (s[lo] - t) * plausibleF
+    return next - t > Math.max(g, 10 * spacing) ? next : t
   }
+
   /** Whatever goes wrong in the arithmetic, a job is never left without a next poll within the promise. */
   const safe = (ms: number, fallback: number) => (Number.isFinite(ms) && ms > 0 ? Math.max(o.minGapMs, ms) : Math.max(o.minGapMs, fallback))
 
@@ -235,9 +257,10 @@ export function learned(o: LearnedOptions): PollStrategy {
   /** The earliest the job can finish by its own progress (ms since submit), or 0 when progress says nothing safe. */
   const plausibleFromProgress = (ctx: PollContext, job: JobReadings | null): number => {
     const p = ctx.progress
-    if (!job || job.fell || !shape.trusted || ctx.phase !== 'running' || p === null || !job.last) return 0
-    const q = shape.quantum
     const t = ctx.sinceSubmitMs
+    if (ctx.phase === 'queued') return 0
+    if (!job || job.fell || !shape.trusted || p === null || !job.last) return 0
+    const q = shape.quantum
     const left = Math.max(0, 1 - p - q)
     const anchor = job.anchor
     if (anchor && anchor !== job.last && t - anchor.t > 0) {
@@ -254,13 +277,13 @@ export function learned(o: LearnedOptions): PollStrategy {
     name: 'learned',
     firstDelayMs(ctx) {
       const g = gap(ctx)
-      return safe(plausibleFromHistory(ctx) + g, g)
+      return safe(plausibleFromHistory(ctx, g) + g, g)
     },
     nextDelayMs(ctx) {
       const g = gap(ctx)
       const job = remember(ctx)
       const t = ctx.sinceSubmitMs
-      const plausible = Math.max(plausibleFromHistory(ctx), plausibleFromProgress(ctx, job))
+      const plausible = Math.max(plausibleFromHistory(ctx, g), plausibleFromProgress(ctx, job))
       const wait = Math.max(0, plausible - t)
       return safe(Math.min(wait, Math.max(0, t - g)) + g, g)
     }
