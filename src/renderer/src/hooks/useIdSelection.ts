@@ -25,6 +25,8 @@ export interface IdSelection {
   selectRange(from: number, to: number): Promise<void>
   selectAll(): void
   clear(): void
+  /** Takes these rows out of an explicit selection (rows that left the filter: no action may reach what is not shown). */
+  deselect(ids: readonly number[]): void
   /** The selected ids, fetched page by page when the selection is "everything matching the filter". */
   resolveIds(onProgress?: (collected: number, total: number) => void): Promise<number[]>
 }
@@ -71,6 +73,15 @@ export function useIdSelection<T extends { id: number }>(list: PagedList<T>, idP
     setSelection(NONE)
   }, [])
 
+  const deselect = useCallback((ids: readonly number[]) => {
+    setSelection((sel) => {
+      if (sel.all || !ids.some((id) => sel.ids.has(id))) return sel
+      const set = new Set(sel.ids)
+      for (const id of ids) set.delete(id)
+      return { all: false, ids: set }
+    })
+  }, [])
+
   // The API acts on ids only, so "all matching" is turned into ids a page at a time.
   const resolveIds = useCallback(
     async (onProgress?: (collected: number, total: number) => void) => {
@@ -89,7 +100,7 @@ export function useIdSelection<T extends { id: number }>(list: PagedList<T>, idP
   const count = selection.all ? Math.max(0, list.total - selection.except.size) : selection.ids.size
 
   return useMemo(
-    () => ({ selection, count, isSelected, selectOnly, toggle, selectRange, selectAll, clear, resolveIds }),
-    [selection, count, isSelected, selectOnly, toggle, selectRange, selectAll, clear, resolveIds]
+    () => ({ selection, count, isSelected, selectOnly, toggle, selectRange, selectAll, clear, deselect, resolveIds }),
+    [selection, count, isSelected, selectOnly, toggle, selectRange, selectAll, clear, deselect, resolveIds]
   )
 }

@@ -42,6 +42,8 @@ export function QueueView() {
   /** What a bulk action is doing, while it runs (collecting ids for "all" can take a while). */
   const [busy, setBusy] = useState<string | null>(null)
   const [dialog, setDialog] = useState<Dialog>(null)
+  /** Bumped by Enter on a row: the drawer takes keyboard focus (arrows with the drawer open leave it on the grid). */
+  const [drawerFocus, setDrawerFocus] = useState(0)
   const debouncedText = useDebounced(text, 250)
   const query: JobQuery = { status: statuses, text: debouncedText, ...scope, sort: sort.sort, dir: sort.dir }
 
@@ -74,6 +76,7 @@ export function QueueView() {
     else {
       sel.selectOnly(job)
       setOpenId(job.id)
+      setDrawerFocus(0)
     }
   })
 
@@ -101,7 +104,10 @@ export function QueueView() {
     else if (e.key === 'PageUp') moveTo(cursor - page, e.shiftKey)
     else if (e.key === 'Home') moveTo(0, e.shiftKey)
     else if (e.key === 'End') moveTo(list.total - 1, e.shiftKey)
-    else if (e.key === 'Enter' && sel.cursorId !== null) setOpenId(sel.cursorId)
+    else if (e.key === 'Enter' && sel.cursorId !== null) {
+      setOpenId(sel.cursorId)
+      setDrawerFocus((n) => n + 1)
+    }
     else if (mod && e.key.toLowerCase() === 'a') sel.selectAll()
     else if (e.key === 'Escape' && openId !== null) setOpenId(null)
     else if (e.key === 'Escape') sel.clear()
@@ -190,6 +196,7 @@ export function QueueView() {
 
   const closeDrawer = useCallback(() => {
     setOpenId(null)
+    setDrawerFocus(0)
     grid.current?.focus()
   }, [setOpenId])
 
@@ -250,7 +257,7 @@ export function QueueView() {
             {list.loaded ? `${formatCount(list.total)}${filtered ? ' matching' : ''} ${list.total === 1 ? 'job' : 'jobs'}` : 'Loading jobs…'}
             <span className="hint">
               {' '}
-              · Click to open · Shift/{MOD_KEY}-click to select · {MOD_KEY}+A selects all
+              · Click to open · Shift/{MOD_KEY}-click to select · {MOD_KEY}+A selects all · {MOD_KEY}-click a status to add it
             </span>
           </span>
         )}
@@ -268,7 +275,7 @@ export function QueueView() {
           onRowClick={onRowClick}
           onKeyDown={onKeyDown}
         />
-        {openId !== null && <JobDrawer jobId={openId} onClose={closeDrawer} />}
+        {openId !== null && <JobDrawer jobId={openId} onClose={closeDrawer} focusRequest={drawerFocus} />}
       </div>
       {dialog === 'delete' && <DeleteJobsDialog count={sel.count} busy={busy} onConfirm={(files) => void deleteSelected(files)} onClose={() => setDialog(null)} />}
       {dialog === 'requeue' && (

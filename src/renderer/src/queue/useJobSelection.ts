@@ -3,6 +3,7 @@
 import { useCallback, useMemo, useState } from 'react'
 import type { Job } from '../../../shared/contract'
 import { getBridge } from '../bridge'
+import { useBridgeEvent } from '../hooks/useBridgeEvent'
 import { useIdSelection, type IdSelection } from '../hooks/useIdSelection'
 import type { PagedList } from '../pagedList'
 import { jobFilter, type JobQuery } from './useJobsPager'
@@ -27,6 +28,13 @@ export function useJobSelection(list: PagedList<Job>, query: JobQuery): JobSelec
     [query]
   )
   const ids = useIdSelection(list, idPage)
+  // A selected job whose new state the status filter hides (a retried job in the "failed" view) leaves the
+  // selection with its row: the count and every bulk action mean only jobs the user can see. ("Select all"
+  // is the filter itself, so it follows on its own.)
+  const { deselect } = ids
+  useBridgeEvent('jobsChanged', ({ jobs }) => {
+    if (query.status.length) deselect(jobs.filter((j) => !query.status.includes(j.status)).map((j) => j.id))
+  })
   const [cursorId, setCursorId] = useState<number | null>(null)
   const [anchorId, setAnchorId] = useState<number | null>(null)
 
