@@ -75,6 +75,8 @@ test('item 2: a Demo video job finishes with a real video: its tile shows a fram
   await tile.click()
   const lightbox = page.getByRole('dialog', { name: 'Preview' })
   await expect(lightbox.getByText('Could not load this file')).toHaveCount(0)
+  // Its size is read from the file itself (the MP4's track header).
+  await expect(lightbox.locator('dt:text-is("Dimensions") + dd')).toHaveText('320 × 180')
   const video = lightbox.locator('video')
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.duration || 0), { timeout: 15_000 }).toBeGreaterThan(1)
   const played = await video.evaluate(async (v: HTMLVideoElement) => {

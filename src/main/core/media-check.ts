@@ -72,6 +72,19 @@ function durationOf(buf: Buffer, box: Box): number {
   return v1 ? Number(buf.readBigUInt64BE(at)) : buf.readUInt32BE(at)
 }
 
+/** The first track with a picture: tkhd ends with its width and height, 16.16 fixed point (an audio track's are 0). */
+function pictureSize(buf: Buffer, traks: Box[]): { width: number | null; height: number | null } {
+  for (const t of traks) {
+    const tkhd = boxes(buf, t.start, t.start + t.size).find((b) => b.type === 'tkhd')
+    if (!tkhd || tkhd.size < 84) continue
+    const end = tkhd.start + tkhd.size
+    const width = buf.readUInt32BE(end - 8) >>> 16
+    const height = buf.readUInt32BE(end - 4) >>> 16
+    if (width && height) return { width, height }
+  }
+  return { width: null, height: null }
+}
+
 async function checkMp4(file: FileHandle, fileSize: number): Promise<MediaCheck> {
   const top = await topBoxes(file, fileSize)
   const moov = top.find((b) => b.type === 'moov')
@@ -92,7 +105,7 @@ async function checkMp4(file: FileHandle, fileSize: number): Promise<MediaCheck>
   const movieDuration = mvhd ? durationOf(buf, mvhd) : 0
   // A fragmented MP4 states its length in the fragments, so 0 in the header is normal there.
   if (!fragmented && movieDuration === 0 && trackDurations.every((d) => d === 0)) return fail('its length is zero')
-  return { ok: true, width: null, height: null }
+  return { ok: true, ...pictureSize(buf, traks) }
 }
 
 /** An EBML variable-length number at buf[at]: its value (or null for "unknown size") and how many bytes it took. */

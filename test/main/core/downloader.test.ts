@@ -170,7 +170,7 @@ describe('downloadFile', () => {
 
   it('accepts a playable video and a picture that decodes, with its size read from the file', async () => {
     const dir = tempDir()
-    expect(await downloadFile(`${base}/real.mp4`, dir, 'clip', 20)).toMatchObject({ path: join(dir, 'clip.mp4'), mime: 'video/mp4', size: realMp4.length })
+    expect(await downloadFile(`${base}/real.mp4`, dir, 'clip', 20)).toMatchObject({ path: join(dir, 'clip.mp4'), mime: 'video/mp4', size: realMp4.length, width: 160, height: 90 })
     expect(await downloadFile(`${base}/good.webm`, dir, 'clip', 21)).toMatchObject({ mime: 'video/webm' })
     expect(await downloadFile(`${base}/real.jpg`, dir, 'photo', 22)).toMatchObject({ mime: 'image/jpeg', width: 40, height: 30 })
     expect(readdirSync(dir).sort()).toEqual(['clip.mp4', 'clip.webm', 'photo.jpg'])

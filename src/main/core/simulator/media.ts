@@ -87,6 +87,8 @@ export function promptPng(prompt: string, width = 256, height = 256): Buffer {
 /** A video is made at most this wide or high (kept proportional): encoding is synchronous, so it must stay short. */
 export const MAX_VIDEO_SIDE = 480
 const VIDEO_FPS = 12
+/** A longer video is cut to this many seconds: each second costs about 50–150 ms of encoding on the simulator's thread. */
+export const MAX_VIDEO_SECONDS = 6
 
 /** The video's size: the one asked for, scaled down to MAX_VIDEO_SIDE, even numbers (H.264 4:2:0); 320×180 when none was asked. */
 export function videoSize(width?: number, height?: number): { width: number; height: number } {
@@ -96,10 +98,10 @@ export function videoSize(width?: number, height?: number): { width: number; hei
   return { width: even(width), height: even(height) }
 }
 
-/** A playable H.264 MP4 (12 fps, 2 s unless `duration` says 1–10 s): the prompt's rings moving outwards. */
+/** A playable H.264 MP4 (12 fps, 2 s unless `duration` says 1 s to MAX_VIDEO_SECONDS): the prompt's rings moving outwards. */
 export async function promptMp4(prompt: string, look: Omit<MediaLook, 'seed'> = {}): Promise<Buffer> {
   const { width, height } = videoSize(look.width, look.height)
-  const seconds = Math.min(10, Math.max(1, look.duration ?? 2))
+  const seconds = Math.min(MAX_VIDEO_SECONDS, Math.max(1, look.duration ?? 2))
   const encoder = await h264.createH264MP4Encoder()
   // From here to readFile nothing awaits: the encoders share one in-memory file system, one file at a time.
   try {
@@ -107,7 +109,7 @@ export async function promptMp4(prompt: string, look: Omit<MediaLook, 'seed'> = 
     encoder.height = height
     encoder.frameRate = VIDEO_FPS
     encoder.speed = 10
-    encoder.quantizationParameter = 30
+    encoder.quantizationParameter = 24 // smooth rings; a 2 s clip stays around 30 KB
     encoder.initialize()
     const frame = new Uint8Array(width * height * 4)
     const frames = Math.round(seconds * VIDEO_FPS)
