@@ -9,19 +9,8 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { bflImageFields, createBflAdapter, describeBflError } from '../../../../src/main/core/providers/bfl'
-import { ProviderError } from '../../../../src/main/core/providers/http'
 import type { InputFile, SubmitInput } from '../../../../src/main/core/providers/types'
-import { eventTypes, history, idle, job, KEY, openHarness, queue } from './harness'
-
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof ProviderError) return err
-    throw err
-  }
-  throw new Error('expected a ProviderError')
-}
+import { caught, eventTypes, history, idle, job, KEY, openHarness, queue } from './harness'
 
 async function image(name: string, format: 'png' | 'jpeg' | 'webp', color = '#f80'): Promise<InputFile> {
   const dir = await mkdtemp(join(tmpdir(), 'bfl-in-'))

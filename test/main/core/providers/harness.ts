@@ -9,6 +9,7 @@ import { PROVIDERS, type ProviderId } from '../../../../src/shared/catalogue'
 import type { Job, JobEvent } from '../../../../src/shared/contract'
 import type { Core } from '../../../../src/main/core/core'
 import type { ProviderLimits } from '../../../../src/main/core/poller'
+import { ProviderError } from '../../../../src/main/core/providers/http'
 import { createAdapter } from '../../../../src/main/core/providers/registry'
 import { fixed } from '../../../../src/main/core/scheduling/strategies'
 import type { Fault, SimOptions, SimProvider } from '../../../../src/main/core/simulator/engine'
@@ -278,4 +279,15 @@ export function faultSuite(s: FaultSuite): void {
     expect(await statusOf(h, id)).toBe('done')
     expectLedgerClean(h, { jobs: 1 })
   })
+}
+
+/** The ProviderError a call rejects with (any other outcome fails the test). */
+export async function caught(p: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof ProviderError) return err
+    throw err
+  }
+  throw new Error('expected a ProviderError')
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ProviderError } from '../../../../src/main/core/providers/http'
+import { caught } from './harness'
 import type { InputFile } from '../../../../src/main/core/providers/types'
 import { CONCURRENT_HOLD_MS, createUmrgenAdapter, describeUmrgenError, parseLoras, readableFailure } from '../../../../src/main/core/providers/umrgen'
 import { startSimulator, type Simulator } from '../../../../src/main/core/simulator/server'
@@ -29,16 +29,6 @@ async function setup(o: Parameters<typeof startSimulator>[0] = {}) {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type J = Record<string, any>
 const json = async (r: Response | Promise<Response>): Promise<J> => (await (await r).json()) as J
-
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof ProviderError) return err
-    throw err
-  }
-  throw new Error('expected a ProviderError')
-}
 
 let dir = ''
 async function png(name: string, color = '#f80'): Promise<InputFile> {
