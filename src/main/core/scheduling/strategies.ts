@@ -114,6 +114,7 @@ export class ProgressShape {
   /** Jobs whose start, from two readings, was at the submit (linear from submit) or not. */
   fromSubmit = 0
   notFromSubmit = 0
+
   observe(p: number): void {
     this.sinceMisfit++
     const v = Math.round(p * 1000)

@@ -2,7 +2,7 @@
 // shapes are polled exactly as the poller would (firstDelayMs after the submit, nextDelayMs after each
 // poll that finds the job still running), and every detection and gap is checked against the promise.
 import { describe, expect, it } from 'vitest'
-import { learned, type PollStrategy } from '../../../../src/main/core/scheduling/strategies'
+import { learned, ProgressShape, type PollStrategy } from '../../../../src/main/core/scheduling/strategies'
 import { prng } from '../../../helpers/prng'
 
 const TIMING = { initial: 3, interval: 3, max: 300 }
@@ -149,5 +149,39 @@ describe('learned strategy: the latency promise', () => {
     const strategy: PollStrategy = learned({ minHistory: 5, minGapMs: 500 })
     const ctx = { polls: 3, sinceSubmitMs: 20_000, progress: 0.2, phase: 'running' as const, timing: TIMING, history, random: Math.random }
     expect(strategy.nextDelayMs(ctx)).toBeLessThanOrEqual(PROMISE_MS)
+  })
+})
+
+describe('ProgressShape: which progress is read at all', () => {
+  it('trusts whole-percent readings, not 0 → 50 → 100, and not before three distinct values', () => {
+    const fine = new ProgressShape()
+    fine.observe(0.37)
+    fine.observe(0.38)
+    expect(fine.trusted).toBe(false)
+    fine.observe(0.4)
+    expect(fine.quantum).toBeCloseTo(0.01)
+    expect(fine.trusted).toBe(true)
+    const coarse = new ProgressShape()
+    for (let i = 0; i < 100; i++) coarse.observe(0.5)
+    expect(coarse.trusted).toBe(false)
+  })
+
+  it('stops trusting progress after a job’s progress falls, for the next 500 readings', () => {
+    const walk = setup(imageHistory())
+    // Two-stage jobs teach the model that its progress falls; afterwards a linear job's reading is not extrapolated.
+    for (let i = 0; i < 20; i++) walk.walk(20_000, SHAPES.nonmonotonic, 0.5, 0)
+    const { strategy } = walk
+    const ctx = { polls: 2, sinceSubmitMs: 12_000, progress: 0.1, phase: 'running' as const, timing: TIMING, history: imageHistory(), random: Math.random }
+    expect(strategy.nextDelayMs(ctx)).toBeLessThanOrEqual(PROMISE_MS)
+  })
+
+  it('reads a linear job’s progress to skip polls once the model’s progress has proved linear from the submit', () => {
+    const walk = setup(imageHistory())
+    for (let i = 0; i < 20; i++) walk.walk(20_000 + i * 100, SHAPES.linear, 0.5, 0)
+    // 20 % after 12 s: about 48 s are left; the next poll waits as long as a gap may be (the job's age).
+    const ctx = { polls: 2, sinceSubmitMs: 12_000, progress: 0.2, phase: 'running' as const, timing: TIMING, history: imageHistory(), random: Math.random }
+    expect(walk.strategy.nextDelayMs(ctx)).toBe(12_000)
+    // The same reading on a model whose progress was never seen says nothing: the promise's interval.
+    expect(setup(imageHistory()).strategy.nextDelayMs(ctx)).toBeLessThanOrEqual(PROMISE_MS)
   })
 })
