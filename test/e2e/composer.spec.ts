@@ -3,9 +3,12 @@
 // the window.
 import { expect, test, type Page } from '@playwright/test'
 import { startHeadlessApp, type HeadlessApp } from './headless-app'
+import { startE2ESimulator, type E2ESimulator } from './simulator'
 
 let app: HeadlessApp
 let problems: string[]
+/** A simulated provider a test points the app at (only the seeds test). */
+let sim: E2ESimulator | undefined
 
 test.beforeEach(async ({ page }) => {
   app = await startHeadlessApp({ demo: { durationMs: 1500, failureRate: 0 } })
@@ -23,6 +26,8 @@ test.afterEach(async ({ page }) => {
   const seen = [...problems]
   await page.close()
   await app?.stop()
+  await sim?.close()
+  sim = undefined
   expect(seen).toEqual([])
 })
 
@@ -80,24 +85,50 @@ test('a prompt matrix: 2 prompts × 2 demo models × 2 variations is 8 jobs', as
   await page.getByRole('button', { name: 'Queue', exact: true }).click()
   await expect(rows(page)).toHaveCount(8)
   const cells = await rows(page).locator('.cell-provider').allInnerTexts()
-  expect(cells.filter((c) => c.includes('images'))).toHaveLength(4)
-  expect(cells.filter((c) => c.includes('videos'))).toHaveLength(4)
+  // The row names each model as the picker does.
+  expect(cells.filter((c) => c.includes('Image'))).toHaveLength(4)
+  expect(cells.filter((c) => c.includes('Video'))).toHaveLength(4)
   const { jobs } = await app.call('listJobs', { limit: 8 })
   for (const job of jobs) expect(job.inputs).toHaveLength(job.model === 'videos' ? 1 : 0)
   await expect(rows(page).locator('.prompt-batch').first()).toHaveText('Matrix run')
   await expect(page.getByLabel('Prompts')).toHaveValue('')
 })
 
-test('seeds as variations: one job per seed, with params.seed', async ({ page }) => {
+test('seeds as variations: one job per seed, each drawer showing its seed; a model that takes no seed is refused in words', async ({ page }) => {
+  // The Demo speaks LetzAI, which has no seed field: seeds for it are refused before anything is queued.
   await page.getByLabel('Prompts').fill('a paper crane')
   await page.getByRole('radio', { name: 'Seeds' }).check()
   await page.getByLabel('Seed list').fill('7, 8, 9')
-  await expect(page.getByTestId('job-preview')).toHaveText('1 prompt × 1 model × 3 seeds = 3 jobs')
-  await page.getByRole('button', { name: 'Queue', exact: true }).click()
-  await expect(rows(page)).toHaveCount(3)
-  await rows(page).first().click()
-  const drawer = page.getByTestId('job-drawer')
-  await expect(drawer.locator('.fact', { hasText: 'seed' })).toContainText(/seed\s*[789]/)
+  await expect(page.getByText('one job per seed, sent as the model’s Seed')).toBeVisible()
+  await expect(page.getByRole('complementary', { name: 'Composer' }).getByRole('alert')).toHaveText('Demo · Image takes no seed: choose Count instead (each variation is a new picture).')
+  await expect(page.getByRole('button', { name: 'Queue', exact: true })).toBeDisabled()
+
+  // BFL takes one: the app pointed at a simulated BFL, as a user points it at the real service.
+  await page.close()
+  await app.stop()
+  sim = await startE2ESimulator({ durationMs: 300, failureRate: 0, keys: { bfl: 'e2e-bfl-key' } })
+  app = await startHeadlessApp({ demo: { durationMs: 1500, failureRate: 0 } }, { env: { BFL_BASE_URL: sim.baseUrl('bfl'), BFL_API_KEY: 'e2e-bfl-key' } })
+  const seeded = await page.context().newPage()
+  seeded.on('pageerror', (err) => problems.push(err.message))
+  await seeded.goto(app.url)
+  await seeded.getByRole('button', { name: 'Choose models' }).click()
+  await seeded.getByRole('checkbox', { name: 'Demo · Image', exact: true }).uncheck()
+  await seeded.getByRole('checkbox', { name: 'BFL · FLUX.2 [pro]', exact: true }).check()
+  await seeded.getByRole('button', { name: 'Done' }).click()
+  await seeded.getByLabel('Prompts').fill('a paper crane')
+  await seeded.getByRole('radio', { name: 'Seeds' }).check()
+  await seeded.getByLabel('Seed list').fill('7, 8, 9')
+  await expect(seeded.getByTestId('job-preview')).toHaveText('1 prompt × 1 model × 3 seeds = 3 jobs')
+  await seeded.getByRole('button', { name: 'Queue', exact: true }).click()
+  await expect(seeded.locator('[data-testid="job-row"][data-status="done"]')).toHaveCount(3, { timeout: 60_000 })
+  const seen: string[] = []
+  for (const row of await seeded.getByTestId('job-row').all()) {
+    await row.click()
+    seen.push(await seeded.getByTestId('job-drawer').locator('dt:text-is("Seed") + dd').innerText())
+    await seeded.getByRole('button', { name: 'Close details' }).click()
+  }
+  expect(seen.sort()).toEqual(['7', '8', '9'])
+  await seeded.close()
 })
 
 test('a .txt file dropped on the window fills the prompts', async ({ page }) => {
