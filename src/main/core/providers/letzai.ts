@@ -5,7 +5,7 @@
 // is sent there. Input pictures are public URLs only: a local file goes up through POST /user-assets (a
 // pre-signed upload URL, PUT without our key) and the job gets the asset's `imageUrl`.
 import type { JobKind } from '../../../shared/catalogue'
-import { ProviderError, ProviderHttp, expectObject, expectString, parseRetryAfter, type ErrorReading } from './http'
+import { ProviderError, ProviderHttp, expectObject, expectString, type ErrorReading } from './http'
 import { checkInput, inputBlob, type InputRules } from './inputs'
 import type { AdapterConfig, CommonStatus, InputFile, PollResult, ProviderAdapter, ProviderRef, ResultFile, SubmitInput } from './types'
 
@@ -153,43 +153,17 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
   })
   const rules = IMAGE_RULES(label)
 
-  /**
-   * POST /user-assets, read directly: ProviderHttp redacts signed-URL secrets (X-Amz-Signature) from every body it
-   * reads, which would break the pre-signed upload URL itself. Same key-host rule, same error reading.
-   */
+  /** POST /user-assets: an asset with its pre-signed upload URL. No job exists yet, so a lost answer may be asked for again. */
   async function createAsset(file: InputFile): Promise<Record<string, unknown>> {
-    const url = http.resolve('/user-assets')
-    const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' }
-    if (config.apiKey && http.mayCarryKey(url)) headers.Authorization = `Bearer ${config.apiKey}`
-    const body = JSON.stringify({ extension: EXTENSIONS[file.mime], mimeType: file.mime, fileSize: file.size, originalFilename: file.name })
-    let res: Response
-    let text: string
+    const body = { extension: EXTENSIONS[file.mime], mimeType: file.mime, fileSize: file.size, originalFilename: file.name }
     try {
-      res = await fetch(url, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(config.timeoutMs ?? 30_000) })
-      text = await res.text()
+      return expectObject(await http.request('/user-assets', { json: body }), label)
     } catch (err) {
-      // No job exists yet: an upload that may or may not have arrived is safe to ask for again.
-      throw new ProviderError('transient', `${label} POST /user-assets for ${file.name} failed (${(err as Error).message}); will try again`)
+      if (!(err instanceof ProviderError)) throw err
+      if (err.kind === 'unknown_outcome' || err.kind === 'malformed') throw new ProviderError('transient', `${err.message}; will try again`, err.details)
+      if (err.kind === 'rejected') throw new ProviderError('rejected', `${label} refused the upload of ${file.name}: ${err.message}`, err.details)
+      throw err
     }
-    let parsed: unknown
-    try {
-      parsed = text ? JSON.parse(text) : undefined
-    } catch {
-      parsed = undefined
-    }
-    if (!res.ok) {
-      const reading = describe(res.status, parsed)
-      const said = http.redact(reading?.message ?? text.slice(0, 300))
-      const details = { httpStatus: res.status, body: http.redact(text.slice(0, 500)) }
-      const where = `${label} POST /user-assets (${res.status})${said ? `: ${said}` : ''}`
-      if (reading?.kind === 'auth' || res.status === 401) throw new ProviderError('auth', `${label} rejected the API key (${res.status})${said ? `: ${said}` : ''}`, details)
-      if (res.status === 402) throw new ProviderError('credits', `${label} says the account is out of credits (402)${said ? `: ${said}` : ''}`, details)
-      if (res.status === 429) throw new ProviderError('rate_limited', `${label} rate limit (429)${said ? `: ${said}` : ''}`, { ...details, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) ?? 30_000 })
-      if (res.status >= 500) throw new ProviderError('transient', `${where}; will try again`, details)
-      throw new ProviderError('rejected', `${label} refused the upload of ${file.name}: ${where}`, details)
-    }
-    if (!record(parsed)) throw new ProviderError('transient', `${label} POST /user-assets sent a body that is not an asset: ${http.redact(text.slice(0, 200))}`)
-    return parsed as Record<string, unknown>
   }
 
   /** POST /user-assets, then PUT the bytes to its pre-signed URL (without our key); the asset's public URL. */
