@@ -145,11 +145,11 @@ export async function promptMp4(prompt: string, look: Omit<MediaLook, 'seed'> = 
 /** Notes of a pentatonic scale (Hz, A3 up): any pick of them sounds like a tune. */
 const SCALE = [220, 247, 277, 330, 370, 440, 494, 554, 659, 740]
 
-/** A 2-second 22.05 kHz 16-bit mono WAV: eight notes chosen by the prompt, each fading out. */
+/** A 2-second 24 kHz 16-bit mono WAV: eight quarter-second notes chosen by the prompt, each fading out. */
 export function promptWav(prompt: string): Buffer {
-  const rate = 22_050
+  const rate = 24_000 // a quarter second is a whole number of samples
   const notes = createHash('sha256').update(prompt).digest().subarray(0, 8)
-  const noteLength = Math.round(rate / 4)
+  const noteLength = rate / 4
   const data = Buffer.alloc(notes.length * noteLength * 2)
   notes.forEach((n, i) => {
     const freq = SCALE[n % SCALE.length]

@@ -3,7 +3,7 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { checkMedia } from '../../../../src/main/core/media-check'
-import { MAX_VIDEO_SIDE, videoSize } from '../../../../src/main/core/simulator/media'
+import { MAX_VIDEO_SIDE, promptWav, videoSize } from '../../../../src/main/core/simulator/media'
 import { startSimulator, type Simulator } from '../../../../src/main/core/simulator/server'
 import { tempDir } from '../../../helpers/core'
 import { writeFileSync } from 'node:fs'
@@ -56,5 +56,16 @@ describe('the Demo simulator’s media', () => {
     } finally {
       await sim.close()
     }
+  })
+
+  it('makes a 2-second 16-bit WAV whose tune follows the prompt', () => {
+    const wav = promptWav('a sea shanty')
+    expect(wav.toString('latin1', 0, 4) + wav.toString('latin1', 8, 12)).toBe('RIFFWAVE')
+    const [rate, bytesPerSecond, bits, dataBytes] = [wav.readUInt32LE(24), wav.readUInt32LE(28), wav.readUInt16LE(34), wav.readUInt32LE(40)]
+    expect({ rate, bits, seconds: dataBytes / bytesPerSecond }).toEqual({ rate: 24_000, bits: 16, seconds: 2 })
+    expect(wav.length).toBe(44 + dataBytes)
+    // Not silence, and another prompt is another tune.
+    expect(Math.max(...Array.from({ length: 2000 }, (_, i) => Math.abs(wav.readInt16LE(44 + 2 * (i + 1000)))))).toBeGreaterThan(5000)
+    expect(promptWav('a lullaby').equals(wav)).toBe(false)
   })
 })
