@@ -5,6 +5,7 @@ import type { Db } from './db'
 import type { JobKind, ProviderId } from '../../shared/catalogue'
 import { JOB_STATUSES, type Asset, type Batch, type GalleryFilter, type Job, type JobEvent, type JobInput, type JobSortColumn, type JobStatus, type StatusCounts } from '../../shared/contract'
 import type { ProviderRef, ResultFile } from './providers/types'
+import type { ActiveGroup } from './eta'
 
 export interface JobRow {
   id: number
@@ -104,7 +105,8 @@ const PATCH_COLUMNS = new Set<keyof JobPatch>([
   'raw_status', 'error', 'next_poll_at', 'claimed_at', 'submitted_at', 'ready_at', 'finished_at', 'last_response'
 ])
 
-export function toJob(row: JobRow): Job {
+/** `etaAt`: when the job should be ready (EtaBook.jobEta), or null. */
+export function toJob(row: JobRow, etaAt: number | null = null): Job {
   return {
     id: row.id,
     batchId: row.batch_id,
@@ -128,7 +130,8 @@ export function toJob(row: JobRow): Job {
     nextPollAt: row.next_poll_at,
     updatedAt: row.updated_at,
     firstAssetId: row.first_asset_id,
-    inputs: jobInputs(row)
+    inputs: jobInputs(row),
+    etaAt
   }
 }
 
@@ -375,6 +378,16 @@ export class Store {
     const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as StatusCounts
     for (const r of this.db.prepare<[], { status: JobStatus; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()) counts[r.status] = r.n
     return counts
+  }
+
+  /** Active jobs per model, for the run's ETA (eta.ts). */
+  activeGroups(): ActiveGroup[] {
+    return this.db
+      .prepare<[], ActiveGroup>(
+        `SELECT provider, model, SUM(status IN ('queued', 'submitting')) AS unsent, MAX(submitted_at) AS lastSubmittedAt
+         FROM jobs WHERE status IN ('queued', 'submitting', 'running', 'downloading') GROUP BY provider, model`
+      )
+      .all()
   }
 
   insertAsset(a: NewAsset, now = Date.now()): number {

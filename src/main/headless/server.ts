@@ -15,6 +15,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { pipeline } from 'node:stream'
+import { basename } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENT_NAMES, isMethodName, parseArg } from '../../shared/contract'
 import type { Core } from '../core/core'
@@ -268,6 +269,13 @@ export async function startHeadless(core: Core, opts: HeadlessOptions): Promise<
       return found ? serveFile(req, res, found.path, found.mime, { 'Cache-Control': 'private, max-age=3600' }) : send(res, 404, 'File missing on disk')
     }
     if (url.pathname.startsWith('/asset/')) return send(res, 404, 'Not found')
+    // A finished ZIP export, for the browser to save: the export was written on this machine, the user may be on another.
+    const exported = /^\/export\/([0-9a-f-]{1,64})\/zip$/.exec(url.pathname)
+    if (exported) {
+      const zip = core.exportedZip(exported[1])
+      if (!zip) return send(res, 404, 'No such export: export again to download it')
+      return serveFile(req, res, zip, 'application/zip', { 'Content-Disposition': `attachment; filename="${basename(zip).replace(/[^\w.-]/g, '_')}"` })
+    }
     if (isPagePath(url.pathname)) return servePage(res)
     return serveStatic(url.pathname, req, res)
   }
