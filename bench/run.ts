@@ -1,4 +1,5 @@
-// `npm run bench`: the polling strategies side by side, 10,000 active jobs, and a rate-limited provider.
+// `npm run bench`: the polling strategies side by side, 10,000 active jobs, a rate-limited provider, and the
+// strategies on seven progress shapes (bench/shapes.ts, its own section of BENCHMARKS.md).
 // Prints the tables and writes BENCHMARKS.md at the repository root with what this run measured.
 // BENCH_QUICK=1 runs a small version of everything (a smoke test of the harness; its numbers mean little).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { fmt, table } from './lib'
 import { runRateLimit, type RateOptions, type RateResult } from './ratelimit'
 import { runScale, type ScaleOptions, type ScaleResult } from './scale'
+import { runShapes, SHAPE_OPTIONS, shapeTable, verdictTable, writeShapeSection } from './shapes'
 import { BACKOFF_KEYS, compareStrategies, type CompareOptions, type CompareReport, type StrategyResult } from './strategies'
 
 const quick = process.env.BENCH_QUICK === '1'
@@ -294,7 +296,15 @@ async function main(): Promise<void> {
   const rate = await runRateLimit(RATE)
   log(`   429s: ${rate.rateLimited429s}; API requests/s while saturated: ${fmt(rate.saturatedRate)} (incl. downloads ${fmt(rate.saturatedTokenRate)}); overall ${fmt(rate.overallRate)}`)
 
+  log('\n4. Progress shapes (issue 19)')
+  const shapesStarted = new Date()
+  const shapesLoad = loadavg()
+  const shapes = await runShapes({ ...SHAPE_OPTIONS, log })
+  for (const run of shapes) console.log(`\n${run.shape}\n${shapeTable(run)}`)
+  console.log(`\n${verdictTable(shapes)}`)
+
   const wallSeconds = (Date.now() - t0) / 1000
+  if (!quick) writeShapeSection(shapes, { command: 'npm run bench (section 4)', started: shapesStarted, loadBefore: shapesLoad, loadAfter: loadavg(), priority })
   const doc = markdown({ command: 'npm run bench', startedAt, wallSeconds, loadBefore, loadAfter: loadavg(), priority, compare, scale, rate })
   if (!quick) {
     writeResults(doc)

@@ -18,7 +18,10 @@ export interface ScaleOptions {
   /** 'bundled': the child is bundled to one ESM file first and run by plain node, as the app ships (electron-vite
    *  bundles the main process); 'tsx': run from source through tsx's loader (slower start). */
   runtime: 'bundled' | 'tsx'
+  /** Jobs running at the provider. */
   jobs: number
+  /** Jobs queued in the library, not yet sent (a creator's overnight matrix); default none. */
+  queued?: number
   seconds: number
   /** Poller limits for the demo provider; undefined = the app's defaults. */
   limits?: ProviderLimits
@@ -29,6 +32,7 @@ export interface ScaleOptions {
 export interface ScaleResult {
   runtime: ScaleOptions['runtime']
   jobs: number
+  queued: number
   limitsLabel: string
   fillMs: number
   /** Parent's spawn() → first status request at the simulator (wall ms). */
@@ -139,12 +143,19 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
         )
         event.run(jobId, submittedAt, `Accepted as ${id}`)
       })
+      // Waiting their turn, in one batch of their own, as a big queue action leaves them.
+      const queuedBatch = store.createBatch('overnight matrix', `${dataDir}/out/matrix`)
+      const queue = db.prepare(
+        `INSERT INTO jobs (batch_id, provider, model, kind, prompt, params_json, status, polls, next_poll_at, created_at, updated_at)
+         VALUES (?, 'demo', 'images', 'image', ?, '{}', 'queued', 0, ?, ?, ?)`
+      )
+      for (let i = 0; i < (o.queued ?? 0); i++) queue.run(queuedBatch, `matrix prompt ${i}`, now, now - 60_000, now - 60_000)
     })()
     const fillMs = performance.now() - fillStart
     // And the history a library with 10,000 active jobs would have.
     seedHistory(store, Array.from({ length: 200 }, () => ({ kind: 'image' as const, model: 'images', durationMs: drawDuration('image', random) })), now)
     db.close()
-    log(`  scale: ${o.jobs} running jobs written in ${fillMs.toFixed(0)} ms; starting the app process`)
+    log(`  scale: ${o.jobs} running and ${o.queued ?? 0} queued jobs written in ${fillMs.toFixed(0)} ms; starting the app process`)
 
     const entry = o.runtime === 'bundled' ? [await bundleChild()] : ['--import', 'tsx', CHILD]
     const load1 = loadavg()[0]
@@ -164,6 +175,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     return {
       runtime: o.runtime,
       jobs: o.jobs,
+      queued: o.queued ?? 0,
       limitsLabel: o.limits ? `${o.limits.rate}/s, burst ${o.limits.burst}, ${o.limits.concurrency} in flight` : 'app defaults (50/s, burst 100, 32 in flight)',
       fillMs,
       spawnToFirstPollMs: first - spawnedAt,
