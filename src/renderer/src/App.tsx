@@ -43,12 +43,22 @@ export function App() {
   )
 }
 
+/** Mod+B shows or hides the composer (the side bar key of common editors). */
+const COMPOSER_KEY = 'b'
+
 function Shell() {
   const [view, setView] = useSessionState<View>('app.view', 'queue')
+  // Hidden, the composer keeps its prompts and choices (it stays mounted); the view gets its width.
+  const [composerOpen, setComposerOpen] = useSessionState('app.composerOpen', true)
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return
+      if (e.key.toLowerCase() === COMPOSER_KEY) {
+        e.preventDefault()
+        setComposerOpen((open) => !open)
+        return
+      }
       const target = VIEWS[Number(e.key) - 1]
       if (!target) return
       e.preventDefault()
@@ -56,7 +66,7 @@ function Shell() {
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [setView])
+  }, [setView, setComposerOpen])
 
   const showQueue = useCallback(() => setView('queue'), [setView])
 
@@ -65,6 +75,17 @@ function Shell() {
     <ComposerInputsProvider onAssetsUsed={showQueue}>
       <div className="app">
         <header className="top-bar">
+          <button
+            type="button"
+            className="composer-toggle"
+            aria-expanded={composerOpen}
+            aria-keyshortcuts={`${MOD_KEY === '⌘' ? 'Meta' : 'Control'}+B`}
+            title={`${composerOpen ? 'Hide' : 'Show'} the composer (${MOD_KEY}+B)`}
+            onClick={() => setComposerOpen(!composerOpen)}
+          >
+            <Icon name={composerOpen ? 'left' : 'right'} size={14} />
+            Composer
+          </button>
           <div className="brand">
             <span className="brand-mark" aria-hidden="true" />
             Batch Studio
@@ -97,7 +118,7 @@ function Shell() {
             ))}
           </nav>
         </header>
-        <div className="workspace">
+        <div className={`workspace${composerOpen ? '' : ' composer-hidden'}`}>
           {/* Its form controls were about half of the page's first layout (BENCHMARKS.md): the Queue's rows go first. */}
           <AfterFirstPaint placeholder={<aside className="composer" aria-label="Composer" />}>
             <Composer />

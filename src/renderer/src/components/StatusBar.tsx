@@ -8,7 +8,7 @@ import { providerInfo, type ProviderId } from '../../../shared/catalogue'
 import { ACTIVE_STATUSES, JOB_STATUSES, TERMINAL_STATUSES } from '../../../shared/model'
 import { useAppData } from '../appData'
 import { getBridge, getConnection, type ConnectionState } from '../bridge'
-import { formatCount, formatTime, plural, STATUS_LABELS, unreachableWords } from '../format'
+import { formatCount, formatDuration, formatTime, plural, STATUS_LABELS, unreachableWords } from '../format'
 import { ExtraIcon } from '../queue/ExtraIcon'
 import { errorMessage, useToasts } from '../toasts'
 import '../styles/statusbar.css'
@@ -106,6 +106,12 @@ function useRunProgress(counts: StatusCounts | null): { done: number; total: num
   return current ?? finished
 }
 
+/** "about 1:20 left" for the whole run; "finishing" once every model's typical time has passed. */
+function runTimeLeft(etaAt: number, now: number): string {
+  const left = etaAt - now
+  return left >= 1000 ? `about ${formatDuration(left)} left` : 'finishing'
+}
+
 function activityTitle(a: ProviderActivity): string {
   return `${providerInfo(a.provider).label}: ${plural(a.requestsPerMinute, 'request')} in the last minute, ${plural(a.rateLimitWaits, 'rate-limit wait')}, ${plural(a.errorsLastHour, 'error')} in the last hour`
 }
@@ -175,6 +181,8 @@ export function StatusBar() {
       {run && (
         <span className="run-text" data-testid="run-progress">
           {formatCount(run.done)}/{formatCount(run.total)} finished <strong>{percent}%</strong>
+          {/* From each model's recent durations; unknown until a model has a few finished jobs. */}
+          {stats?.etaAt != null && <span className="run-eta"> · {runTimeLeft(stats.etaAt, Date.now())}</span>}
         </span>
       )}
       {activity.length > 0 && (

@@ -4,6 +4,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { createPortal } from 'react-dom'
 import type { ExportProgress, GalleryFilter } from '../../../shared/contract'
+import { headlessExportZipUrl } from '../../../shared/assetUrl'
 import { useAppData } from '../appData'
 import { getBridge } from '../bridge'
 import { Icon } from '../components/Icon'
@@ -302,6 +303,12 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
                 <code className="mono" data-testid="export-path">
                   {phase.progress.path}
                 </code>
+                {/* Headless: that path is on the machine running Batch Studio; the browser may be elsewhere. */}
+                {settings && !settings.canChoosePaths && phase.progress.path?.toLowerCase().endsWith('.zip') && (
+                  <a className="button small export-download" href={headlessExportZipUrl(phase.progress.exportId)} download>
+                    <Icon name="download" size={14} /> Download ZIP
+                  </a>
+                )}
               </p>
             )}
             {phase.name === 'ended' && phase.progress.state === 'failed' && (

@@ -14,6 +14,7 @@ import { useBridgeEvent, useResync } from '../hooks/useBridgeEvent'
 import { useNow } from '../hooks/useNow'
 import { useThrottled } from '../hooks/useThrottled'
 import { errorMessage, useToasts } from '../toasts'
+import { AssetActions } from './AssetActions'
 import { ExtraIcon } from './ExtraIcon'
 import { setBatchPausedLocally, useBatches } from './useBatches'
 
@@ -111,15 +112,6 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0 }: { jobId: number;
 
   const batch = job ? batches.find((b) => b.id === job.batchId) : undefined
   const response = useMemo(() => (detail?.lastResponse ? prettyResponse(detail.lastResponse) : null), [detail?.lastResponse])
-
-  const reveal = async (asset: Asset, action: 'open' | 'show') => {
-    try {
-      const { ok, message } = await getBridge().revealAsset({ assetId: asset.id, action })
-      if (!ok) push('error', message)
-    } catch (err) {
-      push('error', errorMessage(err))
-    }
-  }
 
   const pauseBatch = async (paused: boolean) => {
     if (!job) return
@@ -292,14 +284,7 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0 }: { jobId: number;
                         {asset.width && asset.height ? `${asset.width}×${asset.height} · ` : ''}
                         {formatBytes(asset.size)} · {asset.mime}
                       </span>
-                      <span className="asset-actions">
-                        <button type="button" className="link-button" onClick={() => void reveal(asset, 'open')} title={asset.path}>
-                          <ExtraIcon name="external" size={13} /> Open
-                        </button>
-                        <button type="button" className="link-button" onClick={() => void reveal(asset, 'show')} title={asset.path}>
-                          <ExtraIcon name="folder" size={13} /> Show in folder
-                        </button>
-                      </span>
+                      <AssetActions asset={asset} />
                     </figcaption>
                   </figure>
                 ))}

@@ -5,9 +5,9 @@ import type { Job } from '../../../shared/contract'
 import { providerInfo } from '../../../shared/catalogue'
 import { AssetThumb } from '../components/AssetMedia'
 import { Icon } from '../components/Icon'
-import { ProgressBar } from '../components/ProgressBar'
 import { StatusChip } from '../components/StatusChip'
 import { formatDuration, isActive, jobElapsed } from '../format'
+import { JobProgress } from './JobProgress'
 
 interface JobRowProps {
   job: Job
@@ -50,6 +50,11 @@ export const JobRow = memo(function JobRow({ job, index, top, selected, cursor, 
         <span className="prompt-text" title={job.prompt}>
           {job.prompt}
         </span>
+        {job.error && (
+          <span className="prompt-error" title={job.error}>
+            {job.error}
+          </span>
+        )}
         <span className="prompt-batch">{job.batchName}</span>
       </div>
       <div role="gridcell" className="cell cell-provider">
@@ -60,27 +65,16 @@ export const JobRow = memo(function JobRow({ job, index, top, selected, cursor, 
         <StatusChip status={job.status} />
       </div>
       <div role="gridcell" className="cell cell-progress">
-        <ProgressBar value={job.progress} working={active && job.status !== 'queued'} />
+        <JobProgress job={job} now={now} />
       </div>
       <div role="gridcell" className="cell cell-attempts">{job.attempts}</div>
       <div role="gridcell" className="cell cell-elapsed">{formatDuration(jobElapsed(job, active ? now : job.finishedAt ?? job.updatedAt))}</div>
-      <div role="gridcell" className="cell cell-nextPoll" data-testid="next-poll">
-        {/* A queued job past its time is waiting for a free slot, not about to be polled. */}
-        {active && job.nextPollAt !== null && (job.status !== 'queued' || job.nextPollAt > now) ? formatCountdown(job.nextPollAt - now) : <span className="muted">—</span>}
-      </div>
       <div role="gridcell" className="cell cell-error" title={job.error ?? undefined}>
         {job.error}
       </div>
     </div>
   )
 })
-
-/** When the next status request goes out: "now", "in 7s", "in 2:05". */
-function formatCountdown(ms: number): string {
-  if (ms < 500) return 'now'
-  const s = Math.round(ms / 1000)
-  return s < 60 ? `in ${s}s` : `in ${formatDuration(ms)}`
-}
 
 /** A row whose page has not arrived yet: same size, so nothing moves when it fills in. */
 export function SkeletonRow({ top }: { top: number }) {

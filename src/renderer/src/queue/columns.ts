@@ -18,6 +18,5 @@ export const COLUMNS: readonly Column[] = [
   { id: 'progress', label: 'Progress' },
   { id: 'attempts', label: 'Tries', sort: 'attempts', align: 'end' },
   { id: 'elapsed', label: 'Elapsed', sort: 'elapsed', align: 'end' },
-  { id: 'nextPoll', label: 'Next poll', align: 'end' },
   { id: 'error', label: 'Error' }
 ]
