@@ -154,3 +154,28 @@ test('item 12: Enter on a job moves focus into its drawer', async ({ page }) => 
   await page.keyboard.press('Tab')
   await expect(drawer.getByRole('button', { name: 'Close details' })).toBeFocused()
 })
+
+test('item 12: one name per model in the picker, the queue row, the filter and the drawer; the composer keeps its models over a reload', async ({ page }) => {
+  await open(page, { durationMs: 30_000, failureRate: 0 })
+  await page.getByRole('button', { name: 'Choose models' }).click()
+  await page.getByRole('checkbox', { name: /^Demo · Video/ }).check()
+  await page.getByRole('checkbox', { name: 'Demo · Image', exact: true }).uncheck()
+  const videoName = (await page.getByTestId('model-chip').innerText()).replace(/^Demo · /, '')
+  expect(videoName).toMatch(/^Video/)
+
+  await page.reload()
+  await expect(page.getByText('Live', { exact: true })).toBeVisible()
+  await expect(page.getByTestId('model-chip')).toHaveText([`Demo · ${videoName}`])
+
+  const png = Buffer.from(await page.evaluate(() => Object.assign(document.createElement('canvas'), { width: 8, height: 8 }).toDataURL('image/png').split(',')[1]), 'base64')
+  await page.getByLabel('Choose input file').setInputFiles({ name: 'start.png', mimeType: 'image/png', buffer: png })
+  await page.getByLabel('Prompts').fill('waves roll in')
+  await page.getByRole('button', { name: 'Queue', exact: true }).click()
+  await expect(rows(page)).toHaveCount(1)
+  await expect(rows(page).first().locator('.cell-provider')).toHaveText(`Demo${videoName}`)
+  await page.getByLabel('Filter by provider').selectOption('demo')
+  await expect(page.getByLabel('Filter by model').locator('option', { hasText: videoName })).toHaveText(videoName)
+  await rows(page).first().click()
+  const drawer = page.getByRole('complementary', { name: 'Job details' })
+  await expect(drawer.locator('dt', { hasText: 'Model' }).locator('+ dd')).toHaveText(videoName)
+})

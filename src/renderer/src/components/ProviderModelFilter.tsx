@@ -1,12 +1,14 @@
 // The provider and model filter selects the Queue and the Gallery share. With no provider chosen the model
 // list holds every model id of every provider once (the filter matches by id across providers).
 import { PROVIDERS, providerInfo, type ProviderId } from '../../../shared/catalogue'
+import { providerName } from '../modelNames'
 import { ProviderOptions } from './ProviderOptions'
 
 const ALL_MODELS: readonly { id: string; label: string }[] = (() => {
-  const seen = new Map<string, string[]>()
-  for (const p of PROVIDERS) for (const m of p.models) seen.set(m.id, [...(seen.get(m.id) ?? []), p.label.replace(/ \(.*\)$/, '')])
-  return [...seen].map(([id, providers]) => ({ id, label: `${id} (${providers.join(', ')})` })).sort((a, b) => a.id.localeCompare(b.id))
+  const seen = new Map<string, { label: string; providers: string[] }>()
+  for (const p of PROVIDERS) for (const m of p.models) seen.set(m.id, { label: seen.get(m.id)?.label ?? m.label, providers: [...(seen.get(m.id)?.providers ?? []), providerName(p.id)] })
+  // The label the rest of the app shows, with the providers that have it (the filter matches the id on each).
+  return [...seen].map(([id, m]) => ({ id, label: `${m.label} (${m.providers.join(', ')})` })).sort((a, b) => a.label.localeCompare(b.label))
 })()
 
 export interface ProviderModel {
@@ -16,7 +18,7 @@ export interface ProviderModel {
 
 /** Two selects; a chosen filter carries the "active" class. Wrapped in `label.select-field` when asked. */
 export function ProviderModelFilter({ value, onChange, wrap = false }: { value: ProviderModel; onChange(next: ProviderModel): void; wrap?: boolean }) {
-  const models = value.provider ? providerInfo(value.provider).models.map((m) => ({ id: m.id, label: `${m.label} (${m.id})` })) : ALL_MODELS
+  const models = value.provider ? providerInfo(value.provider).models.map((m) => ({ id: m.id, label: m.label })) : ALL_MODELS
   const providerSelect = (
     <select
       aria-label="Filter by provider"

@@ -10,6 +10,7 @@ import { getBridge } from '../bridge'
 import { Icon } from '../components/Icon'
 import { formatCount, MOD_KEY, plural } from '../format'
 import { useStableCallback } from '../hooks/useLatest'
+import { useStoredState } from '../hooks/useStoredState'
 import { errorMessage, useToasts } from '../toasts'
 import { ImportReview, type ImportPhase } from './ImportReview'
 import { formatOf, MAX_COUNT, MAX_PROMPT_LENGTH, txtPrompts, type ParamValue, type RowDefaults } from '../../../shared/prompt-files'
@@ -17,7 +18,7 @@ import { isPromptFile, readPromptsAsync } from './importPrompts'
 import { useComposerInputs } from './composerInputs'
 import { parseExtraParams } from './extraParams'
 import { InputArea } from './InputArea'
-import { countMatrix, modelKey, modelLabel, parseSeeds, planMatrix, splitKey, type ModelKey, type Variations } from './matrix'
+import { countMatrix, isKnownModelKey, knownModelKeys, modelKey, modelLabel, parseSeeds, planMatrix, splitKey, type ModelKey, type Variations } from './matrix'
 import { inputProblem, modelInput } from './modelInputs'
 import { ModelPicker } from './ModelPicker'
 import { defaultParamValues, ParamFields, paramsToSend, type ParamValues } from './ParamFields'
@@ -66,8 +67,10 @@ export function Composer() {
   const { push } = useToasts()
   const [text, setText] = useState('')
   const [list, setList] = useState<PromptList | null>(null)
-  const [models, setModels] = useState<ModelKey[]>(['demo/images'])
-  const [modelsChosen, setModelsChosen] = useState(false)
+  // The models the user chose come back after a reload (suggested ones only: a typed-in id needs its form).
+  const [storedModels, storeModels] = useStoredState('composer.models', knownModelKeys)
+  const [models, setModels] = useState<ModelKey[]>(storedModels ?? ['demo/images'])
+  const modelsChosen = storedModels !== null
   const [params, setParams] = useState<Partial<Record<ModelKey, ParamValues>>>({})
   const [mode, setMode] = useState<'count' | 'seeds'>('count')
   const [count, setCount] = useState('1')
@@ -295,7 +298,7 @@ export function Composer() {
   }
 
   const chooseModels = (next: ModelKey[]) => {
-    setModelsChosen(true)
+    storeModels(next.filter(isKnownModelKey))
     setModels(next)
     setError(null)
   }

@@ -2,7 +2,8 @@
 // prompt, or a list of seeds). Turned into the queuePrompts calls that make it, one per provider/model (and
 // per seed, since a call's params are shared), so the composer can say how many jobs it makes first.
 import type { InputRef, QueueRequest } from '../../../shared/contract'
-import { providerInfo, type JobKind, type ProviderId } from '../../../shared/catalogue'
+import { modelInfo, PROVIDER_IDS, type JobKind, type ProviderId } from '../../../shared/catalogue'
+import { providerModelName } from '../modelNames'
 import { MAX_COUNT, MAX_PROMPTS_PER_CALL, type ParamValue } from '../../../shared/prompt-files'
 
 /** "demo/images": a provider and one of its models (a suggested one or any id typed in), as the composer keys them. */
@@ -17,10 +18,21 @@ export function splitKey(key: ModelKey): { provider: ProviderId; model: string }
   return { provider: key.slice(0, slash) as ProviderId, model: key.slice(slash + 1) }
 }
 
+/** Whether a key names a model the catalogue suggests (a stored choice may name one since removed). */
+export function isKnownModelKey(key: unknown): key is ModelKey {
+  if (typeof key !== 'string' || !key.includes('/')) return false
+  const { provider, model } = splitKey(key as ModelKey)
+  return (PROVIDER_IDS as readonly string[]).includes(provider) && modelInfo(provider, model) !== undefined
+}
+
+/** A stored list of model keys, when every one is still known and there is at least one; else null. */
+export function knownModelKeys(raw: unknown): ModelKey[] | null {
+  return Array.isArray(raw) && raw.length > 0 && raw.every(isKnownModelKey) ? raw : null
+}
+
 export function modelLabel(key: ModelKey): string {
   const { provider, model } = splitKey(key)
-  const info = providerInfo(provider)
-  return `${info.label.replace(/ \(.*\)$/, '')} · ${info.models.find((m) => m.id === model)?.label ?? model}`
+  return providerModelName(provider, model)
 }
 
 export type Variations = { mode: 'count'; count: number } | { mode: 'seeds'; seeds: number[] }

@@ -11,6 +11,7 @@ import { Icon } from '../components/Icon'
 import { formatBytes, formatCount, formatDateTime, mediaType } from '../format'
 import type { PagedList } from '../pagedList'
 import { errorMessage, useToasts } from '../toasts'
+import { modelName } from '../modelNames'
 import { RequeuePicker } from './RequeuePicker'
 import type { Mark } from './useMarks'
 import { ZoomableMedia } from './ZoomableMedia'
@@ -179,7 +180,7 @@ export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxP
               <dt>Provider</dt>
               <dd>{providerInfo(asset.provider).label}</dd>
               <dt>Model</dt>
-              <dd>{asset.model}</dd>
+              <dd>{modelName(asset.provider, asset.model)}</dd>
               <dt>Dimensions</dt>
               <dd>{asset.width && asset.height ? `${asset.width} × ${asset.height}` : '—'}</dd>
               <dt>Size</dt>

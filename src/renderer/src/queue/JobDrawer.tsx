@@ -9,6 +9,7 @@ import { AssetMedia, AssetThumb } from '../components/AssetMedia'
 import { Icon } from '../components/Icon'
 import { ProgressBar } from '../components/ProgressBar'
 import { StatusChip } from '../components/StatusChip'
+import { modelName } from '../modelNames'
 import { formatBytes, formatDateTime, formatDuration, formatTime, isActive, jobElapsed, plural } from '../format'
 import { useBridgeEvent, useResync } from '../hooks/useBridgeEvent'
 import { useNow } from '../hooks/useNow'
@@ -188,7 +189,7 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0 }: { jobId: number;
               <dd>{providerInfo(job.provider).label}</dd>
               <dt>Model</dt>
               <dd>
-                {job.model} <span className="muted">({job.kind})</span>
+                <span title={job.model}>{modelName(job.provider, job.model)}</span>
               </dd>
               <dt>Batch</dt>
               <dd>

@@ -2,7 +2,7 @@
 // it concerns, which is what keeps a grid of thousands of live jobs smooth.
 import { memo, type MouseEvent } from 'react'
 import type { Job } from '../../../shared/contract'
-import { providerInfo } from '../../../shared/catalogue'
+import { modelName, providerName } from '../modelNames'
 import { AssetThumb } from '../components/AssetMedia'
 import { Icon } from '../components/Icon'
 import { StatusChip } from '../components/StatusChip'
@@ -58,8 +58,10 @@ export const JobRow = memo(function JobRow({ job, index, top, selected, cursor, 
         <span className="prompt-batch">{job.batchName}</span>
       </div>
       <div role="gridcell" className="cell cell-provider">
-        <span>{providerInfo(job.provider).label.replace(/ \(.*\)$/, '')}</span>
-        <span className="muted">{job.model}</span>
+        <span>{providerName(job.provider)}</span>
+        <span className="muted" title={job.model}>
+          {modelName(job.provider, job.model)}
+        </span>
       </div>
       <div role="gridcell" className="cell cell-status">
         <StatusChip status={job.status} />
