@@ -146,10 +146,11 @@ test.describe('with quick jobs', () => {
     await expect(raw.locator('pre')).toBeVisible()
     await expect(raw.locator('pre')).toContainText('"')
 
-    // The result preview, and "open" reporting why it cannot in headless mode.
+    // The result preview; in headless mode the file opens in a browser tab and downloads (no desktop to show it in).
     await expect(drawer.locator('.drawer-assets img')).toHaveCount(1)
-    await drawer.getByRole('button', { name: 'Show in folder' }).click()
-    await expect(page.getByRole('alert').filter({ hasText: 'needs the desktop app' })).toBeVisible()
+    await expect(drawer.getByRole('button', { name: 'Show in folder' })).toHaveCount(0)
+    await expect(drawer.getByRole('link', { name: 'Open' })).toHaveAttribute('href', /^\/asset\/\d+\/file$/)
+    await expect(drawer.getByRole('link', { name: 'Download' })).toHaveAttribute('download', /\.png$/)
 
     // Pause and resume the job's batch.
     await drawer.getByRole('button', { name: 'Pause batch' }).click()
