@@ -25,13 +25,16 @@ const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) &&
 /**
  * What file `index` of a job looks like: its prompt, plus `extra.variation` when the protocol takes no seed (LetzAI:
  * each job draws its own, so two variations of one prompt differ), at `extra.width`×`extra.height` when it asked.
+ * A video is one clip per prompt and size: encoding costs 100–300 ms of this thread, and a benchmark's many
+ * simulators in one process then share it (variations of a video prompt are the same clip).
  */
 export function jobLook(job: SimJob, index: string): MediaLook {
   const { variation, width, height, duration } = job.extra
   const w = positive(width)
   const h = positive(height)
+  const varies = typeof variation === 'string' && job.kind !== 'video'
   return {
-    seed: `${job.prompt}#${index}${typeof variation === 'string' ? `#${variation}` : ''}`,
+    seed: `${job.prompt}#${index}${varies ? `#${variation}` : ''}`,
     ...(w && h ? { width: Math.round(w), height: Math.round(h) } : {}),
     ...(positive(duration) ? { duration: positive(duration) } : {})
   }

@@ -53,6 +53,9 @@ describe('the Demo simulator’s media', () => {
       const timescale = bytes.readUInt32BE(mvhd + 4 + 12)
       expect(bytes.readUInt32BE(mvhd + 4 + 16) / timescale).toBeCloseTo(3, 0)
       expect(videoSize(1920, 1080)).toEqual({ width: MAX_VIDEO_SIDE, height: 270 })
+      // One clip per prompt and size, made once: another job of the same prompt is served the same file.
+      const again = await post(sim, '/videos', { prompt: 'waves', imageUrl: 'https://example.com/b.png', width: 1920, height: 1080, settings: { duration: 3 } })
+      expect((await fileOf(sim, 'videos', again.id)).equals(bytes)).toBe(true)
     } finally {
       await sim.close()
     }
