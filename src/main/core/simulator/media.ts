@@ -177,8 +177,8 @@ export function promptWav(prompt: string): Buffer {
   return Buffer.concat([header, data])
 }
 
-/** The cache holds files up to this many bytes in all, the oldest dropped first. */
-const CACHE_BYTES = 128 * 1024 * 1024
+/** The cache holds files up to this many bytes in all, the oldest dropped first: it lives in the app's own process (the Demo). */
+const CACHE_BYTES = 32 * 1024 * 1024
 const cache = new Map<string, Promise<[Buffer, string]>>()
 const cachedSize = new Map<string, number>()
 let cacheBytes = 0
