@@ -179,3 +179,49 @@ test('item 12: one name per model in the picker, the queue row, the filter and t
   const drawer = page.getByRole('complementary', { name: 'Job details' })
   await expect(drawer.locator('dt', { hasText: 'Model' }).locator('+ dd')).toHaveText(videoName)
 })
+
+/** Form controls with no accessible name (what a screen reader would call "edit text" and nothing more). */
+const unnamedControls = (page: Page, within: string) =>
+  page.evaluate((selector) => {
+    const root = document.querySelector(selector)!
+    return [...root.querySelectorAll('input, select, textarea')]
+      .filter((el) => (el as HTMLInputElement).type !== 'hidden' && (el as HTMLElement).offsetParent !== null)
+      .filter((el) => {
+        const labelled = el.getAttribute('aria-labelledby')?.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim())
+        return !el.getAttribute('aria-label')?.trim() && !labelled && !(el as HTMLInputElement).labels?.length
+      })
+      .map((el) => el.outerHTML.slice(0, 160))
+  }, within)
+
+test('item 12: every composer control has a name; the gallery marks from a tile and its date filters are one Tab stop each', async ({ page }) => {
+  await open(page, { durationMs: 300, failureRate: 0 })
+  await page.getByRole('button', { name: 'Choose models' }).click()
+  expect(await unnamedControls(page, 'aside[aria-label="Composer"]')).toEqual([])
+  await page.getByRole('radio', { name: 'Seeds' }).check()
+  expect(await unnamedControls(page, 'aside[aria-label="Composer"]')).toEqual([])
+  await page.getByRole('radio', { name: 'Count' }).check()
+
+  await page.getByLabel('Prompts').fill('a red door')
+  await page.getByRole('button', { name: 'Queue', exact: true }).click()
+  await expect(page.locator('[data-testid="job-row"][data-status="done"]')).toHaveCount(1, { timeout: 60_000 })
+  await page.getByRole('tab', { name: /Gallery/ }).click()
+  const tile = page.getByTestId('gallery-item').first()
+  await expect(tile).toBeVisible()
+  await tile.hover()
+  await tile.getByRole('button', { name: 'Add to favourites' }).click()
+  await expect(tile).toHaveAttribute('data-favorite', 'true')
+  await tile.getByRole('button', { name: 'Rate 4 of 5' }).click()
+  await expect(tile).toHaveAttribute('data-rating', '4')
+  // Marking from the tile does not open the lightbox.
+  await expect(page.getByRole('dialog')).toHaveCount(0)
+
+  await page.getByLabel('From date').focus()
+  await page.keyboard.press('Tab')
+  await expect(page.getByLabel('To date')).toBeFocused()
+  const today = new Date()
+  const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`
+  await page.getByLabel('From date').fill(day)
+  await expect(page.getByTestId('gallery-item')).toHaveCount(1)
+  await page.getByLabel('From date').fill('2999-01-01')
+  await expect(page.getByTestId('gallery-item')).toHaveCount(0)
+})

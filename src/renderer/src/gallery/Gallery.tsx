@@ -371,6 +371,7 @@ export function Gallery() {
                     selecting={sel.count > 0}
                     deferImage={flying}
                     onTileClick={onTileClick}
+                    onMark={onLightboxMark}
                   />
                 ) : (
                   <div key={`pending-${index}`} role="gridcell" className="gallery-tile pending" style={{ width: tile, height: tile }} />

@@ -7,6 +7,7 @@ import { Icon } from '../components/Icon'
 import { ProviderModelFilter } from '../components/ProviderModelFilter'
 import { useBridgeEvent, useResync } from '../hooks/useBridgeEvent'
 import { errorMessage, useToasts } from '../toasts'
+import { DayField } from './DayField'
 import { hasFilters, type GalleryQuery } from './galleryQuery'
 
 /** Memoised: the gallery re-renders on every scroll frame, its filters need not. */
@@ -40,12 +41,12 @@ export const GalleryFilters = memo(function GalleryFilters({ query, onChange }: 
       <ProviderModelFilter value={{ provider: query.provider, model: query.model || null }} onChange={(next) => onChange({ provider: next.provider, model: next.model ?? '' })} />
       <label className="date-range">
         <span className="visually-hidden">From date</span>
-        <input type="date" aria-label="From date" value={query.from} max={query.to || undefined} onChange={(e) => onChange({ from: e.target.value })} />
+        <DayField label="From date" value={query.from} onChange={(from) => onChange({ from })} />
       </label>
       <span className="muted">–</span>
       <label className="date-range">
         <span className="visually-hidden">To date</span>
-        <input type="date" aria-label="To date" value={query.to} min={query.from || undefined} onChange={(e) => onChange({ to: e.target.value })} />
+        <DayField label="To date" value={query.to} onChange={(to) => onChange({ to })} />
       </label>
       <button
         type="button"

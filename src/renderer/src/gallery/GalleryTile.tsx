@@ -5,6 +5,7 @@ import { memo, useState, type MouseEvent } from 'react'
 import type { Asset } from '../../../shared/contract'
 import { AssetThumb } from '../components/AssetMedia'
 import { Icon } from '../components/Icon'
+import type { Mark } from './useMarks'
 
 interface GalleryTileProps {
   asset: Asset
@@ -18,9 +19,13 @@ interface GalleryTileProps {
    *  waits, so decoding and painting hundreds of thumbnails never holds up the frames. */
   deferImage: boolean
   onTileClick(event: MouseEvent, index: number, asset: Asset): void
+  /** The hover controls' favourite and rating (the keyboard has F and 0–5 on the cursor's tile). */
+  onMark(asset: Asset, mark: Mark): void
 }
 
-export const GalleryTile = memo(function GalleryTile({ asset, index, size, selected, cursor, selecting, deferImage, onTileClick }: GalleryTileProps) {
+const STARS = [1, 2, 3, 4, 5] as const
+
+export const GalleryTile = memo(function GalleryTile({ asset, index, size, selected, cursor, selecting, deferImage, onTileClick, onMark }: GalleryTileProps) {
   // Once shown, a picture stays while the tile is mounted, however fast the grid then moves.
   const [revealed, setRevealed] = useState(!deferImage)
   if (!revealed && !deferImage) setRevealed(true)
@@ -69,6 +74,37 @@ export const GalleryTile = memo(function GalleryTile({ asset, index, size, selec
               <Icon name="heart" size={13} filled />
             </span>
           )}
+        </span>
+      )}
+      {!asset.missing && (
+        // Out of the Tab order (the grid is one Tab stop with its own keys); a click here marks, never opens.
+        <span className="tile-actions" onClick={(e) => e.stopPropagation()}>
+          <button
+            type="button"
+            tabIndex={-1}
+            className={`tile-action heart${asset.favorite ? ' on' : ''}`}
+            aria-label={asset.favorite ? 'Remove from favourites' : 'Add to favourites'}
+            aria-pressed={asset.favorite}
+            title={asset.favorite ? 'Remove from favourites (F)' : 'Add to favourites (F)'}
+            onClick={() => onMark(asset, { favorite: !asset.favorite })}
+          >
+            <Icon name="heart" size={14} filled={asset.favorite} />
+          </button>
+          <span className="tile-stars">
+            {STARS.map((n) => (
+              <button
+                key={n}
+                type="button"
+                tabIndex={-1}
+                className={`tile-action star${n <= asset.rating ? ' on' : ''}`}
+                aria-label={n === asset.rating ? `Clear the rating (now ${n} of 5)` : `Rate ${n} of 5`}
+                title={n === asset.rating ? 'Clear the rating (0)' : `Rate ${n} of 5 (${n})`}
+                onClick={() => onMark(asset, { rating: n === asset.rating ? 0 : n })}
+              >
+                <Icon name="star" size={13} filled={n <= asset.rating} />
+              </button>
+            ))}
+          </span>
         </span>
       )}
       <span className="tile-caption" aria-hidden="true">
