@@ -208,8 +208,11 @@ test('item 12: every composer control has a name; the gallery marks from a tile 
   const tile = page.getByTestId('gallery-item').first()
   await expect(tile).toBeVisible()
   await tile.hover()
-  await tile.getByRole('button', { name: 'Add to favourites' }).click()
+  const heart = tile.getByRole('button', { name: 'Favourite', exact: true })
+  await expect(heart).toHaveAttribute('aria-pressed', 'false')
+  await heart.click()
   await expect(tile).toHaveAttribute('data-favorite', 'true')
+  await expect(heart).toHaveAttribute('aria-pressed', 'true')
   await tile.getByRole('button', { name: 'Rate 4 of 5' }).click()
   await expect(tile).toHaveAttribute('data-rating', '4')
   // Marking from the tile does not open the lightbox.

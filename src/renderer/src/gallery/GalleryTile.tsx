@@ -83,7 +83,7 @@ export const GalleryTile = memo(function GalleryTile({ asset, index, size, selec
             type="button"
             tabIndex={-1}
             className={`tile-action heart${asset.favorite ? ' on' : ''}`}
-            aria-label={asset.favorite ? 'Remove from favourites' : 'Add to favourites'}
+            aria-label="Favourite"
             aria-pressed={asset.favorite}
             title={asset.favorite ? 'Remove from favourites (F)' : 'Add to favourites (F)'}
             onClick={() => onMark(asset, { favorite: !asset.favorite })}
