@@ -36,6 +36,8 @@ export interface Job {
   inputs: JobInput[]
   /** When a running job should be ready, from its model's recent durations; null without enough history. */
   etaAt: number | null
+  /** Tries in a row that failed for a passing reason (a provider that could not be reached, a 5xx); 0 once one works. */
+  failedTries: number
 }
 
 /** A dropped input file travels as base64 (12 MB of bytes), within the headless bridge's 16 MB body cap. */

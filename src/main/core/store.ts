@@ -131,7 +131,8 @@ export function toJob(row: JobRow, etaAt: number | null = null): Job {
     updatedAt: row.updated_at,
     firstAssetId: row.first_asset_id,
     inputs: jobInputs(row),
-    etaAt
+    etaAt,
+    failedTries: row.transient_errors
   }
 }
 

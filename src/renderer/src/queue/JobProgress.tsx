@@ -19,7 +19,7 @@ export function JobProgress({ job, now }: { job: Job; now: number }) {
   if (job.status === 'queued') {
     // A job waiting after a failed try (its error says why) is tried again at next_poll_at.
     const retryIn = job.error && job.nextPollAt !== null && job.nextPollAt > now ? job.nextPollAt - now : null
-    return <span className="progress-note">{retryIn !== null ? `next try in ${formatDuration(retryIn)}` : 'waiting'}</span>
+    return <span className="progress-note">{retryIn !== null ? `try ${job.failedTries + 1} in ${formatDuration(retryIn)}` : 'waiting'}</span>
   }
   if (job.status === 'submitting') return <ProgressBar value={null} working text="sending" />
   if (job.status === 'downloading') return <ProgressBar value={1} working text="saving" />
