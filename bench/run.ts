@@ -9,6 +9,7 @@ import { fmt, table } from './lib'
 import { runRateLimit, type RateOptions, type RateResult } from './ratelimit'
 import { runScale, type ScaleOptions, type ScaleResult } from './scale'
 import { runShapes, SHAPE_OPTIONS, shapeTable, verdictTable, writeShapeSection } from './shapes'
+import { walkAllShapes } from './shapes-clock'
 import { BACKOFF_KEYS, compareStrategies, type CompareOptions, type CompareReport, type StrategyResult } from './strategies'
 
 const quick = process.env.BENCH_QUICK === '1'
@@ -304,7 +305,7 @@ async function main(): Promise<void> {
   console.log(`\n${verdictTable(shapes)}`)
 
   const wallSeconds = (Date.now() - t0) / 1000
-  if (!quick) writeShapeSection(shapes, { command: 'npm run bench (section 4)', started: shapesStarted, loadBefore: shapesLoad, loadAfter: loadavg(), priority })
+  if (!quick) writeShapeSection(shapes, walkAllShapes(), { command: 'npm run bench (section 4)', started: shapesStarted, loadBefore: shapesLoad, loadAfter: loadavg(), priority })
   const doc = markdown({ command: 'npm run bench', startedAt, wallSeconds, loadBefore, loadAfter: loadavg(), priority, compare, scale, rate })
   if (!quick) {
     writeResults(doc)

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { fmt, table } from './lib'
 import { SHAPE_LABEL, SHAPES, USABLE_PROGRESS, type ShapeName } from './progress-shapes'
 import { compareStrategies, type CompareOptions, type CompareReport } from './strategies'
+import type { ClockResult } from './shapes-clock'
 
 /** The docs' recipes and ours; the no-progress variant is the 'none' shape here. */
 export const SHAPE_KEYS = ['fal', 'letzai', 'bfl-exp', 'bfl-wc', 'bfl-adaptive', 'apixo-table', 'apixo-backoff', 'umrgen', 'learned']
@@ -94,6 +95,21 @@ export function verdictTable(runs: ShapeRun[]): string {
   )
 }
 
+/** The fake-clock walk's table for one shape (bench/shapes-clock.ts): the strategies' decisions alone. */
+export function clockTable(shape: ShapeName, results: ClockResult[]): string {
+  const fixed3 = results.find((r) => r.key === 'letzai')!
+  const ours = results.find((r) => r.key === 'learned')!
+  const rows = results.map((r) => [r.label, fmt(r.requestsPerJob), `${fmt(r.requestsPerJob / fixed3.requestsPerJob)}×`, fmt(r.p50), fmt(r.p95), fmt(r.max), fmt(r.fastMax)])
+  const fewer = 1 - ours.requestsPerJob / fixed3.requestsPerJob
+  const target = USABLE_PROGRESS[shape] ? 0.6 : 0.4
+  const better = results.filter((r) => r.key !== 'learned' && r.requestsPerJob < ours.requestsPerJob && r.p95 < ours.p95).map((r) => r.label)
+  return [
+    table(['strategy', 'status req/job', 'vs fixed 3 s', 'p50 (s)', 'p95 (s)', 'max (s)', 'fast jobs max (s)'], rows),
+    '',
+    `Learned vs fixed 3 s: ${fmt(fewer * 100, 0)} % fewer requests (target ≥ ${fmt(target * 100, 0)} %: ${fewer >= target ? 'met' : '**missed**'}), p95 ${fmt(ours.p95)} vs ${fmt(fixed3.p95)} s (${ours.p95 <= fixed3.p95 ? 'met' : '**missed**'}); no docs recipe better on both: ${better.length ? `**missed** (${better.join(', ')})` : 'met'}; every job within the ${PROMISE_S} s promise: max ${fmt(ours.max)} s (${ours.max <= PROMISE_S ? 'met' : '**missed**'}), fast jobs max ${fmt(ours.fastMax)} s.`
+  ].join('\n')
+}
+
 export const SHAPE_OPTIONS: Omit<CompareOptions, 'shape' | 'keys'> = {
   scale: 4,
   jobs: process.env.BENCH_QUICK === '1' ? 30 : 100,
@@ -110,7 +126,7 @@ const BEGIN = '<!-- Results of `npx tsx bench/shapes.ts` (issue 19; it rewrites 
 const END = '<!-- End of `npx tsx bench/shapes.ts` results -->'
 
 /** This run's tables as the issue-19 section of BENCHMARKS.md (kept apart from `npm run bench`'s block). */
-export function writeShapeSection(runs: ShapeRun[], run: { command: string; started: Date; loadBefore: number[]; loadAfter: number[]; priority: string }): void {
+export function writeShapeSection(runs: ShapeRun[], clock: { shape: ShapeName; results: ClockResult[] }[], run: { command: string; started: Date; loadBefore: number[]; loadAfter: number[]; priority: string }): void {
   const o = runs[0].report.options
   const lines = [
     '# Polling on progress it was not tuned to (issue 19)',
@@ -120,6 +136,14 @@ export function writeShapeSection(runs: ShapeRun[], run: { command: string; star
     `Per shape, one run of section 1's harness (own Core, own LetzAI-protocol simulator per strategy, real loopback HTTP, ×${o.scale} time compression): ${o.jobs} jobs, ${fmt((o.fastShare ?? 0) * 100, 0)} % fast (1–5 s) and ${fmt(o.imageShare * 100, 0)} % images (10–30 s), both of the \`images\` model (one history), the rest videos (30–120 s), Poisson arrivals ${o.meanGapMs / 1000} s apart, seed ${o.seed}: the same jobs in every shape. ${o.historyPerModel} finished jobs of history per model, drawn from the same mix. The learned strategy keeps its default promise: each model's documented interval, ${PROMISE_S} s. Detection = when the app wrote \`ready_at\` minus when the simulator made the job ready (uncompressed seconds).`,
     ''
   ]
+  lines.push(
+    '## Decisions on a fake clock (1,000 jobs per shape)',
+    '',
+    'The same workload, shapes and history (1,000 jobs), walked job by job in arrival order on a fake clock by `bench/shapes-clock.ts`: each strategy\'s own `firstDelayMs`/`nextDelayMs`, progress as the LetzAI DTO carries it (whole percent, null when none), the history growing with each strategy\'s own detections (as `Store.recentDurations` does: submit → seen ready). No HTTP and no event loop: detection = the first poll at or after the ready moment minus that moment, so a request\'s round trip (a few ms on loopback) is not in it. This measures the decisions alone; the HTTP run below measures them through the app, on this machine\'s load.',
+    ''
+  )
+  for (const c of clock) lines.push(`**${SHAPE_LABEL[c.shape]}**`, '', clockTable(c.shape, c.results), '')
+  lines.push('## Through the app: real Cores, simulators and HTTP', '')
   for (const r of runs) {
     lines.push(`**${SHAPE_LABEL[r.shape]}** (simulators' loop lag p99 ${fmt(r.report.simLoopLagP99Ms, 1)} ms, max ${fmt(r.report.simLoopLagMaxMs, 0)} ms; the Cores' p99 ${fmt(r.report.loopLagP99Ms, 1)}, max ${fmt(r.report.loopLagMaxMs, 0)} ms)`, '', shapeTable(r), '')
   }
@@ -145,11 +169,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = new Date()
   const loadBefore = loadavg()
   const only = process.argv.slice(2).filter((a): a is ShapeName => (SHAPES as readonly string[]).includes(a))
+  const { walkAllShapes } = await import('./shapes-clock')
+  const clock = walkAllShapes()
+  for (const c of clock) console.log(`\n${SHAPE_LABEL[c.shape]} (fake clock)\n${clockTable(c.shape, c.results)}`)
   const runs = await runShapes(SHAPE_OPTIONS, only.length ? only : SHAPES)
   const loadAfter = loadavg()
   console.log(`Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadBefore.map((l) => l.toFixed(1)).join('/')} before, ${loadAfter.map((l) => l.toFixed(1)).join('/')} after, ${priority}`)
   for (const run of runs) console.log(`\n${SHAPE_LABEL[run.shape]}\n${shapeTable(run)}`)
   console.log(`\n${verdictTable(runs)}`)
-  if (process.env.BENCH_QUICK !== '1' && !only.length) writeShapeSection(runs, { command: 'npx tsx bench/shapes.ts', started, loadBefore, loadAfter, priority })
+  if (process.env.BENCH_QUICK !== '1' && !only.length) writeShapeSection(runs, clock, { command: 'npx tsx bench/shapes.ts', started, loadBefore, loadAfter, priority })
   process.exit(0)
 }

@@ -186,19 +186,23 @@ export function learned(o: LearnedOptions): PollStrategy {
   }
   /** Jobs' readings by submit moment, oldest touched first; bounded (the oldest are forgotten). */
   const jobs = new Map<number, JobReadings>()
-  const gap = (ctx: PollContext) => Math.max(o.minGapMs, gapShare * (o.latencyMs ?? ctx.timing.interval * 1000))
+  const promise = (ctx: PollContext) => o.latencyMs ?? ctx.timing.interval * 1000
+  const gap = (ctx: PollContext) => Math.max(o.minGapMs, gapShare * promise(ctx))
   /**
    * The earliest a job still running at its age can plausibly finish, by the history: from the submit, its
    * `plausibleQuantile`; later, the shortest job that took longer than this age, if it is more than a gap
    * away and far longer than chance leaves between durations (a model whose jobs take 1–5 s or 10–30 s is
    * not asked between 5 and 10 s). Only such empty stretches are skipped, so the chances of a miss do not
-   * add up over a job's polls.
+   * add up over a job's polls. The history holds when jobs were *seen* ready, up to a promise after they
+   * were: a promise is taken off every duration, or the first poll would creep later with every job it
+   * finds already done.
    */
   const plausibleFromHistory = (ctx: PollContext, g: number) => {
     const s = sorted(ctx.history)
     const t = ctx.sinceSubmitMs
     if (s.length < o.minHistory) return t
-    const first = quantile(s, plausibleQ) * plausibleF
+    const seenLate = promise(ctx)
+    const first = Math.max(0, quantile(s, plausibleQ) - seenLate) * plausibleF
     if (t < first) return first
     let lo = 0
     let hi = s.length
@@ -210,7 +214,7 @@ export function learned(o: LearnedOptions): PollStrategy {
     if (lo >= s.length) return t
     // Empty only by chance? Among n durations spread evenly, no gap is ten times their mean spacing.
     const spacing = (s[s.length - 1] - s[0]) / (s.length - 1)
-    const next = t + (s[lo] - t) * plausibleF
+    const next = t + (s[lo] - seenLate - t) * plausibleF
     return next - t > Math.max(g, 10 * spacing) ? next : t
   }
 
