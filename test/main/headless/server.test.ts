@@ -1,6 +1,6 @@
 // The headless bridge over real HTTP and WebSocket: the contract works, and nothing but our own page with
 // this run's token gets in.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { networkInterfaces } from 'node:os'
@@ -99,6 +99,27 @@ describe('headless bridge', () => {
     expect(unknown.status).toBe(404)
     const notJson = await raw('/api/listJobs', { method: 'POST', headers: { Cookie: cookie(), Origin: origin }, body: '{nope' })
     expect(notJson.status).toBe(400)
+  })
+
+  it('streams a finished ZIP export as a download, only with the token, and 404s an unknown one', async () => {
+    const { jobIds } = (JSON.parse((await call('queuePrompts', { prompts: ['to export'] })).body) as { result: { jobIds: number[] } }).result
+    await core.poller.whenIdle()
+    const destination = join(tempDir('bs-export-'), 'bridge.zip')
+    const started = JSON.parse((await call('startExport', { jobIds, format: 'zip', destination })).body) as { result: { exportId: string } }
+    const exportId = started.result.exportId
+    const path = `/export/${exportId}/zip`
+    let zip = await raw(path, { headers: { Cookie: cookie() } })
+    for (let i = 0; zip.status === 404 && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      zip = await raw(path, { headers: { Cookie: cookie() } })
+    }
+    expect(zip.status).toBe(200)
+    expect(zip.headers['content-type']).toBe('application/zip')
+    expect(zip.headers['content-disposition']).toBe('attachment; filename="bridge.zip"')
+    expect(zip.body.startsWith('PK\u0003\u0004')).toBe(true)
+    expect(Number(zip.headers['content-length'])).toBe(readFileSync(destination).length)
+    expect((await raw(path)).status).toBe(401)
+    expect((await raw('/export/0123456789ab/zip', { headers: { Cookie: cookie() } })).status).toBe(404)
   })
 
   it('pushes events over the WebSocket only to our origin with the cookie', async () => {
