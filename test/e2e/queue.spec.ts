@@ -178,7 +178,8 @@ test.describe('with quick jobs', () => {
     await requeue.getByRole('button', { name: 'Queue 2 new jobs' }).click()
     await expect(requeue).toBeHidden()
     await expect(rows(page)).toHaveCount(5)
-    await expect(rows(page).locator('.cell-provider', { hasText: 'videos' })).toHaveCount(2)
+    // The row names the model as the picker does (its label), not by its id.
+    await expect(rows(page).locator('.cell-provider', { hasText: 'Video' })).toHaveCount(2)
     const { jobs } = await app.call('listJobs', { limit: 2 })
     for (const job of jobs) expect(job.inputs).toEqual([expect.objectContaining({ assetId: expect.any(Number) })])
 

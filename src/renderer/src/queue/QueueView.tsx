@@ -1,12 +1,13 @@
 // The Queue tab: filters, bulk actions, the live grid of jobs and the detail drawer of the one opened.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import type { Job, JobSortColumn, JobStatus } from '../../../shared/contract'
-import { providerInfo, type ProviderId } from '../../../shared/catalogue'
+import type { ProviderId } from '../../../shared/catalogue'
 import { useAppData } from '../appData'
 import { getBridge } from '../bridge'
 import { Icon } from '../components/Icon'
 import { formatCount, MOD_KEY, plural } from '../format'
 import { useDebounced } from '../hooks/useDebounced'
+import { providerModelName } from '../modelNames'
 import { BulkExportButton } from '../export/BulkExportButton'
 import { useStableCallback } from '../hooks/useLatest'
 import { useSessionState } from '../hooks/useSessionState'
@@ -173,7 +174,7 @@ export function QueueView() {
         setBusy(`Re-queueing ${plural(ids.length, 'job')}…`)
         queued += (await getBridge().requeueJobs({ ids: ids.slice(i, i + IDS_PER_CALL), provider, model })).jobIds.length
       }
-      push('success', `Queued ${plural(queued, 'new job')} on ${providerInfo(provider).label} · ${model}`)
+      push('success', `Queued ${plural(queued, 'new job')} on ${providerModelName(provider, model)}`)
       setDialog(null)
     } catch (err) {
       push('error', `Could not re-queue: ${errorMessage(err)}`)
