@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { fmt, table } from './lib'
 import { runRateLimit, type RateOptions, type RateResult } from './ratelimit'
 import { runScale, type ScaleOptions, type ScaleResult } from './scale'
-import { runShapes, SHAPE_OPTIONS, shapeTable, verdictTable, writeShapeSection } from './shapes'
+import { runShapes, SHAPE_KEYS, SHAPE_OPTIONS, shapeTable, verdictTable, writeShapeSection } from './shapes'
 import { walkAllShapes } from './shapes-clock'
 import { BACKOFF_KEYS, compareStrategies, type CompareOptions, type CompareReport, type StrategyResult } from './strategies'
 
@@ -305,7 +305,7 @@ async function main(): Promise<void> {
   console.log(`\n${verdictTable(shapes)}`)
 
   const wallSeconds = (Date.now() - t0) / 1000
-  if (!quick) writeShapeSection(shapes, walkAllShapes(), { command: 'npm run bench (section 4)', started: shapesStarted, loadBefore: shapesLoad, loadAfter: loadavg(), priority })
+  if (!quick) writeShapeSection(shapes, walkAllShapes(SHAPE_OPTIONS, SHAPE_KEYS), { command: 'npm run bench (section 4)', started: shapesStarted, loadBefore: shapesLoad, loadAfter: loadavg(), priority })
   const doc = markdown({ command: 'npm run bench', startedAt, wallSeconds, loadBefore, loadAfter: loadavg(), priority, compare, scale, rate })
   if (!quick) {
     writeResults(doc)

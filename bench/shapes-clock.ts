@@ -4,8 +4,7 @@
 // which the HTTP run (bench/shapes.ts) cannot separate from a loaded machine's stalls.
 import { SHAPES, shaped, unit, type ShapeName } from './progress-shapes'
 import { drawClass, drawDuration, KIND_OF, makeWorkload, percentile, type Kind } from './lib'
-import { STRATEGIES } from './strategies'
-import { SHAPE_KEYS, SHAPE_OPTIONS } from './shapes'
+import { STRATEGIES, type CompareOptions } from './strategies'
 import type { PollStrategy } from '../src/main/core/scheduling/strategies'
 import { prng } from '../test/helpers/prng'
 
@@ -21,8 +20,8 @@ export interface ClockResult {
 
 const TIMING: Record<Kind, { initial: number; interval: number; max: number }> = { image: { initial: 3, interval: 3, max: 300 }, video: { initial: 5, interval: 3, max: 900 } }
 
-export function walkShape(shape: ShapeName, jobs = 1000): ClockResult[] {
-  const o = SHAPE_OPTIONS
+/** `o`: the HTTP run's workload options (mix, gaps, seed, history); `keys`: the strategies to walk. */
+export function walkShape(shape: ShapeName, o: Omit<CompareOptions, 'shape' | 'keys'>, keys: readonly string[], jobs = 1000): ClockResult[] {
   const workload = makeWorkload({ jobs, imageShare: o.imageShare, fastShare: o.fastShare, meanGapMs: o.meanGapMs, seed: o.seed })
   const hr = prng(o.seed + 1)
   const history: Record<Kind, number[]> = { image: [], video: [] }
@@ -32,7 +31,7 @@ export function walkShape(shape: ShapeName, jobs = 1000): ClockResult[] {
       history[kind].push(drawDuration(fast ? 'fast' : kind, hr))
     }
   }
-  return STRATEGIES.filter((e) => SHAPE_KEYS.includes(e.key)).map((entry) => {
+  return STRATEGIES.filter((e) => keys.includes(e.key)).map((entry) => {
     let now = 0
     const clock = { now: () => now, setTimer: () => () => undefined }
     const perModel: Record<Kind, PollStrategy> = { image: entry.make(clock), video: entry.make(clock) }
@@ -67,6 +66,6 @@ export function walkShape(shape: ShapeName, jobs = 1000): ClockResult[] {
   })
 }
 
-export function walkAllShapes(jobs = 1000): { shape: ShapeName; results: ClockResult[] }[] {
-  return SHAPES.map((shape) => ({ shape, results: walkShape(shape, jobs) }))
+export function walkAllShapes(o: Omit<CompareOptions, 'shape' | 'keys'>, keys: readonly string[], jobs = 1000): { shape: ShapeName; results: ClockResult[] }[] {
+  return SHAPES.map((shape) => ({ shape, results: walkShape(shape, o, keys, jobs) }))
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { fmt, table } from './lib'
 import { SHAPE_LABEL, SHAPES, USABLE_PROGRESS, type ShapeName } from './progress-shapes'
 import { compareStrategies, type CompareOptions, type CompareReport } from './strategies'
-import type { ClockResult } from './shapes-clock'
+import { walkAllShapes, type ClockResult } from './shapes-clock'
 
 /** The docs' recipes and ours; the no-progress variant is the 'none' shape here. */
 export const SHAPE_KEYS = ['fal', 'letzai', 'bfl-exp', 'bfl-wc', 'bfl-adaptive', 'apixo-table', 'apixo-backoff', 'umrgen', 'learned']
@@ -169,8 +169,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = new Date()
   const loadBefore = loadavg()
   const only = process.argv.slice(2).filter((a): a is ShapeName => (SHAPES as readonly string[]).includes(a))
-  const { walkAllShapes } = await import('./shapes-clock')
-  const clock = walkAllShapes()
+  const clock = walkAllShapes(SHAPE_OPTIONS, SHAPE_KEYS)
   for (const c of clock) console.log(`\n${SHAPE_LABEL[c.shape]} (fake clock)\n${clockTable(c.shape, c.results)}`)
   const runs = await runShapes(SHAPE_OPTIONS, only.length ? only : SHAPES)
   const loadAfter = loadavg()
