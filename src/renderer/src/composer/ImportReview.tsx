@@ -6,6 +6,7 @@ import { providerInfo } from '../../../shared/catalogue'
 import { getBridge } from '../bridge'
 import { ModalDialog } from '../components/ModalDialog'
 import { formatCount, plural } from '../format'
+import { providerModelName } from '../modelNames'
 import { errorMessage } from '../toasts'
 import { linesNotQueued, type ReadResult, type RowDefaults } from '../../../shared/prompt-files'
 
@@ -61,7 +62,7 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
     } catch (err) {
       const g = groups[calls]
       setError(
-        `${calls > 0 ? `Queued ${plural(queued, 'job')} from the first ${plural(calls, 'group')}; then ` : ''}${providerInfo(g.provider).label} · ${g.model} failed: ${errorMessage(err)}. ${
+        `${calls > 0 ? `Queued ${plural(queued, 'job')} from the first ${plural(calls, 'group')}; then ` : ''}${providerModelName(g.provider, g.model)} failed: ${errorMessage(err)}. ${
           calls > 0 ? 'The remaining groups were not queued.' : 'Nothing was queued.'
         }`
       )
@@ -155,7 +156,7 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
                   {groups.map((g, i) => (
                     <tr key={i} className={i < sent.calls ? 'queued' : undefined}>
                       <td>
-                        {providerInfo(g.provider).label.replace(/ \(.*\)$/, '')} · {g.model}
+                        {providerModelName(g.provider, g.model)}
                       </td>
                       <td className="mono">{paramsText(g.params)}</td>
                       <td className="num">{g.count}</td>
@@ -175,14 +176,14 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
                       <span className="problem-line">line {r.line}</span>
                       <span className="row-prompt">{r.prompt}</span>
                       <span className="muted">
-                        {r.provider}/{r.model} ×{r.count}
+                        {providerModelName(r.provider, r.model)} ×{r.count}
                       </span>
                     </li>
                   ))}
                 </ol>
               </details>
               <p className="field-help">
-                Rows without a provider or model use {providerInfo(defaults.provider).label.replace(/ \(.*\)$/, '')} · {defaults.model ?? providerInfo(defaults.provider).models[0].id} (the
+                Rows without a provider or model use {providerModelName(defaults.provider, defaults.model ?? providerInfo(defaults.provider).models[0].id)} (the
                 composer’s first model); without a count, {defaults.count} per prompt.
               </p>
             </section>
