@@ -10,7 +10,7 @@ import { errorMessage, useToasts } from '../toasts'
 import { ProviderModelsRow } from './ProviderModelsRow'
 
 export const STRATEGY_HELP: Record<PollStrategyName, string> = {
-  learned: 'Learns from this model’s finished jobs and the progress the provider reports: few requests while a job cannot be done yet, dense ones around when it will be. Starts from the provider’s documented recipe.',
+  learned: 'Keeps the “Notice within” promise with as few requests as it can: no requests while this model’s finished jobs and the provider’s progress (once it has proved readable) say a job cannot be done yet, then one at least every promise. 0 = the model’s documented interval.',
   docs: 'Exactly what the provider’s documentation recommends.',
   fixed: 'Every 3 seconds.',
   exponential: 'From 1 s, 1.5× longer each time, at most 10 s.',
