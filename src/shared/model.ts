@@ -140,6 +140,8 @@ export interface Stats {
   providers: ProviderActivity[]
   /** When every active job should be done (each model's typical duration); null when unknown or idle. */
   etaAt: number | null
+  /** The same for each batch with active jobs, newest first. */
+  batches: { id: number; name: string; etaAt: number | null }[]
 }
 
 export interface ExportProgress {

@@ -52,6 +52,11 @@ test('6: a running job shows its time left from the model’s history, the run i
   // The history says ~1.2 s, so a 6 s job is soon past it: "any moment" is what it says then, never a negative time.
   await expect(bar).toHaveAttribute('aria-valuetext', /^(0:0\d left|any moment)$/, { timeout: 15_000 })
   await expect(page.getByTestId('run-progress')).toContainText(/finished \d+% · (about 0:0\d left|finishing)/)
+  // Two batches running at once: each says its own time left.
+  await queue(page, ['slow three'])
+  const perBatch = page.getByTestId('batch-etas')
+  await expect(perBatch.locator('.batch-eta')).toHaveCount(2, { timeout: 10_000 })
+  for (const text of await perBatch.locator('.batch-eta').allInnerTexts()) expect(text).toMatch(/^Batch .+: (about 0:0\d left|finishing)$/)
   await page.screenshot({ path: join(SHOTS, 'eta-1400.png') })
 
   // A job that fails has no bar left in its row (no purple 96 %), and its reason is in the row.

@@ -570,9 +570,12 @@ export class Core {
       getStats: async () => {
         const activity = this.poller.stats().providers
         const errors = this.store.recentErrors(Date.now() - 3_600_000)
+        const groups = this.store.activeGroups()
+        const etas = this.etaBook()
         return {
           counts: this.store.statusCounts(),
-          etaAt: this.etaBook().runEta(this.store.activeGroups(), Date.now()),
+          etaAt: etas.runEta(groups, Date.now()),
+          batches: etas.batchEtas(groups, Date.now()),
           providers: PROVIDER_IDS.filter((id) => activity[id] || errors.has(id)).map((id) => ({
             provider: id,
             requestsPerMinute: activity[id]?.requestsLastMinute ?? 0,

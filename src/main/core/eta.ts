@@ -17,6 +17,8 @@ export function typicalDuration(history: readonly number[]): number | null {
 
 /** Active jobs of one model: how many are not sent yet, and when the latest sent one was accepted. */
 export interface ActiveGroup {
+  batchId: number
+  batchName: string
   provider: ProviderId
   model: string
   unsent: number
@@ -47,6 +49,13 @@ export class EtaBook {
    * and of now plus it for jobs not sent yet (a lower bound: waiting for a free slot is not counted).
    * Null when any active model has no history yet.
    */
+  /** Each active batch's own time left (its groups' runEta), newest batch first. */
+  batchEtas(groups: readonly ActiveGroup[], now: number): { id: number; name: string; etaAt: number | null }[] {
+    const byBatch = new Map<number, ActiveGroup[]>()
+    for (const g of groups) byBatch.set(g.batchId, [...(byBatch.get(g.batchId) ?? []), g])
+    return [...byBatch.entries()].sort(([a], [b]) => b - a).map(([id, list]) => ({ id, name: list[0].batchName, etaAt: this.runEta(list, now) }))
+  }
+
   runEta(groups: readonly ActiveGroup[], now: number): number | null {
     let at = 0
     for (const g of groups) {

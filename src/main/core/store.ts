@@ -385,8 +385,8 @@ export class Store {
   activeGroups(): ActiveGroup[] {
     return this.db
       .prepare<[], ActiveGroup>(
-        `SELECT provider, model, SUM(status IN ('queued', 'submitting')) AS unsent, MAX(submitted_at) AS lastSubmittedAt
-         FROM jobs WHERE status IN ('queued', 'submitting', 'running', 'downloading') GROUP BY provider, model`
+        `SELECT j.batch_id AS batchId, b.name AS batchName, j.provider, j.model, SUM(j.status IN ('queued', 'submitting')) AS unsent, MAX(j.submitted_at) AS lastSubmittedAt
+         FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.status IN ('queued', 'submitting', 'running', 'downloading') GROUP BY j.batch_id, j.provider, j.model`
       )
       .all()
   }

@@ -28,11 +28,21 @@ describe('EtaBook', () => {
     expect(book().jobEta({ provider: 'demo', model: 'new', status: 'running', submitted_at: 10_000 })).toBeNull()
   })
   it('ends a run with its latest model; unsent jobs count from now; unknown if any model is', () => {
-    const sent = { provider: 'demo' as const, model: 'known', unsent: 0, lastSubmittedAt: 10_000 }
+    const sent = { batchId: 1, batchName: 'first', provider: 'demo' as const, model: 'known', unsent: 0, lastSubmittedAt: 10_000 }
     expect(book().runEta([sent], 11_000)).toBe(12_000)
     expect(book().runEta([{ ...sent, unsent: 3 }], 11_000)).toBe(13_000)
     expect(book().runEta([sent, { ...sent, model: 'new' }], 11_000)).toBeNull()
     expect(book().runEta([], 11_000)).toBeNull()
+  })
+  it('gives each batch its own time left, newest first, unknown only where its own models are', () => {
+    const sent = { batchId: 1, batchName: 'first', provider: 'demo' as const, model: 'known', unsent: 0, lastSubmittedAt: 10_000 }
+    const later = { ...sent, batchId: 2, batchName: 'second', unsent: 2 }
+    const unknown = { ...sent, batchId: 3, batchName: 'third', model: 'new' }
+    expect(book().batchEtas([sent, later, unknown], 11_000)).toEqual([
+      { id: 3, name: 'third', etaAt: null },
+      { id: 2, name: 'second', etaAt: 13_000 },
+      { id: 1, name: 'first', etaAt: 12_000 }
+    ])
   })
 })
 

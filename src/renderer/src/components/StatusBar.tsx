@@ -106,6 +106,9 @@ function useRunProgress(counts: StatusCounts | null): { done: number; total: num
   return current ?? finished
 }
 
+/** Batches named with their own time left when several run at once; the rest are counted. */
+const MAX_BATCH_ETAS = 3
+
 /** "about 1:20 left" for the whole run; "finishing" once every model's typical time has passed. */
 function runTimeLeft(etaAt: number, now: number): string {
   const left = etaAt - now
@@ -183,6 +186,19 @@ export function StatusBar() {
           {formatCount(run.done)}/{formatCount(run.total)} finished <strong>{percent}%</strong>
           {/* From each model's recent durations; unknown until a model has a few finished jobs. */}
           {stats?.etaAt != null && <span className="run-eta"> · {runTimeLeft(stats.etaAt, Date.now())}</span>}
+        </span>
+      )}
+      {stats && stats.batches.length > 1 && (
+        <span className="run-text" data-testid="batch-etas">
+          {stats.batches.slice(0, MAX_BATCH_ETAS).map((b, i) => (
+            <span key={b.id}>
+              {i > 0 && ' · '}
+              <span className="batch-eta">
+                {b.name}: {b.etaAt === null ? 'time unknown' : runTimeLeft(b.etaAt, Date.now())}
+              </span>
+            </span>
+          ))}
+          {stats.batches.length > MAX_BATCH_ETAS && ` · +${stats.batches.length - MAX_BATCH_ETAS} more`}
         </span>
       )}
       {activity.length > 0 && (
