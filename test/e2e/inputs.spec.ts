@@ -89,7 +89,7 @@ test('a generated picture from the Gallery, "Use as input", then upscaled and ed
   for (const job of jobs) expect(job.inputs).toEqual([expect.objectContaining({ assetId })])
 
   // The upscale's drawer lists its input, linking to the gallery item.
-  await page.getByTestId('job-row').filter({ hasText: 'sharper' }).filter({ hasText: 'upscales' }).click()
+  await page.getByTestId('job-row').filter({ hasText: 'sharper' }).filter({ hasText: 'Upscale' }).click()
   const drawer = page.getByTestId('job-drawer')
   const inputs = drawer.getByRole('list', { name: 'Input files' })
   await expect(inputs.getByRole('link', { name: `Gallery item ${assetId}` })).toBeVisible()
