@@ -2,7 +2,7 @@
 // only the good rows queued), a prompt matrix across models and variations, and a .txt file dropped on
 // the window.
 import { expect, test, type Page } from '@playwright/test'
-import { startHeadlessApp, type HeadlessApp } from './headless-app'
+import { pageProblems, startHeadlessApp, type HeadlessApp } from './headless-app'
 import { startE2ESimulator, type E2ESimulator } from './simulator'
 
 let app: HeadlessApp
@@ -12,11 +12,7 @@ let sim: E2ESimulator | undefined
 
 test.beforeEach(async ({ page }) => {
   app = await startHeadlessApp({ demo: { durationMs: 1500, failureRate: 0 } })
-  problems = []
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text())
-  })
+  problems = pageProblems(page)
   await page.goto(app.url)
   await expect(page.getByText('Live', { exact: true })).toBeVisible()
 })

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
-import { startHeadlessApp, type HeadlessApp } from './headless-app'
+import { pageProblems, startHeadlessApp, type HeadlessApp } from './headless-app'
 
 const SHOTS = process.env.E2E_SHOTS
 let app: HeadlessApp | undefined
@@ -14,11 +14,7 @@ let problems: string[]
 test.beforeEach(async ({ page }) => {
   // No failure rate given: the Demo's own default applies.
   app = await startHeadlessApp({ demo: { durationMs: 1500 } })
-  problems = []
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text())
-  })
+  problems = pageProblems(page)
   await page.setViewportSize({ width: 1400, height: 900 })
   await page.goto(app.url)
   await expect(page.getByText('Live', { exact: true })).toBeVisible()

@@ -3,18 +3,14 @@
 // count every line left out, the queue's selection follows its filter, and the small things (one name per
 // model, Enter into the drawer, the composer's model kept over a reload).
 import { expect, test, type Page } from '@playwright/test'
-import { startHeadlessApp, type HeadlessApp } from './headless-app'
+import { pageProblems, startHeadlessApp, type HeadlessApp } from './headless-app'
 
 let app: HeadlessApp | undefined
 let problems: string[]
 
 async function open(page: Page, demo: { durationMs: number; failureRate: number }): Promise<HeadlessApp> {
   app = await startHeadlessApp({ demo })
-  problems = []
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text())
-  })
+  problems = pageProblems(page)
   await page.goto(app.url)
   await expect(page.getByText('Live', { exact: true })).toBeVisible()
   return app

@@ -5,6 +5,7 @@ import dns from 'node:dns'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Page } from '@playwright/test'
 import type { MethodArg, MethodName, MethodResult } from '../../src/shared/contract'
 import type { StoredSettings } from '../../src/main/core/settings'
 
@@ -76,4 +77,14 @@ export async function startHeadlessApp(settings: StoredSettings = {}, options: H
         child.kill('SIGTERM')
       })
   }
+}
+
+/** Collects the page's uncaught errors and console errors; a test ends by expecting none. */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = []
+  page.on('pageerror', (err) => problems.push(err.message))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(msg.text())
+  })
+  return problems
 }

@@ -4,7 +4,7 @@
 // its generic fields and a JSON box that refuses what is not a flat JSON object.
 import { expect, test, type Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
-import { startHeadlessApp, type HeadlessApp } from './headless-app'
+import { pageProblems, startHeadlessApp, type HeadlessApp } from './headless-app'
 
 let app: HeadlessApp
 let problems: string[]
@@ -14,11 +14,7 @@ const SHOTS = process.env.E2E_SHOTS
 
 test.beforeEach(async ({ page }) => {
   app = await startHeadlessApp({ demo: { durationMs: 600, failureRate: 0 } })
-  problems = []
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text())
-  })
+  problems = pageProblems(page)
   await page.goto(app.url)
   await expect(page.getByText('Live', { exact: true })).toBeVisible()
 })

@@ -6,7 +6,7 @@
 // references — in one press of Queue. APIXO takes input pictures only as public URLs: its job says so.
 import { expect, test, type Page } from '@playwright/test'
 import { providerInfo, type ProviderId } from '../../src/shared/catalogue'
-import { startHeadlessApp, type HeadlessApp } from './headless-app'
+import { pageProblems, startHeadlessApp, type HeadlessApp } from './headless-app'
 import { startE2ESimulator, type E2ESimulator, type SimProtocol } from './simulator'
 
 const PROTOCOLS: readonly SimProtocol[] = ['letzai', 'bfl', 'wondercat', 'apixo', 'umrgen']
@@ -24,11 +24,7 @@ test.beforeEach(async ({ page }) => {
     env[`${providerInfo(p).envName}_API_KEY`] = keys[p]
   }
   app = await startHeadlessApp({ demo: { durationMs: 500, failureRate: 0 } }, { env })
-  problems = []
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text())
-  })
+  problems = pageProblems(page)
   await page.goto(app.url)
   await expect(page.getByText('Live', { exact: true })).toBeVisible()
 })

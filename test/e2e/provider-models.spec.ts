@@ -3,7 +3,7 @@
 // kind the list gives; a model the catalogue does not know is then queued and done. A provider with no list
 // over its API says so plainly.
 import { expect, test } from '@playwright/test'
-import { startHeadlessApp, type HeadlessApp } from './headless-app'
+import { pageProblems, startHeadlessApp, type HeadlessApp } from './headless-app'
 import { startE2ESimulator, type E2ESimulator } from './simulator'
 
 let sim: E2ESimulator
@@ -16,11 +16,7 @@ test.beforeEach(async ({ page }) => {
     {},
     { env: { WONDERCAT_BASE_URL: sim.baseUrl('wondercat'), WONDERCAT_API_KEY: 'e2e-wonda-key', BFL_BASE_URL: sim.baseUrl('bfl'), BFL_API_KEY: 'e2e-bfl-key' } }
   )
-  problems = []
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text())
-  })
+  problems = pageProblems(page)
   await page.goto(app.url)
   await expect(page.getByText('Live', { exact: true })).toBeVisible()
 })

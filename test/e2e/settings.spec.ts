@@ -3,7 +3,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startHeadlessApp, type HeadlessApp } from './headless-app'
+import { pageProblems, startHeadlessApp, type HeadlessApp } from './headless-app'
 import { startE2ESimulator } from './simulator'
 
 let app: HeadlessApp
@@ -11,11 +11,7 @@ let problems: string[]
 
 test.beforeEach(async ({ page }) => {
   app = await startHeadlessApp({ demo: { durationMs: 1500, failureRate: 0 } })
-  problems = []
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text())
-  })
+  problems = pageProblems(page)
 })
 
 test.afterEach(async ({ page }) => {
