@@ -151,7 +151,7 @@ function markdown(o: {
   if (!startOk)
     missed.push(
       `- **Start → first resumed poll < 1 s**: ${list((r) => fmt(r.spawnToFirstPollMs, 0))} ms in this run's two measurements (load average ${list((r) => fmt(r.load1, 1))}); in the slower one Core.open took ${fmt(main.openMs, 0)} ms (the rest is Node starting and loading the bundle, and the first request). ` +
-        `Core.open reads all 10,000 unfinished rows twice with the full job query (joins and a per-row asset subquery): \`Store.unfinishedJobs()\` took ${fmt(q.unfinishedJobsMs, 0)} ms here, once in \`Core.start()\` (core.ts, only to collect batch ids: \`SELECT DISTINCT batch_id … WHERE status IN (…)\` takes ${fmt(q.distinctBatchIdsMs, 1)} ms) and once in \`Poller.start()\` (which needs only id, provider, status and next_poll_at: ${fmt(q.narrowSchedulingQueryMs, 0)} ms). Replacing both would take about ${fmt(2 * q.unfinishedJobsMs - q.distinctBatchIdsMs - q.narrowSchedulingQueryMs, 0)} ms off the start. Not changed here: core.ts, store.ts and poller.ts are not this benchmark's files.`
+        `Before the first poll Core.open asks for the batches with unfinished jobs (${fmt(q.activeBatchIdsMs, 1)} ms here) and the jobs at the provider (${fmt(q.resumableScheduleMs, 1)} ms); the queue follows, a slice of 500 per tick (${fmt(q.queueSliceMs, 1)} ms each).`
     )
   if (!lagOk)
     missed.push(
@@ -216,7 +216,7 @@ function markdown(o: {
     '',
     `Against the targets (the first ${mains.length} rows: bundled, app defaults): loop lag p99 < 20 ms: ${list((r) => `${fmt(r.steadyLagP99Ms, 1)}`)} ms steady (${list((r) => fmt(r.lagP99Ms, 1))} ms including start-up) — ${inRuns(lagRuns)}; RSS < 250 MB: ${list((r) => fmt(r.rssMaxMb, 0))} MB — ${inRuns(rssRuns)}; start → first resumed poll < 1 s: ${list((r) => fmt(r.spawnToFirstPollMs, 0))} ms — ${inRuns(startRuns)}.`,
     '',
-    `Query costs on this library (median, ms): \`Store.unfinishedJobs()\` ${fmt(q.unfinishedJobsMs, 0)} (Core.open runs it twice: in \`Core.start()\` to collect batch ids, where \`SELECT DISTINCT batch_id\` of unfinished jobs takes ${fmt(q.distinctBatchIdsMs, 1)}, and in \`Poller.start()\`, where a scheduling-only query of id, provider, status and next_poll_at takes ${fmt(q.narrowSchedulingQueryMs, 1)}); \`Store.recentDurations()\`, run for every poll, ${fmt(q.recentDurationsMs, 2)}. ` +
+    `Query costs on this library (median, ms): before the first poll, \`Store.activeBatchIds()\` ${fmt(q.activeBatchIdsMs, 1)} and \`Store.resumableSchedule()\` ${fmt(q.resumableScheduleMs, 1)}; after it, \`Store.queuedSchedule()\` ${fmt(q.queueSliceMs, 1)} per slice of 500; \`Store.recentDurations()\`, run for every poll, ${fmt(q.recentDurationsMs, 2)}. ` +
       `The last row is a stress case, not a target: with the poller allowed 500 requests/s, the process made about ${fmt(scale[scale.length - 1].requestsPerSecond, 0)} status requests/s with the loop lag shown.`,
     '',
     '## 3. A provider limited to 10 requests/s, 2,000 jobs',

@@ -58,10 +58,11 @@ export interface ScaleResult {
   queries: QueryCosts
 }
 
+/** What Core.open runs on the library before the first poll (the queue itself is read a slice per tick after it). */
 export interface QueryCosts {
-  unfinishedJobsMs: number
-  distinctBatchIdsMs: number
-  narrowSchedulingQueryMs: number
+  activeBatchIdsMs: number
+  resumableScheduleMs: number
+  queueSliceMs: number
   recentDurationsMs: number
 }
 
@@ -75,19 +76,17 @@ function median(fn: () => void, runs = 5): number {
   return times.sort((a, b) => a - b)[Math.floor(runs / 2)]
 }
 
-/** What Core.open and every poll ask of a library with 10,000 unfinished jobs. */
+/** What Core.open and every poll ask of the library. */
 function measureQueries(file: string): QueryCosts {
   const db = openDb(file)
   try {
     const store = new Store(db)
-    const active = "status IN ('queued', 'submitting', 'running', 'downloading')"
-    const costs = {
-      unfinishedJobsMs: median(() => store.unfinishedJobs()),
-      distinctBatchIdsMs: median(() => db.prepare(`SELECT DISTINCT batch_id FROM jobs WHERE ${active}`).pluck().all()),
-      narrowSchedulingQueryMs: median(() => db.prepare(`SELECT id, provider, status, next_poll_at FROM jobs WHERE ${active} ORDER BY id`).all()),
+    return {
+      activeBatchIdsMs: median(() => store.activeBatchIds()),
+      resumableScheduleMs: median(() => store.resumableSchedule()),
+      queueSliceMs: median(() => store.queuedSchedule(0, 500)),
       recentDurationsMs: median(() => store.recentDurations('demo', 'images'), 21)
     }
-    return costs
   } finally {
     db.close()
   }

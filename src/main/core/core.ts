@@ -50,7 +50,7 @@ export interface CoreOptions {
   externalSimulator?: Simulator
   clock?: Clock
   /** Overrides for tests and benchmarks. */
-  poller?: Partial<Pick<PollerOptions, 'strategy' | 'limits' | 'globalConcurrency' | 'maxTransientErrors' | 'download' | 'random'>>
+  poller?: Partial<Pick<PollerOptions, 'strategy' | 'limits' | 'globalConcurrency' | 'maxTransientErrors' | 'download' | 'random' | 'startSlice'>>
   /** The desktop's file actions (Electron's shell); absent in headless mode. */
   desktop?: { openPath(path: string): Promise<string>; showItemInFolder(path: string): void; choosePath?(purpose: PathPurpose, suggested?: string): Promise<string | null> }
   /** Milliseconds between batched job-change events. */
@@ -156,6 +156,7 @@ export class Core {
       maxTransientErrors: o.poller?.maxTransientErrors,
       download: o.poller?.download,
       random: o.poller?.random,
+      startSlice: o.poller?.startSlice,
       clock: o.clock,
       onChange: (ids) => this.jobsChanged(ids),
       onAsset: (assetId, path) => {
@@ -193,12 +194,11 @@ export class Core {
     // The library is locked: whatever temporary files are there, a killed run left them.
     await sweepStaleParts(core.store.batchDirs())
     await sweepStaleExports(join(o.dataDir, EXPORT_JOURNAL), [join(core.settings().outputRoot, 'exports')])
-    const unfinished = core.store.unfinishedSchedule()
     // Unfinished Demo jobs (or faults to inject) need the simulator before the poller looks at them.
-    if (unfinished.some((r) => r.provider === 'demo') || Object.keys(o.settings.read().simulatorFaults ?? {}).length) await core.demoSimulator()
-    for (const row of unfinished) core.activeBatches.add(row.batch_id)
+    if (core.store.hasUnfinished('demo') || Object.keys(o.settings.read().simulatorFaults ?? {}).length) await core.demoSimulator()
+    for (const batchId of core.store.activeBatchIds()) core.activeBatches.add(batchId)
     core.pauseMisconfigured()
-    core.poller.start(unfinished)
+    core.poller.start()
     return core
   }
 

@@ -55,9 +55,14 @@ export interface PollerOptions {
   /** The library could not be written (the reason), or can be again (null). */
   onStorage?: (reason: string | null) => void
   clock?: Clock
+  /** Queued jobs read per tick at start-up (default 500). */
+  startSlice?: number
   download?: DownloadOptions
   random?: () => number
 }
+
+/** Queued jobs read at start-up per tick: a few ms of work, so polls and the UI go on between slices. */
+const START_SLICE = 500
 
 /** How often a probe write checks whether the library can be written again. */
 const STORAGE_PROBE_MS = 5000
@@ -130,6 +135,8 @@ export class Poller {
   /** Set while the library cannot be written: nothing is launched until a probe write works. */
   private storageDown: string | null = null
   private cancelProbe: (() => void) | null = null
+  /** Cancels the reading of the queue at start-up while slices of it are still to come. */
+  private loadingQueue: (() => void) | null = null
   /** Tasks cut short by a storage error, to run again once it can write. */
   private readonly redo: { id: number; provider: ProviderId; task: Task }[] = []
   /** Acceptances the provider gave that could not be stored yet: written first when storage is back. */
@@ -142,16 +149,18 @@ export class Poller {
     this.random = o.random ?? Math.random
   }
 
-  /** Picks up every unfinished job from the database where it stopped. */
-  start(unfinished = this.o.store.unfinishedSchedule()): void {
+  /**
+   * Picks up every unfinished job from the database where it stopped: first the jobs at a provider (their
+   * polls go out at once), then the queue, a slice per tick, so that a queue of 100,000 delays neither the
+   * first poll nor the event loop. Reading a queued job twice is harmless: its submit sends only from
+   * 'queued' (a compare-and-set write), and its schedule entry is replaced, not added to.
+   */
+  start(): void {
     this.running = true
     const now = this.clock.now()
     const changed: number[] = []
-    for (const row of unfinished) {
+    for (const row of this.o.store.resumableSchedule()) {
       switch (row.status) {
-        case 'queued':
-          this.schedule(row.id, row.provider, 'submit', row.next_poll_at ?? now)
-          break
         case 'submitting':
           this.o.store.transition(row.id, { status: 'needs_attention', error: 'Submitted? Unknown: the app stopped while sending this job. Check the provider, then retry or cancel.', next_poll_at: null }, {
             type: 'needs_attention',
@@ -170,11 +179,29 @@ export class Poller {
     }
     if (changed.length) this.o.onChange(changed)
     this.pump()
+    this.loadQueued(0)
+  }
+
+  /** Schedules the next slice of the queue read at start-up, and the one after it on a later tick. */
+  private loadQueued(afterId: number): void {
+    this.loadingQueue = null
+    if (!this.running) return
+    const slice = this.o.startSlice ?? START_SLICE
+    const rows = this.o.store.queuedSchedule(afterId, slice)
+    const now = this.clock.now()
+    for (const row of rows) this.schedule(row.id, row.provider, 'submit', row.next_poll_at ?? now)
+    if (rows.length === slice) {
+      const next = setImmediate(() => this.loadQueued(rows[rows.length - 1].id))
+      this.loadingQueue = () => clearImmediate(next)
+    }
+    this.pump()
   }
 
   /** Stops scheduling and waits for requests in flight to settle (their results are stored). */
   async stop(): Promise<void> {
     this.running = false
+    this.loadingQueue?.()
+    this.loadingQueue = null
     this.cancelProbe?.()
     this.cancelTimer?.()
     this.cancelTimer = null
@@ -184,7 +211,7 @@ export class Poller {
 
   /** Resolves when nothing is scheduled or in flight (tests, CLI). */
   whenIdle(): Promise<void> {
-    if (this.current.size === 0 && this.inFlight === 0) return Promise.resolve()
+    if (this.current.size === 0 && this.inFlight === 0 && this.loadingQueue === null) return Promise.resolve()
     return new Promise((r) => this.idleWaiters.push(r))
   }
 
@@ -432,7 +459,7 @@ export class Poller {
   }
 
   private checkIdle(): void {
-    if (this.current.size === 0 && this.inFlight === 0) for (const r of this.idleWaiters.splice(0)) r()
+    if (this.current.size === 0 && this.inFlight === 0 && this.loadingQueue === null) for (const r of this.idleWaiters.splice(0)) r()
   }
 
   /** Stores a transition if the job is still in `expect`; false when the user changed it meanwhile. */

@@ -238,6 +238,14 @@ export interface JobQuery {
 
 type GalleryQuery = Omit<GalleryFilter, 'offset' | 'limit'>
 
+/** A job as the scheduler sees it at start-up. */
+export interface ScheduleRow {
+  id: number
+  provider: ProviderId
+  status: JobStatus
+  next_poll_at: number | null
+}
+
 export class Store {
   private readonly stmts
 
@@ -319,7 +327,6 @@ export class Store {
     return this.db.prepare<[number], JobRow>(`${JOB_SELECT} WHERE j.parent_job_id = ? AND j.status = 'queued'`).all(parentId)
   }
 
-  /** What the scheduler needs of every unfinished job at start-up: a light scan, not whole rows. */
   /** A real write, undone at once; throws while the library cannot be written (disk full, I/O error). */
   probeWrite(now = Date.now()): void {
     this.db.transaction(() => {
@@ -333,12 +340,28 @@ export class Store {
     return this.db.prepare('SELECT output_dir FROM batches').pluck().all() as string[]
   }
 
-  unfinishedSchedule(): { id: number; batch_id: number; provider: ProviderId; status: JobStatus; next_poll_at: number | null }[] {
+  /**
+   * What the scheduler needs, at start-up, of every job that is at a provider or on its way there (a light
+   * scan on the status index, not whole rows): these are resumed first.
+   */
+  resumableSchedule(): ScheduleRow[] {
+    return this.db.prepare<[], ScheduleRow>(`SELECT id, provider, status, next_poll_at FROM jobs WHERE status IN ('submitting', 'running', 'downloading') ORDER BY id`).all()
+  }
+
+  /** Queued jobs after `afterId`, in id order, `limit` at a time: a start reads a queue of 100,000 a slice per tick. */
+  queuedSchedule(afterId: number, limit: number): ScheduleRow[] {
     return this.db
-      .prepare<[], { id: number; batch_id: number; provider: ProviderId; status: JobStatus; next_poll_at: number | null }>(
-        `SELECT id, batch_id, provider, status, next_poll_at FROM jobs WHERE status IN ('queued', 'submitting', 'running', 'downloading') ORDER BY id`
-      )
-      .all()
+      .prepare<[number, number], ScheduleRow>(`SELECT id, provider, status, next_poll_at FROM jobs WHERE id > ? AND status = 'queued' ORDER BY id LIMIT ?`)
+      .all(afterId, limit)
+  }
+
+  /** Batches with unfinished jobs. */
+  activeBatchIds(): number[] {
+    return this.db.prepare(`SELECT DISTINCT batch_id FROM jobs WHERE status IN ('queued', 'submitting', 'running', 'downloading')`).pluck().all() as number[]
+  }
+
+  hasUnfinished(provider: ProviderId): boolean {
+    return this.db.prepare(`SELECT 1 FROM jobs WHERE status IN ('queued', 'submitting', 'running', 'downloading') AND provider = ? LIMIT 1`).get(provider) !== undefined
   }
 
   /** Jobs the poller must carry on with after a start. */

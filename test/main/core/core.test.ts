@@ -88,6 +88,32 @@ describe('core on the demo provider', () => {
     }
   })
 
+  it('resumes a queue longer than a start-up slice: every queued job is sent once, and the running jobs are carried on', async () => {
+    const dataDir = tempDir()
+    const sim = await startSimulator({ durationMs: 1500 })
+    try {
+      const first = await openTestCore({ dataDir, externalSimulator: sim })
+      await first.api.queuePrompts({ prompts: ['running a', 'running b'] })
+      await until(async () => (await first.api.listJobs({ status: ['running'] })).total === 2, 10_000, 'both running')
+      await first.api.pauseProvider({ provider: 'demo', paused: true })
+      const queued = await first.api.queuePrompts({ prompts: Array.from({ length: 11 }, (_, i) => `queued ${i}`) })
+      await first.close()
+      expect(sim.engine.ledger.size).toBe(2)
+
+      const since = Date.now()
+      // Slices of 4: the queue of 11 is read in three ticks after the start.
+      const second = await open({ dataDir, externalSimulator: sim, poller: { startSlice: 4 } })
+      await second.poller.whenIdle()
+      const { jobs } = await second.api.listJobs({})
+      expect(jobs.map((j) => j.status)).toEqual(Array(13).fill('done'))
+      expect([...sim.engine.ledger.values()].map((e) => e.submits)).toEqual(Array(13).fill(1))
+      expect(sim.engine.requests.filter((r) => r.at >= since && r.method === 'POST' && r.provider !== 'files')).toHaveLength(11)
+      expect((await second.api.listJobs({ batchId: queued.batchId, status: ['done'] })).total).toBe(11)
+    } finally {
+      await sim.close()
+    }
+  })
+
   it('marks a job caught between sending and storing its id as needs-attention, never re-sending it', async () => {
     const dataDir = tempDir()
     const first = await openTestCore({ dataDir })
