@@ -31,4 +31,21 @@ console.log(
     results.map((r) => [r.label, fmt(r.load1, 1), fmt(r.fillMs, 0), fmt(r.spawnToFirstPollMs, 0), fmt(r.openMs, 0), fmt(r.steadyLagP99Ms, 1), fmt(r.lagP99Ms, 1), fmt(r.steadyLagMaxMs, 0), fmt(r.rssMaxMb, 0), fmt(r.requestsPerSecond, 0), fmt(r.queries.activeBatchIdsMs, 1), fmt(r.queries.resumableScheduleMs, 1), fmt(r.queries.queueSliceMs, 1)])
   )
 )
+// The Queue at each size, and how each cost grows from 10,000 to 100,000 (medians over the two rounds).
+const queueCalls: [string, keyof ScaleResult['queue']][] = [
+  ['first page (200 rows, newest first)', 'firstPageMs'],
+  ['a page halfway down', 'middlePageMs'],
+  ['queued only, first page', 'queuedFilterMs'],
+  ['sorted by elapsed, first page', 'elapsedSortMs'],
+  ['status counts', 'statusCountsMs'],
+  ['status bar stats (ETA per batch)', 'statsMs']
+]
+const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const at = (label: string, key: keyof ScaleResult['queue']) => mid(results.filter((r) => r.label === label).map((r) => r.queue[key]))
+console.log(
+  table(
+    ['Queue call (ms, median of 5 in each run)', CASES[0].label, CASES[1].label, 'growth'],
+    queueCalls.map(([name, key]) => [name, fmt(at(CASES[0].label, key), 1), fmt(at(CASES[1].label, key), 1), `×${fmt(at(CASES[1].label, key) / at(CASES[0].label, key), 1)}`])
+  )
+)
 process.exit(0)

@@ -56,6 +56,17 @@ export interface ScaleResult {
   load1: number
   /** Costs of the start-up and per-poll queries on this library (ms, median of 5), measured after the run. */
   queries: QueryCosts
+  /** The Queue's calls to main while the poller runs (ms, median of 5). */
+  queue: QueueCosts
+}
+
+export interface QueueCosts {
+  firstPageMs: number
+  middlePageMs: number
+  queuedFilterMs: number
+  elapsedSortMs: number
+  statusCountsMs: number
+  statsMs: number
 }
 
 /** What Core.open runs on the library before the first poll (the queue itself is read a slice per tick after it). */
@@ -163,8 +174,8 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       env: { ...process.env, BENCH_DATA_DIR: dataDir, DEMO_BASE_URL: urls.scale, BENCH_SECONDS: String(o.seconds), ...(o.limits ? { BENCH_LIMITS: JSON.stringify(o.limits) } : {}) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc']
     })
-    const report = await new Promise<Record<string, number>>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as Record<string, number>))
+    const report = await new Promise<Record<string, number> & { queue: QueueCosts }>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as Record<string, number> & { queue: QueueCosts }))
       child.once('exit', (code) => reject(new Error(`scale child exited (${code}) before reporting`)))
     })
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r))
@@ -192,7 +203,8 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       requestsPerSecond: lanes[0].statusRequests / ((report.timeOrigin + report.openedAfterMs + o.seconds * 1000 - first) / 1000),
       measuredSeconds: o.seconds,
       load1,
-      queries: measureQueries(dbPath(dataDir))
+      queries: measureQueries(dbPath(dataDir)),
+      queue: report.queue
     }
   } finally {
     await host.close()
