@@ -56,6 +56,7 @@ export function walkShape(shape: ShapeName, o: Omit<CompareOptions, 'shape' | 'k
         t += strategy.nextDelayMs(ctx(polls, t))
         polls++
       }
+      strategy.jobReady?.(ctx(polls, t))
       requests += polls
       latencies.push((t - w.durationMs) / 1000)
       if (w.cls === 'fast') fast.push((t - w.durationMs) / 1000)

@@ -661,6 +661,7 @@ export class Poller {
     switch (result.status) {
       case 'succeeded': {
         this.jobEnded(p)
+        this.o.strategy(row.provider, row.model).jobReady?.(this.context({ ...row, polls }, now, submittedAt, 1, 'running'))
         const files = result.files ?? []
         this.write(id, 'running', { ...base, status: 'downloading', progress: 1, result_json: JSON.stringify(files), ready_at: now, next_poll_at: now }, {
           type: 'ready',

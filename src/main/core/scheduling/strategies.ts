@@ -23,6 +23,8 @@ export interface PollStrategy {
   readonly name: string
   firstDelayMs(ctx: PollContext): number
   nextDelayMs(ctx: PollContext): number
+  /** The poll at `ctx.sinceSubmitMs` found the job ready (a strategy that learns from its jobs' ends). */
+  jobReady?(ctx: PollContext): void
 }
 
 export const STRATEGY_NAMES = ['learned', 'fixed', 'exponential', 'adaptive', 'per-status'] as const
@@ -99,8 +101,80 @@ interface JobReadings {
   last: Reading | null
   /** Its progress fell once: never trusted again. */
   fell: boolean
+  /** When it was last seen not ready, and first seen running (ms since submit). */
+  seenAt: number
+  runSeenAt: number | null
+  /** Its last few progress steps (whole percent): when each was first seen, and the reading before that. */
+  steps: Step[]
 }
 type Reading = { t: number; p: number }
+/** A progress value first seen at `at`; the job reached it after `from`, the reading before. */
+type Step = { percent: number; from: number; at: number }
+
+/** Steps kept per job: the plateaus near the end (99 %, a coarse 50 %) are what the tails are for. */
+const STEPS_KEPT = 8
+/** Tails kept per progress step (and for the queue): the latest this many jobs. */
+const TAILS_KEPT = 400
+/**
+ * A next job is shorter than the shortest of n seen with chance 1/(n+1): tails are used only from 50 on, and
+ * at 0.8 of the shortest, which on durations bounded below (every provider's) covers the room left between
+ * the shortest seen and the true minimum.
+ */
+const TAILS_TRUSTED = 50
+const TAIL_FACTOR = 0.8
+
+/**
+ * How long a model's jobs still took after a reading, learned as they end: for each progress step (whole
+ * percent), the time from its first sighting to the last poll that found the job not ready; for the queue,
+ * the same from the first reading in 'running'. Each is a lower bound of what the job really took from
+ * that point (it reached the step before it was seen there, and it ended after the last poll that found it
+ * running), so a job now at that step, which reached it after its reading before, cannot end before that
+ * reading plus the tail, and a job still queued now cannot end before now plus the run.
+ * Only jobs that got there no sooner are compared: a model's 1–5 s jobs say nothing about what a job still
+ * queued at 8 s, or at 99 % after 20 s, has left.
+ */
+class Tails {
+  private readonly bySteps = new Map<number, Tail[]>()
+  private readonly runs: Tail[] = []
+
+  learn(job: JobReadings): void {
+    for (const step of job.steps) {
+      let list = this.bySteps.get(step.percent)
+      if (!list) this.bySteps.set(step.percent, (list = []))
+      keepLatest(list, { at: step.at, left: job.seenAt - step.at })
+    }
+    if (job.runSeenAt !== null) keepLatest(this.runs, { at: job.runSeenAt, left: job.seenAt - job.runSeenAt })
+  }
+
+  /** The shortest tail after a step among jobs that reached it at `age` or later, or null with fewer than `min` of them. */
+  afterStep(percent: number, age: number, min: number): number | null {
+    return shortestFrom(this.bySteps.get(percent) ?? [], age, min)
+  }
+
+  /** The shortest run among jobs still queued at `age`, or null with fewer than `min` of them. */
+  run(age: number, min: number): number | null {
+    return shortestFrom(this.runs, age, min)
+  }
+}
+/** A job reached a point `at` ms after its submit and still had `left` ms to go (at least). */
+type Tail = { at: number; left: number }
+
+function keepLatest(list: Tail[], tail: Tail): void {
+  if (!(tail.left >= 0)) return
+  list.push(tail)
+  if (list.length > TAILS_KEPT) list.shift()
+}
+
+function shortestFrom(tails: readonly Tail[], age: number, min: number): number | null {
+  let n = 0
+  let shortest = Infinity
+  for (const t of tails) {
+    if (t.at < age) continue
+    n++
+    if (t.left < shortest) shortest = t.left
+  }
+  return n < min ? null : shortest
+}
 
 /** How a model's progress behaves, from every job's readings (the shape, see `ProgressShape.trusted`). */
 export class ProgressShape {
@@ -154,8 +228,12 @@ export class ProgressShape {
  *     with progress p₁ at t₁ and p₂ at t₂ on a straight line, the job cannot finish before
  *     t₂ + (1 − p₂)·(t₂ − t₁)/(p₂ − p₁), widened by the steps the provider rounds to and by `rateSlack`.
  *     One reading extrapolates to the submit only if the model's jobs have been seen to start there.
+ *   - and the model's ended jobs (`Tails`, told by `jobReady`): a job still queued cannot end before now plus
+ *     the shortest run of the jobs that were queued as long; a job at a step (99 %, a coarse 50 %) not
+ *     before it reached that step plus the shortest time the jobs that got there no sooner still took.
  * The next poll comes `gapShare` × the promise after the later of now and that moment, and never later
- * than the job's age from now (an estimate that misleads costs at most what a ×2 backoff would).
+ * than the job's age from now (an estimate that misleads costs at most what a ×2 backoff would) unless the
+ * tails, which are lower bounds, say so.
  *
  * Shape detection is what keeps the promise on progress the estimate does not fit: steps coarser than 5 %
  * (0 → 50 → 100), progress that falls (stages that start again from 0) or that runs faster than a line
@@ -169,6 +247,7 @@ export function learned(o: LearnedOptions): PollStrategy {
   const gapShare = o.gapShare ?? 0.92
   const slack = o.rateSlack ?? 1.15
   const shape = new ProgressShape()
+  const tails = new Tails()
   // The poller reads the history afresh for every poll; it changes only when a job of the model becomes
   // ready, so the sorted copy is kept by content (one strategy per model).
   const sortedHistory = new Map<string, number[]>()
@@ -227,11 +306,19 @@ export function learned(o: LearnedOptions): PollStrategy {
     const key = Math.round(o.now() - ctx.sinceSubmitMs)
     let job = jobs.get(key)
     if (job) jobs.delete(key)
-    else job = { anchor: null, prev: null, last: null, fell: false }
+    else job = { anchor: null, prev: null, last: null, fell: false, seenAt: 0, runSeenAt: null, steps: [] }
     jobs.set(key, job)
     if (jobs.size > 20_000) jobs.delete(jobs.keys().next().value!)
+    const before = job.seenAt
+    job.seenAt = ctx.sinceSubmitMs
+    if (ctx.phase === 'running') job.runSeenAt ??= ctx.sinceSubmitMs
     const p = ctx.progress
     if (ctx.phase !== 'running' || p === null || !Number.isFinite(p)) return job
+    const percent = Math.round(p * 100)
+    if (!job.steps.some((s) => s.percent === percent)) {
+      job.steps.push({ percent, from: before, at: ctx.sinceSubmitMs })
+      if (job.steps.length > STEPS_KEPT) job.steps.shift()
+    }
     shape.observe(p)
     const r = { t: ctx.sinceSubmitMs, p }
     if (job.last && p < job.last.p - 1e-9) {
@@ -278,8 +365,34 @@ export function learned(o: LearnedOptions): PollStrategy {
     return 0
   }
 
+  /**
+   * The earliest the job can end by the tails of the model's ended jobs (see `Tails`), or 0 without enough
+   * of them: queued now → now + the run; at a step → the reading before it was reached + that step's tail.
+   */
+  const plausibleFromTails = (ctx: PollContext, job: JobReadings | null): number => {
+    if (!job) return 0
+    const t = ctx.sinceSubmitMs
+    if (ctx.phase === 'queued') {
+      const run = tails.run(t, TAILS_TRUSTED)
+      return run === null ? 0 : t + run * TAIL_FACTOR
+    }
+    const p = ctx.progress
+    if (p === null || !Number.isFinite(p)) return 0
+    const step = job.steps.find((s) => s.percent === Math.round(p * 100))
+    const tail = step ? tails.afterStep(step.percent, step.at, TAILS_TRUSTED) : null
+    return step && tail !== null ? step.from + tail * TAIL_FACTOR : 0
+  }
+
   return {
     name: 'learned',
+    jobReady(ctx) {
+      if (!o.now) return
+      const key = Math.round(o.now() - ctx.sinceSubmitMs)
+      const job = jobs.get(key)
+      if (!job) return
+      jobs.delete(key)
+      tails.learn(job)
+    },
     firstDelayMs(ctx) {
       const g = gap(ctx)
       return safe(plausibleFromHistory(ctx, g) + g, g)
@@ -288,9 +401,11 @@ export function learned(o: LearnedOptions): PollStrategy {
       const g = gap(ctx)
       const job = remember(ctx)
       const t = ctx.sinceSubmitMs
+      const byTails = plausibleFromTails(ctx, job)
       const plausible = Math.max(plausibleFromHistory(ctx, g), plausibleFromProgress(ctx, job))
-      const wait = Math.max(0, plausible - t)
-      return safe(Math.min(wait, Math.max(0, t - g)) + g, g)
+      // The tails are lower bounds learned from this model's own ends: they may wait past the ×2 cap.
+      const wait = Math.max(Math.min(Math.max(0, plausible - t), Math.max(0, t - g)), byTails - t)
+      return safe(wait + g, g)
     }
   }
 }

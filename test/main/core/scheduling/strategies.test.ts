@@ -34,9 +34,11 @@ interface Walk {
 }
 
 /** A fake clock shared by the strategy (its `now`) and the walk. */
-function setup(history: number[], latencyMs?: number) {
+function setup(history: number[], latencyMs?: number, learnsEnds = true) {
   let now = 1_000_000
-  const strategy = learned({ minHistory: 5, minGapMs: 500, latencyMs, now: () => now })
+  const full = learned({ minHistory: 5, minGapMs: 500, latencyMs, now: () => now })
+  // Without jobReady the strategy never hears how its jobs ended: history and progress alone.
+  const strategy: PollStrategy = learnsEnds ? full : { name: full.name, firstDelayMs: full.firstDelayMs, nextDelayMs: full.nextDelayMs }
   const random = prng(3)
   /** Polls one job of `durationMs` to the end; `plausibleAt` is when the job can be finished by the history. */
   const walk = (durationMs: number, shape: Shape, u: number, plausibleAt: number): Walk => {
@@ -58,6 +60,7 @@ function setup(history: number[], latencyMs?: number) {
       if (now - submittedAt > plausibleAt) gaps.push(now - Math.max(last, submittedAt + plausibleAt))
       expect(polls).toBeLessThan(1000)
     }
+    strategy.jobReady?.(ctx(polls))
     const result = { latencyMs: now - submittedAt - durationMs, polls, gapsWhilePlausible: gaps }
     now += 10
     return result
@@ -77,8 +80,8 @@ function plausibleStart(history: number[]): number {
   return (s[Math.floor(pos)] + (s[Math.ceil(pos)] - s[Math.floor(pos)]) * (pos - Math.floor(pos))) * 0.95
 }
 
-function run(strategyHistory: number[], shape: Shape, jobs: number, draw: (r: () => number) => number, latencyMs?: number) {
-  const { walk } = setup(strategyHistory, latencyMs)
+function run(strategyHistory: number[], shape: Shape, jobs: number, draw: (r: () => number) => number, latencyMs?: number, learnsEnds = true) {
+  const { walk } = setup(strategyHistory, latencyMs, learnsEnds)
   const r = prng(7)
   const plausible = strategyHistory.length >= 5 ? plausibleStart(strategyHistory) : 0
   const walks: (Walk & { durationMs: number; canBeFinished: boolean })[] = []
@@ -134,6 +137,15 @@ describe('learned strategy: the latency promise', () => {
     const gaps = walks.flatMap((w) => w.gapsWhilePlausible)
     expect(Math.max(...gaps)).toBeLessThanOrEqual(PROMISE_MS)
     expect(Math.max(...walks.map((w) => w.latencyMs))).toBeLessThanOrEqual(PROMISE_MS)
+  })
+
+  it('learns from its jobs’ ends what a job at a plateau has left (coarse 0 → 50 → 100), asks less there, and keeps the promise on every shape', () => {
+    for (const shape of Object.values(SHAPES)) {
+      for (const w of run(history, shape, 400, image).filter((w) => w.canBeFinished)) expect(w.latencyMs).toBeLessThanOrEqual(PROMISE_MS)
+    }
+    // The same jobs after the first 100 (the tails need 50 ended jobs), with and without what the ends taught.
+    const polls = (walks: Walk[]) => walks.slice(100).reduce((n, w) => n + w.polls, 0)
+    expect(polls(run(history, SHAPES.coarse, 400, image))).toBeLessThan(polls(run(history, SHAPES.coarse, 400, image, undefined, false)) * 0.97)
   })
 
   it('keeps a promise set by the user (10 s) on 30–120 s jobs, and a tighter one (1 s)', () => {
