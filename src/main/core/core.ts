@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PROVIDER_IDS, modelInfo, providerInfo, type PollStrategyName, type ProviderId } from '../../shared/catalogue'
-import { ACTIVE_STATUSES, MAX_INPUT_BYTES, type PathPurpose, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
+import { ACTIVE_STATUSES, MAX_INPUT_BYTES, type PathPurpose, type Api, type EventName, type Events, type Job, type QueueRequest, type Settings } from '../../shared/contract'
 import { openDb } from './db'
 import { safeJoin, slug, sweepStaleParts } from './downloader'
 import type { KeyCheck, KeySource } from './keys'
@@ -26,6 +26,7 @@ import { checkModelInputs, describeInput, keepInputFile, resolveInputs } from '.
 import { Store, jobInputs, toJob, type NewJob } from './store'
 import { checkAbsolutePath, ExportRun, sweepStaleExports } from './export'
 import { Thumbnailer } from './thumbnails'
+import { Costs, mergePrices } from './costs'
 
 /**
  * Keys, and where the app can store a new one (Electron: safeStorage; headless: a 0600 key file); what is
@@ -114,6 +115,7 @@ export function defaultLimits(provider: ProviderId): ProviderLimits {
 export class Core {
   readonly store: Store
   readonly poller: Poller
+  readonly costs: Costs
   readonly api: Api
   private readonly listeners = new Map<EventName, Set<Listener<EventName>>>()
   private readonly changed = new Set<number>()
@@ -139,6 +141,7 @@ export class Core {
   ) {
     this.demoSim = simulator
     this.store = new Store(openDb(dbPath(o.dataDir), { nativeBinding: o.nativeBinding }))
+    this.costs = new Costs(this.store, () => o.settings.read().prices ?? {})
     this.thumbnailer = new Thumbnailer(thumbsDir(o.dataDir), (assetId, path) => this.store.setThumb(assetId, path))
     this.poller = new Poller({
       store: this.store,
@@ -170,7 +173,11 @@ export class Core {
         if (reason) this.emit('notice', { level: reason === USER_PAUSE ? 'info' : 'error', message: `${providerInfo(provider).label} paused: ${reason}` })
         this.emit('settingsChanged', this.settings())
       },
-      onReachability: () => this.emit('settingsChanged', this.settings())
+      onReachability: () => this.emit('settingsChanged', this.settings()),
+      reserve: (row, now, intent) => this.costs.budgets.reserve(row, now, intent),
+      onBudgetHold: (_provider, reason) => {
+        if (this.costs.noteHold(reason)) this.emit('notice', { level: 'error', message: reason })
+      }
     })
     this.api = this.createApi()
   }
@@ -370,7 +377,8 @@ export class Core {
       demo: { ...DEFAULT_DEMO, ...s.demo },
       providers,
       keyWarning: this.o.keys.warning?.() ?? null,
-      canChoosePaths: Boolean(this.o.desktop?.choosePath)
+      canChoosePaths: Boolean(this.o.desktop?.choosePath),
+      ...this.costs.settingsPart()
     }
   }
 
@@ -409,7 +417,7 @@ export class Core {
 
   /** Stores a batch (or adds to one: `into`, a queue action sent in several calls) and its jobs in one
    *  transaction, then hands them to the poller. */
-  private queue(jobs: NewJob[], batchName?: string, into?: number): { batchId: number; jobIds: number[] } {
+  private queue(jobs: NewJob[], batchName?: string, into?: number, budget?: QueueRequest['budget']): { batchId: number; jobIds: number[] } {
     const name = batchName?.trim() || `Batch ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
     const { batchId, jobIds } = this.store.db.transaction(() => {
       if (into !== undefined) {
@@ -419,7 +427,9 @@ export class Core {
       const batchId = this.store.createBatch(name, '')
       this.store.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(this.batchDir(name, batchId), batchId)
       return { batchId, jobIds: this.store.insertJobs(batchId, jobs) }
-    }).immediate()
+    })
+      .immediate()
+    this.costs.queued(batchId, jobIds, jobs, budget)
     this.activeBatches.add(batchId)
     // Chained steps are scheduled by their parent's completion, not now.
     for (const provider of new Set(jobs.map((j) => j.provider))) this.poller.enqueue(jobIds.filter((_, i) => jobs[i].provider === provider && jobs[i].after === undefined), provider)
@@ -460,7 +470,8 @@ export class Core {
             if (then) jobs.push({ provider, model: then.id, kind: then.kind, prompt: prompt.trim(), params: arg.then?.params ?? {}, after: jobs.length - 1 })
           }
         })
-        return this.queue(jobs, arg.batchName, arg.batchId)
+        this.costs.checkQueue(arg.batchId ?? null, jobs, arg.budget, arg.allowUnknownCost ?? false)
+        return this.queue(jobs, arg.batchName, arg.batchId, arg.budget)
       },
       listJobs: async (arg) => {
         const { total, rows } = this.store.listJobs({ ...arg, offset: arg.offset ?? 0, limit: arg.limit ?? 200 })
@@ -469,7 +480,7 @@ export class Core {
       },
       getJob: async ({ id }) => {
         const row = this.store.job(id)
-        return row ? { job: toJob(row, this.etaBook().jobEta(row)), events: this.store.events(id), assets: this.store.assetsOfJob(id), lastResponse: row.last_response } : null
+        return row ? { job: toJob(row, this.etaBook().jobEta(row)), events: this.store.events(id), assets: this.store.assetsOfJob(id), lastResponse: row.last_response, cost: this.costs.ledger.jobCost(id) } : null
       },
       cancelJobs: async ({ ids }) => {
         let changed = 0
@@ -583,7 +594,8 @@ export class Core {
             errorsLastHour: errors.get(id) ?? 0,
             pausedReason: activity[id]?.pausedReason ?? null,
             unreachable: activity[id]?.unreachable ?? null
-          }))
+          })),
+          ...this.costs.statsPart()
         }
       },
       startExport: async (req) => {
@@ -661,12 +673,29 @@ export class Core {
         if (bytes.length > MAX_INPUT_BYTES) throw new Error(`${name} is over ${MAX_INPUT_BYTES / 1024 / 1024} MB`)
         return keepInputFile(join(this.o.dataDir, 'inputs'), name, bytes)
       },
+      getCosts: async (filter) => this.costs.ledger.report(filter ?? {}),
+      setBudget: async ({ scope, key, amount, currency }) => {
+        this.costs.setBudget(scope, scope === 'day' ? '' : (key ?? ''), amount, currency ?? 'usd')
+        // Held submits look again under the new caps (a batch's held jobs were left unscheduled).
+        this.poller.releaseBudgetHolds()
+        for (const row of this.costs.heldJobs()) this.poller.reschedule(row)
+        const settings = this.settings()
+        this.emit('settingsChanged', settings)
+        return settings
+      },
+      refreshBalance: async ({ provider }) => {
+        await this.ready(provider)
+        const balance = await this.costs.refreshBalance(provider, this.adapter(provider))
+        this.emit('settingsChanged', this.settings())
+        return balance
+      },
       getSettings: async () => this.settings(),
       updateSettings: async (patch) => {
         const current = this.o.settings.read()
         const next: StoredSettings = { ...current }
         if (patch.outputRoot !== undefined) next.outputRoot = checkAbsolutePath(patch.outputRoot, 'The output folder')
         if (patch.defaultProvider !== undefined) next.defaultProvider = patch.defaultProvider
+        if (patch.prices) next.prices = mergePrices(current.prices, patch.prices)
         for (const [provider, url] of Object.entries(patch.baseUrls ?? {}) as [ProviderId, string][]) {
           if (url) checkBaseUrl(url)
           next.providers = { ...next.providers, [provider]: { ...next.providers?.[provider], baseUrl: url || undefined } }

@@ -137,6 +137,36 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     // While the library cannot be written (disk full), the poller checks every few seconds with a write
     // that needs a new page as any real one might.
     sql: 'CREATE TABLE write_probe (at INTEGER NOT NULL, pad BLOB);'
+  },
+  {
+    version: 8,
+    name: 'job costs and budgets',
+    // One cost row per job (ledger.ts), written in the same transaction as the job's transitions, and the
+    // budget caps (budgets.ts), in the library so they survive restarts and apply to the CLI as to the app.
+    sql: `
+      CREATE TABLE job_costs (
+        job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+        currency TEXT,
+        estimated REAL,
+        estimated_usd REAL,
+        billed REAL,
+        billed_usd REAL,
+        prior REAL NOT NULL DEFAULT 0,
+        prior_usd REAL NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'estimated',
+        day TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX job_costs_day ON job_costs(day, state);
+      CREATE TABLE budgets (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        amount REAL NOT NULL,
+        currency TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+    `
   }
 ]
 
