@@ -5,6 +5,7 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../../src/main/core/core'
+import type { ProviderId } from '../../../src/shared/catalogue'
 import { startSimulator, type Simulator } from '../../../src/main/core/simulator/server'
 import { DEFAULT_PRICES, estimateJob, estimateJobs, priceTable } from '../../../src/shared/pricing'
 import { openTestCore, tempDir, until } from '../../helpers/core'
@@ -28,11 +29,11 @@ describe('costs', () => {
     // Nothing is sent: only the estimates written at queue time are looked at.
     for (const provider of ['demo', 'bfl', 'letzai', 'umrgen'] as const) await core.api.pauseProvider({ provider, paused: true })
     const prompts = ['a lighthouse at dawn', 'a fox in the snow', 'a red kite']
-    const groups = [
-      { provider: 'demo' as const, model: 'images', params: {}, count: 2 },
-      { provider: 'bfl' as const, model: 'flux-2-pro', params: { width: 1440, height: 1024 }, count: 1 },
-      { provider: 'letzai' as const, model: 'images', params: { baseModel: 'flux2', mode: 'hd' }, count: 1 },
-      { provider: 'umrgen' as const, model: 'default', params: {}, count: 1 }
+    const groups: { provider: ProviderId; model: string; params: Record<string, string | number>; count: number }[] = [
+      { provider: 'demo', model: 'images', params: {}, count: 2 },
+      { provider: 'bfl', model: 'flux-2-pro', params: { width: 1440, height: 1024 }, count: 1 },
+      { provider: 'letzai', model: 'images', params: { baseModel: 'flux2', mode: 'hd' }, count: 1 },
+      { provider: 'umrgen', model: 'default', params: {}, count: 1 }
     ]
     const estimate = estimateJobs(priceTable(), groups.map((g) => ({ ...g, jobs: prompts.length * g.count })))
     let batchId: number | undefined
@@ -73,24 +74,24 @@ describe('costs', () => {
       const N = 17
       const price = estimateJob(DEFAULT_PRICES, 'demo', 'images').usd!
       const { batchId, jobIds } = await core.api.queuePrompts({ prompts: Array.from({ length: 100 }, (_, i) => `budget prompt ${i}`), provider: 'demo', budget: { amount: N * price, currency: 'usd' } })
-      await until(async () => (await core!.api.getStatusCounts()).done === N, 30_000, `${N} jobs done`)
+      await until(async () => (await core!.api.getStatusCounts(undefined)).done === N, 30_000, `${N} jobs done`)
       // Give any stray submit time to arrive.
       await new Promise((r) => setTimeout(r, 500))
       expect(submitsReceived(sim)).toBe(N)
-      const counts = await core.api.getStatusCounts()
+      const counts = await core.api.getStatusCounts(undefined)
       expect(counts).toMatchObject({ done: N, queued: 100 - N, submitting: 0, running: 0 })
       const held = await core.api.listJobs({ status: ['queued'], limit: 1 })
       expect(held.jobs[0].error).toMatch(/^Budget reached: Batch “.*” has \$0\.51 spent or reserved of its \$0\.51 cap/)
       const events = (await core.api.getJob({ id: held.jobs[0].id }))!.events
       expect(events.at(-1)).toMatchObject({ type: 'budget' })
-      expect((await core.api.getStats()).budgetHolds).toEqual([expect.objectContaining({ scope: 'batch', key: String(batchId) })])
+      expect((await core.api.getStats(undefined)).budgetHolds).toEqual([expect.objectContaining({ scope: 'batch', key: String(batchId) })])
       const report = await core.api.getCosts({ batchId })
       expect(report.total.spent.usd).toBeCloseTo(N * price, 9)
       expect(report.total.possibly.usd).toBe(0)
 
       // Raising the cap by 5 jobs' worth sends exactly 5 more.
       await core.api.setBudget({ scope: 'batch', key: String(batchId), amount: (N + 5) * price })
-      await until(async () => (await core!.api.getStatusCounts()).done === N + 5, 30_000, 'five more done')
+      await until(async () => (await core!.api.getStatusCounts(undefined)).done === N + 5, 30_000, 'five more done')
       await new Promise((r) => setTimeout(r, 500))
       expect(submitsReceived(sim)).toBe(N + 5)
       expect(jobIds).toHaveLength(100)
@@ -107,11 +108,11 @@ describe('costs', () => {
       await core.api.setBudget({ scope: 'day', key: '', amount: 0.3 })
       await core.api.queuePrompts({ prompts: Array.from({ length: 40 }, (_, i) => `day prompt ${i}`), provider: 'demo' })
       // Ten submits are out (10 × $0.03) while the simulator is still working on them.
-      await until(async () => (await core!.api.getStatusCounts()).running === 10, 10_000, 'ten running')
+      await until(async () => (await core!.api.getStatusCounts(undefined)).running === 10, 10_000, 'ten running')
       expect(submitsReceived(sim)).toBe(10)
-      await until(async () => (await core!.api.getStatusCounts()).done === 10, 20_000, 'the ten downloaded')
+      await until(async () => (await core!.api.getStatusCounts(undefined)).done === 10, 20_000, 'the ten downloaded')
       expect(submitsReceived(sim)).toBe(10)
-      expect((await core.api.getStats()).budgetHolds[0].reason).toMatch(/^Budget reached: Today has \$0\.30 spent or reserved of its \$0\.30 cap/)
+      expect((await core.api.getStats(undefined)).budgetHolds[0].reason).toMatch(/^Budget reached: Today has \$0\.30 spent or reserved of its \$0\.30 cap/)
     } finally {
       delete process.env.DEMO_BASE_URL
     }
@@ -122,7 +123,7 @@ describe('costs', () => {
     await core.api.pauseProvider({ provider: 'umrgen', paused: true })
     await core.api.setBudget({ scope: 'day', key: '', amount: 5 })
     await expect(core.api.queuePrompts({ prompts: ['a'], provider: 'umrgen', model: 'default' })).rejects.toThrow(/no known price.*UMRGEN.*default \(1 job\).*Queue them anyway\?/)
-    expect((await core.api.getStatusCounts()).queued).toBe(0)
+    expect((await core.api.getStatusCounts(undefined)).queued).toBe(0)
     const { jobIds } = await core.api.queuePrompts({ prompts: ['a'], provider: 'umrgen', model: 'default', allowUnknownCost: true })
     expect((await core.api.getJob({ id: jobIds[0] }))!.cost).toMatchObject({ estimated: null, state: 'estimated' })
   })
@@ -142,7 +143,7 @@ describe('costs', () => {
     expect(cost.estimated).toBeCloseTo(4.645728, 6)
     const after = await core.api.refreshBalance({ provider: 'bfl' })
     expect(after!.amount).toBeCloseTo(1000 - 4.65, 6)
-    expect((await core.api.getSettings()).balances.bfl).toMatchObject({ amount: after!.amount })
+    expect((await core.api.getSettings(undefined)).balances.bfl).toMatchObject({ amount: after!.amount })
     expect((await core.api.getCosts({ provider: 'bfl' })).total.spent.usd).toBeCloseTo(0.0465, 9)
   })
 })
