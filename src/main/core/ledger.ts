@@ -170,6 +170,15 @@ export class Ledger {
   }
 }
 
+/** Totals of jobs whose costs were read already (an export's manifest). */
+export function summarize(jobs: readonly { provider: ProviderId; cost: JobCost }[]): CostSummary {
+  const s = emptySummary()
+  for (const { provider, cost: c } of jobs) {
+    addRow(s, provider, { job_id: 0, currency: c.currency, estimated: c.estimated, estimated_usd: c.estimatedUsd, billed: c.billed, billed_usd: c.billedUsd, prior: c.prior, prior_usd: c.priorUsd, state: c.state, day: c.day })
+  }
+  return s
+}
+
 export function emptySummary(): CostSummary {
   return { jobs: 0, estimated: emptyTotals(), spent: emptyTotals(), possibly: emptyTotals(), unknown: 0 }
 }

@@ -2,6 +2,7 @@
 // sum of its jobs' ledger rows, a budget of N jobs' worth lets exactly N submits reach the simulator with 32
 // in flight, BFL's own `cost` becomes the billed figure and its /v1/credits the balance, and a budget with
 // unknown-price jobs asks before queuing them.
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../../src/main/core/core'
@@ -145,5 +146,21 @@ describe('costs', () => {
     expect(after!.amount).toBeCloseTo(1000 - 4.65, 6)
     expect((await core.api.getSettings(undefined)).balances.bfl).toMatchObject({ amount: after!.amount })
     expect((await core.api.getCosts({ provider: 'bfl' })).total.spent.usd).toBeCloseTo(0.0465, 9)
+  })
+
+  it("the export manifest carries each file's cost and the exported jobs' totals", { timeout: 30_000 }, async () => {
+    const dataDir = tempDir()
+    core = await openTestCore({ dataDir })
+    const { jobIds } = await core.api.queuePrompts({ prompts: ['one', 'two', 'three'], provider: 'demo' })
+    await until(async () => (await core!.api.getStatusCounts(undefined)).done === 3, 20_000, 'three done')
+    const destination = join(dataDir, 'export')
+    const { exportId } = await core.api.startExport({ jobIds, format: 'folder', destination })
+    await new Promise<void>((resolve) => core!.on('exportProgress', (p) => p.exportId === exportId && p.state === 'done' && resolve()))
+    const manifest = JSON.parse(readFileSync(join(destination, 'manifest.json'), 'utf8')) as { files: Record<string, unknown>[]; costs: { jobs: number; spent: { usd: number } } }
+    expect(manifest.files.map((f) => [f.cost_state, f.cost_currency, f.cost_usd])).toEqual([['billed', 'usd', 0.03], ['billed', 'usd', 0.03], ['billed', 'usd', 0.03]])
+    expect(manifest.costs).toMatchObject({ jobs: 3, spent: { usd: 0.09 }, unknown: 0 })
+    const [header, first] = readFileSync(join(destination, 'manifest.csv'), 'utf8').split('\r\n')
+    expect(header.endsWith('cost_state,cost_currency,cost_estimated,cost_billed,cost_usd')).toBe(true)
+    expect(first.endsWith(',billed,usd,0.03,,0.03')).toBe(true)
   })
 })
