@@ -1,7 +1,7 @@
 // Settings → Prices & budgets: the budgets (today's, each provider's, each batch's), what each provider
 // bills and its balance where it reports one, and the price table with each default's source and the date it
 // was read, each price editable (a price of your own, or back to the default).
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { PROVIDERS, providerInfo, type ProviderId } from '../../../shared/catalogue'
 import type { Settings } from '../../../shared/contract'
 import type { Budget } from '../../../shared/costs'
@@ -119,6 +119,14 @@ export function CostSettings({ settings, onSettings }: { settings: Settings; onS
       setReading(null)
     }
   }
+  // Opening Settings reads the balances not read yet, for providers that have one and a key (a failure leaves "not read yet").
+  useEffect(() => {
+    for (const p of PROVIDERS) {
+      if (settings.billing?.[p.id]?.hasBalance && settings.providers[p.id]?.hasKey && !settings.balances?.[p.id]) void getBridge().refreshBalance({ provider: p.id }).catch(() => undefined)
+    }
+    // Once per visit to Settings.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
   const batchBudgets = budgets.filter((b) => b.scope === 'batch')
   return (
     <section className="settings-card" aria-labelledby="cost-settings-title" data-testid="cost-settings">
