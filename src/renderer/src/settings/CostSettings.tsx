@@ -125,7 +125,6 @@ export function CostSettings({ settings, onSettings }: { settings: Settings; onS
       if (settings.billing?.[p.id]?.hasBalance && settings.providers[p.id]?.hasKey && !settings.balances?.[p.id]) void getBridge().refreshBalance({ provider: p.id }).catch(() => undefined)
     }
     // Once per visit to Settings.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
   const batchBudgets = budgets.filter((b) => b.scope === 'batch')
   return (
