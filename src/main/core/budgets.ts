@@ -77,7 +77,10 @@ export class Budgets {
         // A hair of float noise must not hold the job that exactly fills the cap.
         if (spent + own > cap.amount + 1e-9) return this.hold(cap, row, spent, own, now)
       }
-      return intent()
+      const sent = intent()
+      // Under every cap again (raised, a new day): what held submits before no longer does.
+      if (sent) for (const cap of caps) this.holds.delete(`${cap.scope}:${cap.key}`)
+      return sent
     }).immediate()
   }
 

@@ -158,6 +158,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         updated_at INTEGER NOT NULL
       );
       CREATE INDEX job_costs_day ON job_costs(day, state);
+      -- Jobs from before costs were kept: their price is unknown, their state follows their status.
+      INSERT INTO job_costs (job_id, state, updated_at)
+        SELECT id, CASE
+          WHEN status IN ('done', 'downloading') THEN 'billed'
+          WHEN status IN ('submitting', 'running') THEN 'reserved'
+          WHEN status = 'needs_attention' OR (status IN ('failed', 'canceled') AND provider_job_id IS NOT NULL) THEN 'possibly'
+          WHEN status = 'queued' THEN 'estimated'
+          ELSE 'not_billed' END, updated_at
+        FROM jobs;
       CREATE TABLE budgets (
         scope TEXT NOT NULL,
         key TEXT NOT NULL,

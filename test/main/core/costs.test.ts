@@ -163,4 +163,26 @@ describe('costs', () => {
     expect(header.endsWith('cost_state,cost_currency,cost_estimated,cost_billed,cost_usd')).toBe(true)
     expect(first.endsWith(',billed,usd,0.03,,0.03')).toBe(true)
   })
+
+  it("a provider's budget in its own credits counts BFL's billed figures, and holds that provider's submits", { timeout: 30_000 }, async () => {
+    const key = 'bfl-cap-key'
+    sim = await startSimulator({ durationMs: 200, keys: { bfl: key } })
+    const dataDir = tempDir()
+    core = await openTestCore({ dataDir, keys: { get: (p) => (p === 'bfl' ? key : null) }, stored: { outputRoot: join(dataDir, 'out'), providers: { bfl: { baseUrl: sim.baseUrl('bfl') } } } })
+    // FLUX.2 [pro] at 1024×1024 (1.05 MP): estimated 3.0729 credits a job; the simulator bills 3.07 (by cents).
+    await core.api.setBudget({ scope: 'provider', key: 'bfl', amount: 10, currency: 'credits' })
+    await core.api.queuePrompts({ prompts: ['one', 'two', 'three', 'four', 'five'], provider: 'bfl', model: 'flux-2-pro', params: { width: 1024, height: 1024 } })
+    await until(async () => (await core!.api.getStatusCounts(undefined)).done === 3, 20_000, 'three BFL jobs done')
+    await new Promise((r) => setTimeout(r, 500))
+    expect(submitsReceived(sim)).toBe(3)
+    expect((await core.api.getStatusCounts(undefined)).queued).toBe(2)
+    const hold = (await core.api.getStats(undefined)).budgetHolds[0]
+    expect(hold).toMatchObject({ scope: 'provider', key: 'bfl', currency: 'credits' })
+    expect(hold.reason).toMatch(/^Budget reached: BFL \(FLUX\) has 9\.21 credits spent or reserved of its 10 credits cap, and the next job would cost 3\.07 credits/)
+    // Removing the cap sends the other two.
+    await core.api.setBudget({ scope: 'provider', key: 'bfl', amount: null })
+    await until(async () => (await core!.api.getStatusCounts(undefined)).done === 5, 20_000, 'all five done')
+    expect(submitsReceived(sim)).toBe(5)
+    expect((await core.api.getStats(undefined)).budgetHolds).toEqual([])
+  })
 })
