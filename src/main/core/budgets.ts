@@ -14,6 +14,8 @@ export interface Capped {
   capped: string
   budget: Budget
   retryAt?: number
+  /** A batch's cap: the batch's other queued jobs, which wait unscheduled with it. */
+  unschedule?: number[]
 }
 
 /** The message every held job's history and the CLI carry begins with this. */
@@ -89,6 +91,12 @@ export class Budgets {
     const whose = cap.scope === 'batch' ? `Batch “${row.batch_name}”` : cap.scope === 'provider' ? `${providerInfo(row.provider).label}` : 'Today'
     const capped = `${BUDGET_REACHED}: ${whose} has ${money(spent)} spent or reserved of its ${money(cap.amount)} cap, and the next job would cost ${money(own)}. New submits wait; jobs already sent go on`
     this.holds.set(`${cap.scope}:${cap.key}`, { ...cap, reason: capped, at: now })
+    if (cap.scope === 'batch') {
+      const unschedule = this.store.db.prepare<[number, number], number>("SELECT id FROM jobs WHERE batch_id = ? AND status = 'queued' AND id != ?").pluck().all(row.batch_id, row.id)
+      // Each waiting row says why (one statement, no history row each: the held job's history has it).
+      this.store.db.prepare("UPDATE jobs SET error = ?, updated_at = ? WHERE batch_id = ? AND status = 'queued' AND id != ?").run(capped, now, row.batch_id, row.id)
+      return { capped, budget: cap, unschedule }
+    }
     return { capped, budget: cap, ...(cap.scope === 'day' ? { retryAt: nextLocalDay(now) } : {}) }
   }
 

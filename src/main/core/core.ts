@@ -678,7 +678,7 @@ export class Core {
         this.costs.setBudget(scope, scope === 'day' ? '' : (key ?? ''), amount, currency ?? 'usd')
         // Held submits look again under the new caps (a batch's held jobs were left unscheduled).
         this.poller.releaseBudgetHolds()
-        for (const row of this.costs.heldJobs()) this.poller.reschedule(row)
+        for (const row of this.costs.heldJobs(scope, key ?? '')) this.poller.reschedule(row)
         const settings = this.settings()
         this.emit('settingsChanged', settings)
         return settings

@@ -51,9 +51,12 @@ export class Costs {
     return budgets
   }
 
-  /** Queued jobs a budget held back (their row says so), to look at again after a budget changed. */
-  heldJobs(): JobRow[] {
-    const ids = this.store.db.prepare<[string], number>("SELECT id FROM jobs WHERE status = 'queued' AND error LIKE ? || '%'").pluck().all(BUDGET_REACHED)
+  /** Queued jobs a budget may have held back (a batch's: all its queued jobs wait unscheduled), to look at again after a budget changed. */
+  heldJobs(scope: BudgetScope, key: string): JobRow[] {
+    const ids =
+      scope === 'batch'
+        ? this.store.db.prepare<[string], number>("SELECT id FROM jobs WHERE status = 'queued' AND batch_id = CAST(? AS INTEGER)").pluck().all(key)
+        : this.store.db.prepare<[string], number>("SELECT id FROM jobs WHERE status = 'queued' AND error LIKE ? || '%'").pluck().all(BUDGET_REACHED)
     return ids.map((id) => this.store.job(id)).filter((r) => r !== undefined)
   }
 

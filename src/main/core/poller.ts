@@ -61,7 +61,7 @@ export interface PollerOptions {
    * Budgets (budgets.ts): runs the submit intent (`intent`) in the transaction that checks and reserves the
    * job's cost; answers whether it was written, or the cap that holds the job back.
    */
-  reserve?: (row: JobRow, now: number, intent: () => boolean) => boolean | { capped: string; budget: { scope: 'batch' | 'provider' | 'day' }; retryAt?: number }
+  reserve?: (row: JobRow, now: number, intent: () => boolean) => boolean | { capped: string; budget: { scope: 'batch' | 'provider' | 'day' }; retryAt?: number; unschedule?: number[] }
   /** A budget cap held a job back (the reason), for the UI. */
   onBudgetHold?: (provider: ProviderId, reason: string) => void
 }
@@ -338,6 +338,8 @@ export class Poller {
     for (const [provider, p] of this.providers) {
       if (p.pausedReason) continue
       while (this.inFlight < globalLimit && p.inFlight < p.limits.concurrency) {
+        // Jobs taken out of the schedule since (canceled, held back by a budget) leave without using a token.
+        while (p.readySubmits.length > 0 && !this.current.has(p.readySubmits[0])) p.readySubmits.shift()
         const canSubmit = p.submitHoldUntil <= now && p.active.size < (p.limits.maxActive ?? Infinity)
         const hasWork = p.readyWork.length > 0 || (canSubmit && p.readySubmits.length > 0)
         if (!hasWork) {
@@ -533,10 +535,13 @@ export class Poller {
    * (until tomorrow for the day's; a job ending or a budget change lets them look again); a batch's cap leaves
    * the job unscheduled until its budget changes.
    */
-  private budgetHeld(row: JobRow, p: ProviderState, hold: { capped: string; budget: { scope: string }; retryAt?: number }): void {
+  private budgetHeld(row: JobRow, p: ProviderState, hold: { capped: string; budget: { scope: string }; retryAt?: number; unschedule?: number[] }): void {
     if (row.error !== hold.capped) this.write(row.id, 'queued', { error: hold.capped }, { type: 'budget', message: `${hold.capped}. Not sent` })
     this.o.onBudgetHold?.(row.provider, hold.capped)
-    if (hold.budget.scope === 'batch') return
+    // The batch's other waiting jobs would be held too: they leave the schedule now, not one token each.
+    for (const id of hold.unschedule ?? []) this.current.delete(id)
+    if (hold.unschedule?.length) this.o.onChange(hold.unschedule)
+    if (hold.budget.scope === 'batch') return this.checkIdle()
     p.submitHoldUntil = Math.max(p.submitHoldUntil, hold.retryAt ?? Infinity)
     this.schedule(row.id, row.provider, 'submit', this.clock.now())
   }
