@@ -1,6 +1,6 @@
 // The Queue's cost line for what it shows (all jobs, or the batch, provider or model filtered to): spent,
 // possibly spent (in flight, needing attention, failures the provider may bill), the estimate of every job,
-// and how many have no known price; and a breakdown per provider, model and day on demand.
+// and how many have no known price; and a breakdown per batch (the 20 newest), provider, model and day on demand.
 import { useCallback, useEffect, useState } from 'react'
 import { providerInfo, type ProviderId } from '../../../shared/catalogue'
 import type { CostReport, CostSummary } from '../../../shared/costs'
@@ -35,12 +35,19 @@ export function QueueCosts({ scope }: { scope: { batchId: number | null; provide
   const t = report.total
   return (
     <div className="queue-costs" data-testid="queue-costs">
-      <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)} title="Costs per provider, model and day">
+      <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)} title="Costs per batch, provider, model and day">
         Cost: {summaryText(t)}
       </button>
       {open && (
         <table className="cost-table">
           <tbody>
+            {report.byBatch.length > 1 &&
+              report.byBatch.slice(0, 20).map((b) => (
+                <tr key={`batch-${b.batchId}`}>
+                  <th>{b.name}</th>
+                  <td>{summaryText(b)}</td>
+                </tr>
+              ))}
             {report.byProvider.map((p) => (
               <tr key={p.provider}>
                 <th>{providerInfo(p.provider).label}</th>
