@@ -419,7 +419,7 @@ export class Core {
    *  transaction, then hands them to the poller. */
   private queue(jobs: NewJob[], batchName?: string, into?: number, budget?: QueueRequest['budget']): { batchId: number; jobIds: number[] } {
     const name = batchName?.trim() || `Batch ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
-    const { batchId, jobIds } = this.store.db.transaction(() => {
+    const insert = this.store.db.transaction(() => {
       if (into !== undefined) {
         if (!this.store.db.prepare('SELECT 1 FROM batches WHERE id = ?').get(into)) throw new Error(`Batch ${into} does not exist (deleted?); nothing more was queued`)
         return { batchId: into, jobIds: this.store.insertJobs(into, jobs) }
@@ -428,8 +428,8 @@ export class Core {
       this.store.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(this.batchDir(name, batchId), batchId)
       return { batchId, jobIds: this.store.insertJobs(batchId, jobs) }
     })
-      .immediate()
-    this.costs.queued(batchId, jobIds, jobs, budget)
+    // The jobs, their estimates and the batch's budget commit together, before the poller can send any of them.
+    const { batchId, jobIds } = this.store.db.transaction(() => this.costs.queued(insert(), jobs, budget)).immediate()
     this.activeBatches.add(batchId)
     // Chained steps are scheduled by their parent's completion, not now.
     for (const provider of new Set(jobs.map((j) => j.provider))) this.poller.enqueue(jobIds.filter((_, i) => jobs[i].provider === provider && jobs[i].after === undefined), provider)

@@ -40,9 +40,10 @@ export class Costs {
   }
 
   /** Inside the transaction that inserts the jobs: their estimates, and the batch's cap given with them (before any submit can run). */
-  queued(batchId: number, ids: number[], jobs: NewJob[], batchBudget?: { amount: number; currency: Currency }): void {
-    if (batchBudget) this.budgets.set('batch', String(batchId), batchBudget.amount, batchBudget.currency)
-    this.ledger.estimateQueued(ids, jobs, this.table())
+  queued<T extends { batchId: number; jobIds: number[] }>(inserted: T, jobs: NewJob[], batchBudget?: { amount: number; currency: Currency }): T {
+    if (batchBudget) this.budgets.set('batch', String(inserted.batchId), batchBudget.amount, batchBudget.currency)
+    this.ledger.estimateQueued(inserted.jobIds, jobs, this.table())
+    return inserted
   }
 
   setBudget(scope: BudgetScope, key: string, amount: number | null, currency: Currency): Budget[] {
