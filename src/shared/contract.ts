@@ -7,6 +7,8 @@ import type { AssetVariant } from './assetUrl'
 import { z } from 'zod'
 import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS, type JobKind } from './catalogue'
 import { JOB_SORT_COLUMNS, JOB_STATUSES, MAX_INPUT_BYTES, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
+import { BUDGET_SCOPES, type Balance, type CostReport, type JobCost } from './costs'
+import { CURRENCIES, PRICE_UNITS } from './pricing'
 
 export * from './model'
 
@@ -36,7 +38,11 @@ export const QueueRequest = z.object({
   /** Input files per prompt, in the prompts' order (a prompt file's input column); added to `inputs`. */
   promptInputs: z.array(inputRefs).max(100_000).optional(),
   /** A step chained after each job on the same provider (Wondercat: generate, then trim the video). */
-  then: z.object({ model: z.string().min(1).max(200), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}) }).optional()
+  then: z.object({ model: z.string().min(1).max(200), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}) }).optional(),
+  /** A budget cap for the batch (set with the call that makes it, or replacing the batch's cap). */
+  budget: z.object({ amount: z.number().min(0).max(1e9), currency: z.literal('usd') }).strict().optional(),
+  /** The user agreed to queue jobs of unknown price although a budget applies (it cannot hold them back). */
+  allowUnknownCost: z.boolean().default(false)
 })
 export type QueueRequest = z.input<typeof QueueRequest>
 
@@ -102,6 +108,13 @@ export const SettingsPatch = z.object({
     )
     .optional(),
   defaultProvider: z.enum(PROVIDER_IDS).optional(),
+  /** Prices by price-table key ("bfl/flux-2-pro", "letzai/images?baseModel=flux2&mode=1k"); null restores the default. */
+  prices: z
+    .record(
+      z.string().min(3).max(400).regex(/^[a-z]+\/[^/]/),
+      z.object({ unit: z.enum(PRICE_UNITS), amount: z.number().min(0).max(1e6), first: z.number().min(0).max(1e6).optional(), currency: z.enum(CURRENCIES) }).strict().nullable()
+    )
+    .optional(),
   demo: z.object({ durationMs: z.number().int().min(0).max(600_000), failureRate: z.number().min(0).max(1) }).partial().optional()
 })
 
@@ -120,7 +133,7 @@ export const methods = {
   queuePrompts: method<{ batchId: number; jobIds: number[] }>()(QueueRequest),
   listJobs: method<{ total: number; jobs: Job[] }>()(JobFilter),
   /** With the provider's last status response (secrets redacted), for the job's detail view. */
-  getJob: method<{ job: Job; events: JobEvent[]; assets: Asset[]; lastResponse: string | null } | null>()(z.object({ id })),
+  getJob: method<{ job: Job; events: JobEvent[]; assets: Asset[]; lastResponse: string | null; cost: JobCost | null } | null>()(z.object({ id })),
   cancelJobs: method<{ changed: number }>()(z.object({ ids })),
   retryJobs: method<{ changed: number }>()(z.object({ ids })),
   deleteJobs: method<{ changed: number }>()(z.object({ ids, deleteFiles: z.boolean().default(false) })),
@@ -154,6 +167,14 @@ export const methods = {
   addInputFile: method<{ path: string; name: string; mime: string; size: number }>()(z.object({ name: z.string().min(1).max(255), dataBase64: z.string().min(1).max(MAX_INPUT_BASE64) })),
   /** The provider's own model list, where its API publishes one (Settings → Refresh models); `models` is null where it has none. */
   listProviderModels: method<{ models: { id: string; label?: string; kind?: JobKind }[] | null; message: string }>()(z.object({ provider: z.enum(PROVIDER_IDS) })),
+  /** Cost totals per batch, provider, model and day (the ledger), over all jobs or a filter. */
+  getCosts: method<CostReport>()(z.object({ batchId: id.optional(), provider: z.enum(PROVIDER_IDS).optional(), model: z.string().max(200).optional() }).default({})),
+  /** Sets a budget cap (per batch: its id; per provider: its id; per day: ""), or removes it (amount null). */
+  setBudget: method<Settings>()(
+    z.object({ scope: z.enum(BUDGET_SCOPES), key: z.string().max(200).default(''), amount: z.number().min(0).max(1e9).nullable(), currency: z.enum(CURRENCIES).default('usd') })
+  ),
+  /** Asks the provider for the account's balance (where it documents a balance endpoint). */
+  refreshBalance: method<Balance | null>()(z.object({ provider: z.enum(PROVIDER_IDS) })),
   getSettings: method<Settings>()(none),
   updateSettings: method<Settings>()(SettingsPatch)
 }

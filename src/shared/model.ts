@@ -1,6 +1,8 @@
 // The domain's types and constants, shared by every process. Plain TypeScript with no dependencies, so the
 // renderer can import them without pulling in zod; the methods and events themselves are in contract.ts.
 import type { JobKind, PollStrategyName, ProviderId } from './catalogue'
+import type { Balance, Budget, BudgetHold } from './costs'
+import type { PriceEntry, ProviderBilling } from './pricing'
 
 export const JOB_STATUSES = ['queued', 'submitting', 'running', 'downloading', 'done', 'failed', 'canceled', 'needs_attention'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
@@ -116,6 +118,12 @@ export interface Settings {
   keyWarning: string | null
   /** The desktop app chooses paths with its own dialog (`choosePath`); headless mode takes typed paths. */
   canChoosePaths: boolean
+  /** The price table in use (defaults with the user's changes), each row with its source and the date read. */
+  prices: PriceEntry[]
+  billing: Record<ProviderId, ProviderBilling>
+  budgets: Budget[]
+  /** Account balances last read from the providers that report one. */
+  balances: Partial<Record<ProviderId, Balance>>
 }
 
 export type StatusCounts = Record<JobStatus, number>
@@ -142,6 +150,9 @@ export interface Stats {
   etaAt: number | null
   /** The same for each batch with active jobs, newest first. */
   batches: { id: number; name: string; etaAt: number | null }[]
+  /** Budget caps holding back new submits now, with their reasons. */
+  budgetHolds: BudgetHold[]
+  balances: Partial<Record<ProviderId, Balance>>
 }
 
 export interface ExportProgress {

@@ -37,7 +37,8 @@ Commands:
 
 Run \`batch-studio <command> --help\` for a command's options.
 
-Exit codes: 0 every job done with its files on disk; 1 a job failed, was canceled or needs attention;
+Exit codes: 0 every job done with its files on disk; 1 a job failed, was canceled or needs attention,
+or the run's budget (--max-cost) stopped it;
 2 bad usage or configuration (nothing queued), or a provider paused the queue (key rejected, no credits);
 130/143 interrupted by SIGINT/SIGTERM. Unfinished jobs are always kept: \`batch-studio resume\`.
 
@@ -64,11 +65,16 @@ if any row is wrong, nothing is queued.
   --out DIR          output folder for this run's files (this run only; the app's setting is unchanged)
   --batch NAME       batch name (default: the prompt file's name)
   --data-dir DIR     data folder (default: BATCH_STUDIO_DATA_DIR or the app's)
+  --dry-run          print the run's estimated cost (and the models of unknown price), queue nothing
+  --max-cost AMOUNT  a budget for this run's batch in dollars (e.g. 5 or $5.00): no job is sent once
+                     it would pass the budget; the run then stops with exit code 1 and the reason
+  --allow-unknown-cost
+                     queue jobs of unknown price although a budget applies (it cannot hold them back)
   --json             print one JSON object as the last line of stdout:
-                     {"jobs":[{"id","provider","model","prompt","status","files","error"}]}
+                     {"jobs":[{"id","provider","model","prompt","status","files","error"}],"estimate","costs"}
   -h, --help         this help
 
-Progress goes to stderr (a bar when stderr is a terminal). Ctrl-C stops cleanly; \`batch-studio resume\`
+The estimated cost is printed to stderr before anything is queued. Progress goes to stderr (a bar when stderr is a terminal). Ctrl-C stops cleanly; \`batch-studio resume\`
 carries on where it stopped.
 
 ${ENVIRONMENT}`,
@@ -114,7 +120,10 @@ const OPTIONS = {
     prompts: { type: 'string' },
     count: { type: 'string' },
     out: { type: 'string' },
-    batch: { type: 'string' }
+    batch: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'max-cost': { type: 'string' },
+    'allow-unknown-cost': { type: 'boolean' }
   },
   resume: common,
   status: { ...common, limit: { type: 'string' } }
@@ -167,4 +176,12 @@ export function intOption(name: string, raw: string | undefined, min: number, ma
   if (raw === undefined) return undefined
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, command)
   return Number(raw)
+}
+
+/** --max-cost: dollars, as "5", "5.50" or "$5.50". */
+export function moneyOption(name: string, raw: string | undefined, command: CommandName): number | undefined {
+  if (raw === undefined) return undefined
+  const m = /^\s*\$?\s*(\d+(?:\.\d+)?)\s*$/.exec(raw)
+  if (!m || !Number.isFinite(Number(m[1]))) throw new UsageError(`--${name} must be an amount in dollars, e.g. 5 or $5.50`, command)
+  return Number(m[1])
 }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import { PROVIDER_IDS, providerInfo, type JobKind, type ProviderId } from '../../shared/catalogue'
 import { parseArg, type StatusCounts } from '../../shared/contract'
+import type { CostReport, CostSummary } from '../../shared/costs'
 import { Core } from '../core/core'
 import { openDb } from '../core/db'
 import { headlessKeys, needsKey, type HeadlessKeys } from '../core/keys'
@@ -11,7 +12,10 @@ import { dbPath, defaultDataDir } from '../core/paths'
 import { checkBaseUrl } from '../core/providers/http'
 import { JsonFileSettings, type SettingsStore, type StoredSettings } from '../core/settings'
 import { Store } from '../core/store'
-import { intOption, UsageError, type Values } from './args'
+import { intOption, moneyOption, UsageError, type Values } from './args'
+import { costLine, estimateLine, estimateRun } from './costs'
+import { Ledger } from '../core/ledger'
+import { priceTable } from '../../shared/pricing'
 import { formatOf, isKind, readPrompts, unknownProvider, type QueueGroup } from '../../shared/prompt-files'
 import { allGood, countsLine, emptyCounts, excerpt, outcomeMessage, Progress, reportJobs, summary, waitForJobs, type JobReport, type WaitOutcome } from './report'
 
@@ -128,22 +132,25 @@ async function waitAndReport(core: Core, ids: number[], label: string, dataDir: 
   const store = new Store(openDb(dbPath(dataDir)))
   let jobs: JobReport[]
   let outputDirs: string[]
+  let costs: CostSummary
   try {
     jobs = reportJobs(store, ids)
+    costs = new Ledger(store).report({ jobIds: ids }).total
     outputDirs = store.db.prepare<[string], string>(`SELECT DISTINCT b.output_dir FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids))
   } finally {
     store.db.close()
   }
   const message = outcomeMessage(outcome)
   if (message) io.stderr.write(`error: ${message}\n`)
-  // A paused provider (key rejected, no credits) is configuration to fix, not a failed job.
-  let code: number = outcome.kind === 'paused' ? EXIT.usage : allGood(jobs) ? EXIT.ok : EXIT.jobs
+  io.stderr.write(`${costLine(costs)}\n`)
+  // A paused provider (key rejected, no credits) is configuration to fix, not a failed job; a budget that stops the run is exit 1.
+  let code: number = outcome.kind === 'paused' ? EXIT.usage : allGood(jobs) && outcome.kind !== 'capped' ? EXIT.ok : EXIT.jobs
   if (outcome.kind === 'stopped') {
     const left = jobs.filter((j) => ['queued', 'submitting', 'running', 'downloading'].includes(j.status)).length
     io.stderr.write(`Stopped with ${left} job${left === 1 ? '' : 's'} unfinished; they are kept. Carry on with: ${resumeHint(dataDir, io)}\n`)
     code = outcome.signal === 'SIGTERM' ? 143 : 130
   }
-  return { code, out: json ? jsonLine(jobs) : summary(jobs, { outputDirs: jobs.some((j) => j.files.length) ? outputDirs : [] }) }
+  return { code, out: json ? jsonLine(jobs, { costs }) : summary(jobs, { outputDirs: jobs.some((j) => j.files.length) ? outputDirs : [] }) }
 }
 
 export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome> {
@@ -192,6 +199,14 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
       throw new UsageError(`${file}:${g.firstLine}: ${(err as Error).message}`)
     }
   })
+  // The estimate, from the same price table as the app (its defaults and the user's edits), before anything is queued.
+  const estimate = estimateRun(requests as (typeof requests[number] & { provider: ProviderId })[], priceTable(stored.prices ?? {}))
+  io.stderr.write(`${estimateLine(estimate)}\n`)
+  if (values['dry-run']) return { code: EXIT.ok, out: values.json ? jsonLine([], { estimate }) : estimateLine(estimate) }
+  const maxCost = moneyOption('max-cost', values['max-cost'], 'run')
+  if (maxCost !== undefined && estimate.unknown.length && !values['allow-unknown-cost']) {
+    throw new UsageError(`--max-cost cannot hold back jobs of unknown price (${estimate.unknown.map((u) => `${u.provider}/${u.model}`).join(', ')}): give them a price in the app's Settings, or add --allow-unknown-cost to queue them anyway`, 'run')
+  }
   const keys = headlessKeys(dataDir, io.env)
   checkProviders([...new Set(groups.map((g) => g.provider))], keys, stored, io.env, dataDir)
 
@@ -212,7 +227,8 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
   let batchId: number | undefined
   try {
     for (const arg of requests) {
-      const queued = await core.api.queuePrompts({ ...arg, batchId })
+      const budget = maxCost !== undefined && batchId === undefined ? { budget: { amount: maxCost, currency: 'usd' as const } } : {}
+      const queued = await core.api.queuePrompts({ ...arg, batchId, ...budget, allowUnknownCost: Boolean(values['allow-unknown-cost']) })
       batchId = queued.batchId
       const { jobIds } = queued
       ids.push(...jobIds)
@@ -262,9 +278,11 @@ export async function statusCommand(values: Values<'status'>, io: Io): Promise<O
   let counts: StatusCounts = emptyCounts()
   let total = 0
   let jobs: JobReport[] = []
+  let costs: CostReport | null = null
   if (existsSync(dbPath(dataDir))) {
     const store = new Store(openDb(dbPath(dataDir)))
     try {
+      costs = new Ledger(store).report()
       counts = store.statusCounts()
       total = Object.values(counts).reduce((a, b) => a + b, 0)
       const ids = store.db.prepare<[number], number>('SELECT id FROM jobs ORDER BY id DESC LIMIT ?').pluck().all(limit ?? -1)
@@ -273,8 +291,8 @@ export async function statusCommand(values: Values<'status'>, io: Io): Promise<O
       store.db.close()
     }
   }
-  if (json) return { code: EXIT.ok, out: jsonLine(jobs, { total, counts }) }
-  const lines = [`Library: ${dataDir}`, `${total} job${total === 1 ? '' : 's'}: ${countsLine(counts)}`]
+  if (json) return { code: EXIT.ok, out: jsonLine(jobs, { total, counts, costs }) }
+  const lines = [`Library: ${dataDir}`, `${total} job${total === 1 ? '' : 's'}: ${countsLine(counts)}`, ...(costs ? [costLine(costs.total)] : [])]
   if (jobs.length) {
     const width = String(jobs.at(-1)!.id).length
     lines.push('')

@@ -131,6 +131,7 @@ export type WaitOutcome =
   | { kind: 'stopped'; signal: string }
   | { kind: 'paused'; provider: ProviderId; reason: string }
   | { kind: 'stuck'; waiting: number }
+  | { kind: 'capped'; reason: string }
 
 /**
  * Waits until every one of `ids` has ended. Also returns when a provider they need is paused (bad key, no
@@ -148,6 +149,9 @@ export async function waitForJobs(core: Core, ids: number[], o: { signal: AbortS
       const reason = core.poller.pausedReason(provider)
       if (reason) return { kind: 'paused', provider, reason }
     }
+    // A budget holds the rest back: nothing is in flight and only held jobs wait.
+    const hold = core.costs.budgets.currentHolds()[0]
+    if (hold && total.submitting + total.running + total.downloading === 0) return { kind: 'capped', reason: hold.reason }
     const stats = core.poller.stats()
     idleTicks = stats.scheduled === 0 && stats.inFlight === 0 ? idleTicks + 1 : 0
     if (idleTicks >= 3) return { kind: 'stuck', waiting: active(total) }
@@ -170,6 +174,8 @@ export function outcomeMessage(o: WaitOutcome): string | null {
       return null
     case 'paused':
       return `${providerInfo(o.provider).label} is paused: ${o.reason}. Its jobs are kept; fix the key or account, then run \`batch-studio resume\``
+    case 'capped':
+      return `${o.reason.replace(/\. New submits wait; jobs already sent go on$/, '')}. The unsent jobs are kept queued: raise the budget in the app (Settings → Budgets), then run \`batch-studio resume\``
     case 'stuck':
       return `${o.waiting} job${o.waiting === 1 ? '' : 's'} cannot go on (is the batch paused in the app?); resume the batch in the app, then run \`batch-studio resume\``
   }

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PROVIDER_IDS, modelInfo, providerInfo, type PollStrategyName, type ProviderId } from '../../shared/catalogue'
-import { ACTIVE_STATUSES, MAX_INPUT_BYTES, type PathPurpose, type Api, type EventName, type Events, type Job, type Settings } from '../../shared/contract'
+import { ACTIVE_STATUSES, MAX_INPUT_BYTES, type PathPurpose, type Api, type EventName, type Events, type Job, type QueueRequest, type Settings } from '../../shared/contract'
 import { openDb } from './db'
 import { safeJoin, slug, sweepStaleParts } from './downloader'
 import type { KeyCheck, KeySource } from './keys'
@@ -26,6 +26,7 @@ import { checkModelInputs, describeInput, keepInputFile, resolveInputs } from '.
 import { Store, jobInputs, toJob, type NewJob } from './store'
 import { checkAbsolutePath, ExportRun, sweepStaleExports } from './export'
 import { Thumbnailer } from './thumbnails'
+import { Costs, mergePrices } from './costs'
 
 /**
  * Keys, and where the app can store a new one (Electron: safeStorage; headless: a 0600 key file); what is
@@ -114,6 +115,7 @@ export function defaultLimits(provider: ProviderId): ProviderLimits {
 export class Core {
   readonly store: Store
   readonly poller: Poller
+  readonly costs: Costs
   readonly api: Api
   private readonly listeners = new Map<EventName, Set<Listener<EventName>>>()
   private readonly changed = new Set<number>()
@@ -140,6 +142,7 @@ export class Core {
   ) {
     this.demoSim = simulator
     this.store = new Store(openDb(dbPath(o.dataDir), { nativeBinding: o.nativeBinding }))
+    this.costs = new Costs(this.store, () => o.settings.read().prices ?? {})
     this.thumbnailer = new Thumbnailer(thumbsDir(o.dataDir), (assetId, path) => this.store.setThumb(assetId, path))
     this.poller = new Poller({
       store: this.store,
@@ -172,7 +175,11 @@ export class Core {
         if (reason) this.emit('notice', { level: reason === USER_PAUSE ? 'info' : 'error', message: `${providerInfo(provider).label} paused: ${reason}` })
         this.emit('settingsChanged', this.settings())
       },
-      onReachability: () => this.emit('settingsChanged', this.settings())
+      onReachability: () => this.emit('settingsChanged', this.settings()),
+      reserve: (row, now, intent) => this.costs.budgets.reserve(row, now, intent),
+      onBudgetHold: (_provider, reason) => {
+        if (this.costs.noteHold(reason)) this.emit('notice', { level: 'error', message: reason })
+      }
     })
     this.api = this.createApi()
   }
@@ -373,7 +380,8 @@ export class Core {
       demo: { ...DEFAULT_DEMO, ...s.demo },
       providers,
       keyWarning: this.o.keys.warning?.() ?? null,
-      canChoosePaths: Boolean(this.o.desktop?.choosePath)
+      canChoosePaths: Boolean(this.o.desktop?.choosePath),
+      ...this.costs.settingsPart()
     }
   }
 
@@ -426,9 +434,9 @@ export class Core {
 
   /** Stores a batch (or adds to one: `into`, a queue action sent in several calls) and its jobs in one
    *  transaction, then hands them to the poller. */
-  private queue(jobs: NewJob[], batchName?: string, into?: number): { batchId: number; jobIds: number[] } {
+  private queue(jobs: NewJob[], batchName?: string, into?: number, budget?: QueueRequest['budget']): { batchId: number; jobIds: number[] } {
     const name = batchName?.trim() || `Batch ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
-    const { batchId, jobIds } = this.store.db.transaction(() => {
+    const insert = this.store.db.transaction(() => {
       if (into !== undefined) {
         if (!this.store.db.prepare('SELECT 1 FROM batches WHERE id = ?').get(into)) throw new Error(`Batch ${into} does not exist (deleted?); nothing more was queued`)
         return { batchId: into, jobIds: this.store.insertJobs(into, jobs) }
@@ -436,7 +444,9 @@ export class Core {
       const batchId = this.store.createBatch(name, '')
       this.store.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(this.batchDir(name, batchId), batchId)
       return { batchId, jobIds: this.store.insertJobs(batchId, jobs) }
-    }).immediate()
+    })
+    // The jobs, their estimates and the batch's budget commit together, before the poller can send any of them.
+    const { batchId, jobIds } = this.store.db.transaction(() => this.costs.queued(insert(), jobs, budget)).immediate()
     this.activeBatches.add(batchId)
     // Chained steps are scheduled by their parent's completion, not now.
     for (const provider of new Set(jobs.map((j) => j.provider))) this.poller.enqueue(jobIds.filter((_, i) => jobs[i].provider === provider && jobs[i].after === undefined), provider)
@@ -477,7 +487,8 @@ export class Core {
             if (then) jobs.push({ provider, model: then.id, kind: then.kind, prompt: prompt.trim(), params: arg.then?.params ?? {}, after: jobs.length - 1 })
           }
         })
-        return this.queue(jobs, arg.batchName, arg.batchId)
+        this.costs.checkQueue(arg.batchId ?? null, jobs, arg.budget, arg.allowUnknownCost ?? false)
+        return this.queue(jobs, arg.batchName, arg.batchId, arg.budget)
       },
       listJobs: async (arg) => {
         const { total, rows } = this.store.listJobs({ ...arg, offset: arg.offset ?? 0, limit: arg.limit ?? 200 })
@@ -486,7 +497,7 @@ export class Core {
       },
       getJob: async ({ id }) => {
         const row = this.store.job(id)
-        return row ? { job: toJob(row, this.etaBook().jobEta(row)), events: this.store.events(id), assets: this.store.assetsOfJob(id), lastResponse: row.last_response } : null
+        return row ? { job: toJob(row, this.etaBook().jobEta(row)), events: this.store.events(id), assets: this.store.assetsOfJob(id), lastResponse: row.last_response, cost: this.costs.ledger.jobCost(id) } : null
       },
       cancelJobs: async ({ ids }) => {
         let changed = 0
@@ -600,7 +611,8 @@ export class Core {
             errorsLastHour: errors.get(id) ?? 0,
             pausedReason: activity[id]?.pausedReason ?? null,
             unreachable: activity[id]?.unreachable ?? null
-          }))
+          })),
+          ...this.costs.statsPart()
         }
       },
       startExport: async (req) => {
@@ -615,7 +627,7 @@ export class Core {
         if (missing.length > 0) throw new Error(`${missing.length} file(s) are missing on disk (first: ${missing[0].path}); rescan the library or leave them out`)
         const items = assets.map((a) => {
           const job = this.store.job(a.jobId)!
-          return { ...a, params: JSON.parse(job.params_json) as Record<string, unknown>, submittedAt: job.submitted_at, finishedAt: job.finished_at, providerJobId: job.provider_job_id }
+          return { ...a, params: JSON.parse(job.params_json) as Record<string, unknown>, submittedAt: job.submitted_at, finishedAt: job.finished_at, providerJobId: job.provider_job_id, cost: this.costs.ledger.jobCost(a.jobId) }
         })
         const run = new ExportRun(items, { journalDir: join(this.o.dataDir, EXPORT_JOURNAL), format: req.format, destination: req.destination, template: req.template ?? '{batch}/{prompt}-{job}', embedMetadata: req.embedMetadata ?? false }, (p) => this.emit('exportProgress', p))
         this.exports.set(run.id, run)
@@ -678,12 +690,29 @@ export class Core {
         if (bytes.length > MAX_INPUT_BYTES) throw new Error(`${name} is over ${MAX_INPUT_BYTES / 1024 / 1024} MB`)
         return keepInputFile(join(this.o.dataDir, 'inputs'), name, bytes)
       },
+      getCosts: async (filter) => this.costs.ledger.report(filter ?? {}),
+      setBudget: async ({ scope, key, amount, currency }) => {
+        this.costs.setBudget(scope, scope === 'day' ? '' : (key ?? ''), amount, currency ?? 'usd')
+        // Held submits look again under the new caps (a batch's held jobs were left unscheduled).
+        this.poller.releaseBudgetHolds()
+        for (const row of this.costs.heldJobs(scope, key ?? '')) this.poller.reschedule(row)
+        const settings = this.settings()
+        this.emit('settingsChanged', settings)
+        return settings
+      },
+      refreshBalance: async ({ provider }) => {
+        await this.ready(provider)
+        const balance = await this.costs.refreshBalance(provider, this.adapter(provider))
+        this.emit('settingsChanged', this.settings())
+        return balance
+      },
       getSettings: async () => this.settings(),
       updateSettings: async (patch) => {
         const current = this.o.settings.read()
         const next: StoredSettings = { ...current }
         if (patch.outputRoot !== undefined) next.outputRoot = checkAbsolutePath(patch.outputRoot, 'The output folder')
         if (patch.defaultProvider !== undefined) next.defaultProvider = patch.defaultProvider
+        if (patch.prices) next.prices = mergePrices(current.prices, patch.prices)
         for (const [provider, url] of Object.entries(patch.baseUrls ?? {}) as [ProviderId, string][]) {
           if (url) checkBaseUrl(url)
           next.providers = { ...next.providers, [provider]: { ...next.providers?.[provider], baseUrl: url || undefined } }

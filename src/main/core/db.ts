@@ -137,6 +137,45 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     // While the library cannot be written (disk full), the poller checks every few seconds with a write
     // that needs a new page as any real one might.
     sql: 'CREATE TABLE write_probe (at INTEGER NOT NULL, pad BLOB);'
+  },
+  {
+    version: 8,
+    name: 'job costs and budgets',
+    // One cost row per job (ledger.ts), written in the same transaction as the job's transitions, and the
+    // budget caps (budgets.ts), in the library so they survive restarts and apply to the CLI as to the app.
+    sql: `
+      CREATE TABLE job_costs (
+        job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+        currency TEXT,
+        estimated REAL,
+        estimated_usd REAL,
+        billed REAL,
+        billed_usd REAL,
+        prior REAL NOT NULL DEFAULT 0,
+        prior_usd REAL NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'estimated',
+        day TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX job_costs_day ON job_costs(day, state);
+      -- Jobs from before costs were kept: their price is unknown, their state follows their status.
+      INSERT INTO job_costs (job_id, state, updated_at)
+        SELECT id, CASE
+          WHEN status IN ('done', 'downloading') THEN 'billed'
+          WHEN status IN ('submitting', 'running') THEN 'reserved'
+          WHEN status = 'needs_attention' OR (status IN ('failed', 'canceled') AND provider_job_id IS NOT NULL) THEN 'possibly'
+          WHEN status = 'queued' THEN 'estimated'
+          ELSE 'not_billed' END, updated_at
+        FROM jobs;
+      CREATE TABLE budgets (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        amount REAL NOT NULL,
+        currency TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+    `
   }
 ]
 

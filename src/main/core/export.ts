@@ -14,6 +14,8 @@ import yazl from 'yazl'
 import type { Asset, ExportProgress } from '../../shared/contract'
 import { slug } from './downloader'
 import { embedPngText } from './png-text'
+import { summarize } from './ledger'
+import type { CostSummary, JobCost } from '../../shared/costs'
 
 export interface ExportItem extends Asset {
   idx: number
@@ -21,6 +23,8 @@ export interface ExportItem extends Asset {
   submittedAt: number | null
   finishedAt: number | null
   providerJobId: string | null
+  /** The job's ledger row, for the manifest's cost columns and totals. */
+  cost?: JobCost | null
 }
 
 export interface ExportOptions {
@@ -49,7 +53,11 @@ export function checkAbsolutePath(path: string, what: string): string {
   return normalize(path)
 }
 
-const MANIFEST_COLUMNS = ['file', 'prompt', 'provider', 'model', 'parameters', 'job_id', 'provider_job_id', 'batch', 'submitted_at', 'finished_at', 'created_at', 'sha256', 'size', 'mime'] as const
+const MANIFEST_COLUMNS = [
+  'file', 'prompt', 'provider', 'model', 'parameters', 'job_id', 'provider_job_id', 'batch', 'submitted_at', 'finished_at', 'created_at', 'sha256', 'size', 'mime',
+  // The job's cost (the same on each file of a job): the ledger's state, currency, estimate and the provider's own figure.
+  'cost_state', 'cost_currency', 'cost_estimated', 'cost_billed', 'cost_usd'
+] as const
 
 /**
  * A text cell a spreadsheet would read as a formula: it starts with = + - @, a tab or a line break
@@ -109,7 +117,12 @@ function manifestRow(item: ExportItem, name: string): ManifestRow {
     created_at: iso(item.createdAt),
     sha256: item.sha256,
     size: item.size,
-    mime: item.mime
+    mime: item.mime,
+    cost_state: item.cost?.state ?? null,
+    cost_currency: item.cost?.currency ?? null,
+    cost_estimated: item.cost?.estimated ?? null,
+    cost_billed: item.cost?.billed ?? null,
+    cost_usd: item.cost ? (item.cost.billedUsd ?? item.cost.estimatedUsd) : null
   }
 }
 
@@ -141,6 +154,13 @@ export function* manifestCsv(items: ExportItem[], names: string[]): Generator<st
   )
 }
 
+/** The exported jobs' cost totals (each job once, however many files it made), when the items carry costs. */
+function manifestCosts(items: ExportItem[]): CostSummary | null {
+  if (!items.some((it) => it.cost)) return null
+  const jobs = new Map(items.filter((it) => it.cost).map((it) => [it.jobId, it]))
+  return summarize([...jobs.values()].map((it) => ({ provider: it.provider, cost: it.cost! })))
+}
+
 /** The JSON manifest, a row at a time: the text JSON.stringify(…, null, 2) would give for the whole. */
 export function* manifestJson(items: ExportItem[], names: string[], exportedAt = new Date()): Generator<string> {
   yield* chunked(
@@ -150,7 +170,8 @@ export function* manifestJson(items: ExportItem[], names: string[], exportedAt =
         // JSON text has no raw line breaks inside strings, so indenting every line is safe.
         yield `${i === 0 ? '' : ','}\n    ${JSON.stringify(manifestRow(item, names[i]), null, 2).replace(/\n/g, '\n    ')}`
       }
-      yield items.length ? '\n  ]\n}' : ']\n}'
+      const costs = manifestCosts(items)
+      yield `${items.length ? '\n  ]' : ']'}${costs ? `,\n  "costs": ${JSON.stringify(costs, null, 2).replace(/\n/g, '\n  ')}` : ''}\n}`
     })()
   )
 }

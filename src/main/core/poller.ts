@@ -59,6 +59,13 @@ export interface PollerOptions {
   startSlice?: number
   download?: DownloadOptions
   random?: () => number
+  /**
+   * Budgets (budgets.ts): runs the submit intent (`intent`) in the transaction that checks and reserves the
+   * job's cost; answers whether it was written, or the cap that holds the job back.
+   */
+  reserve?: (row: JobRow, now: number, intent: () => boolean) => boolean | { capped: string; budget: { scope: 'batch' | 'provider' | 'day' }; retryAt?: number; unschedule?: number[] }
+  /** A budget cap held a job back (the reason), for the UI. */
+  onBudgetHold?: (provider: ProviderId, reason: string) => void
 }
 
 /** Queued jobs read at start-up per tick: a few ms of work, so polls and the UI go on between slices. */
@@ -358,6 +365,8 @@ export class Poller {
     for (const [provider, p] of this.providers) {
       if (p.pausedReason) continue
       while (this.inFlight < globalLimit && p.inFlight < p.limits.concurrency) {
+        // Jobs taken out of the schedule since (canceled, held back by a budget) leave without using a token.
+        while (p.readySubmits.length > 0 && !this.current.has(p.readySubmits[0])) p.readySubmits.shift()
         const canSubmit = p.submitHoldUntil <= now && p.active.size < (p.limits.maxActive ?? Infinity)
         const hasWork = p.readyWork.length > 0 || (canSubmit && p.readySubmits.length > 0)
         if (!hasWork) {
@@ -514,11 +523,12 @@ export class Poller {
     // cannot be decrypted) pauses with the reason, and its jobs wait queued, never marked as maybe sent.
     const adapter = this.adapterOrPause(row.provider, p)
     if (!adapter) return this.schedule(id, row.provider, 'submit', now)
-    if (!this.write(id, 'queued', { status: 'submitting', attempts: row.attempts + 1, claimed_at: now, error: null, next_poll_at: null }, {
+    const intent = () => this.write(id, 'queued', { status: 'submitting', attempts: row.attempts + 1, claimed_at: now, error: null, next_poll_at: null }, {
       type: 'submit',
       message: `Sending to ${providerInfo(row.provider).label} (attempt ${row.attempts + 1}${row.transient_errors > 0 ? `, try ${row.transient_errors + 1}` : ''})`
-    }))
-      return
+    })
+    const reserved = this.o.reserve ? this.o.reserve(row, now, intent) : intent()
+    if (reserved !== true) return reserved === false ? undefined : this.budgetHeld(row, p, reserved)
     p.active.add(id)
     let ref: ProviderRef
     try {
@@ -544,6 +554,29 @@ export class Poller {
     }
     if (accepted) this.schedule(id, row.provider, 'poll', due)
     else await this.cancelledWhileSending(row, adapter, ref)
+  }
+
+  /**
+   * A budget cap holds this job back: it stays queued with the reason (once in its history), like a 402 for
+   * new submits only; polls and downloads go on. A provider's or the day's cap holds that provider's submits
+   * (until tomorrow for the day's; a job ending or a budget change lets them look again); a batch's cap leaves
+   * the job unscheduled until its budget changes.
+   */
+  private budgetHeld(row: JobRow, p: ProviderState, hold: { capped: string; budget: { scope: string }; retryAt?: number; unschedule?: number[] }): void {
+    if (row.error !== hold.capped) this.write(row.id, 'queued', { error: hold.capped }, { type: 'budget', message: `${hold.capped}. Not sent` })
+    this.o.onBudgetHold?.(row.provider, hold.capped)
+    // The batch's other waiting jobs would be held too: they leave the schedule now, not one token each.
+    for (const id of hold.unschedule ?? []) this.current.delete(id)
+    if (hold.unschedule?.length) this.o.onChange(hold.unschedule)
+    if (hold.budget.scope === 'batch') return this.checkIdle()
+    p.submitHoldUntil = Math.max(p.submitHoldUntil, hold.retryAt ?? Infinity)
+    this.schedule(row.id, row.provider, 'submit', this.clock.now())
+  }
+
+  /** Budgets changed: held submits look again. */
+  releaseBudgetHolds(): void {
+    for (const p of this.providers.values()) p.submitHoldUntil = 0
+    this.pump()
   }
 
   /** The provider's adapter, or null after pausing the provider with the reason it cannot be built. */

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import type { PollStrategyName, ProviderId } from '../../shared/catalogue'
 import { writeFileAtomic } from './keys'
 import type { Fault, SimProvider } from './simulator/engine'
+import type { PriceOverride } from '../../shared/pricing'
 
 export interface StoredSettings {
   outputRoot?: string
@@ -17,6 +18,8 @@ export interface StoredSettings {
    * "retryAfter": "2"}]}. Faults: 429 500 drop slow malformed unknown_status 401 402 404 403 huge.
    */
   simulatorFaults?: Partial<Record<SimProvider | 'files', Fault[]>>
+  /** The user's prices by price-table key (Settings → Prices); the defaults are in shared/pricing.ts. */
+  prices?: Record<string, PriceOverride | null>
   providers?: Partial<Record<ProviderId, { baseUrl?: string; strategy?: PollStrategyName; rate?: number; burst?: number; concurrency?: number; maxWaitSeconds?: number; latencySeconds?: number }>>
 }
 

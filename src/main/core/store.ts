@@ -251,6 +251,8 @@ export interface ScheduleRow {
 
 export class Store {
   private readonly stmts
+  /** Run inside each written transition's transaction (the cost ledger): what they write commits with it or not at all. */
+  readonly onTransition: ((id: number, patch: JobPatch, now: number) => void)[] = []
 
   constructor(readonly db: Db) {
     this.stmts = {
@@ -313,6 +315,7 @@ export class Store {
     return this.db.transaction(() => {
       const { changes } = this.db.prepare(sql).run({ ...patch, updated_at: now, id, ...(expect ? { expect } : {}) })
       if (changes > 0 && event) this.stmts.event.run(id, now, event.type, event.message)
+      if (changes > 0) for (const hook of this.onTransition) hook(id, patch, now)
       return changes > 0
     }).immediate()
   }

@@ -99,4 +99,15 @@ describe('openDb', () => {
     openDb(join(fresh, 'library.sqlite')).close()
     expect(existsSync(join(fresh, 'backups'))).toBe(false)
   })
+
+  it('gives the jobs of a library from before costs a ledger row each: unknown price, state from their status', () => {
+    const file = join(dir(), 'library.sqlite')
+    oldLibrary(file, 7)
+    const db = openDb(file)
+    try {
+      expect(db.prepare('SELECT job_id, estimated, state FROM job_costs').all()).toEqual([{ job_id: 1, estimated: null, state: 'billed' }])
+    } finally {
+      db.close()
+    }
+  })
 })

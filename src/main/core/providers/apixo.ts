@@ -252,6 +252,10 @@ export function createApixoAdapter(config: AdapterConfig): ProviderAdapter {
     },
 
     async testConnection(): Promise<string> {
+      return `Connected: the key's balance is $${(await this.balance!()).amount.toFixed(2)}`
+    },
+
+    async balance() {
       // The documented balance endpoint answers only for a valid key (401 otherwise).
       let data: unknown
       try {
@@ -263,7 +267,7 @@ export function createApixoAdapter(config: AdapterConfig): ProviderAdapter {
       }
       const balance = typeof data === 'number' ? data : typeof data === 'string' && data.trim() !== '' && Number.isFinite(Number(data)) ? Number(data) : null
       if (balance === null) throw new ProviderError('malformed', `${LABEL} answered the balance request without a balance: ${excerpt(JSON.stringify(data ?? null))}`)
-      return `Connected: the key's balance is $${balance.toFixed(2)}`
+      return { amount: balance, currency: 'usd' as const }
     }
   }
 }

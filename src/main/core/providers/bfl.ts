@@ -147,7 +147,9 @@ export function createBflAdapter(config: AdapterConfig): ProviderAdapter {
       if (!/^https?:\/\//i.test(pollingUrl) && !pollingUrl.startsWith('/')) {
         throw new ProviderError('unknown_outcome', `${LABEL} accepted task ${id} but its polling_url is not a URL: ${JSON.stringify(pollingUrl).slice(0, 200)}`, { body: JSON.stringify(res).slice(0, 500) })
       }
-      return { id, pollingUrl }
+      // `cost`: "Cost in credits for this request" (OpenAPI AsyncResponse); the ledger bills it.
+      const cost = typeof res.cost === 'number' && Number.isFinite(res.cost) && res.cost >= 0 ? res.cost : null
+      return { id, pollingUrl, ...(cost !== null ? { cost } : {}) }
     },
 
     async poll(ref: ProviderRef): Promise<PollResult> {
@@ -183,12 +185,17 @@ export function createBflAdapter(config: AdapterConfig): ProviderAdapter {
     async testConnection(): Promise<string> {
       // GET /v1/credits needs the key (OpenAPI security: APIKeyHeader) and answers the account's balance, so a
       // wrong key is 403 → 'auth'. (get_result needs no key: it cannot prove one.)
+      const { amount } = await this.balance!()
+      return `Connected: the key was accepted; ${amount} credits left (1 credit = $0.01)`
+    },
+
+    async balance() {
       const res = expectObject(await http.request('/v1/credits'), LABEL)
       const credits = res.credits
       if (typeof credits !== 'number' || !Number.isFinite(credits)) {
         throw new ProviderError('malformed', `${LABEL} /v1/credits did not answer a balance: ${JSON.stringify(res).slice(0, 200)}`, { body: JSON.stringify(res).slice(0, 500) })
       }
-      return `Connected: the key was accepted; ${credits} credits left (1 credit = $0.01)`
+      return { amount: credits, currency: 'credits' as const }
     }
   }
 }

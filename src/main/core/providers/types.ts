@@ -2,7 +2,11 @@
 // which provider is behind a job.
 import type { JobKind, ProviderId } from '../../../shared/catalogue'
 
-/** What the poller needs to find a job at its provider again; stored as JSON with the job. */
+/**
+ * What the poller needs to find a job at its provider again; stored as JSON with the job. `cost`, where the
+ * provider's submit answer reports one (BFL), is what the job costs in the provider's billing currency: the
+ * ledger takes it as the billed figure.
+ */
 export interface ProviderRef {
   id: string
   [key: string]: string | number | boolean | null
@@ -68,6 +72,8 @@ export interface ProviderAdapter {
    * 'auth' ProviderError, never come back as connected). Resolves to a sentence for the user.
    */
   testConnection(): Promise<string>
+  /** The account's balance, where the provider documents an endpoint for it (Settings, the status bar). */
+  balance?(): Promise<{ amount: number; currency: 'usd' | 'credits' }>
   /** The provider's own model list, where its API publishes one (Settings → refresh models). */
   listModels?(): Promise<{ id: string; label?: string; kind?: JobKind }[]>
 }

@@ -10,6 +10,7 @@ import { useAppData } from '../appData'
 import { getBridge, getConnection, type ConnectionState } from '../bridge'
 import { formatCount, formatDuration, formatTime, plural, STATUS_LABELS, unreachableWords } from '../format'
 import { ExtraIcon } from '../queue/ExtraIcon'
+import { StatusCosts } from '../costs/StatusCosts'
 import { errorMessage, useToasts } from '../toasts'
 import '../styles/statusbar.css'
 
@@ -231,6 +232,7 @@ export function StatusBar() {
           </span>
         </span>
       ))}
+      <StatusCosts stats={stats} />
       {latest && (
         <span className={`status-notice notice-${latest.level}`} title={latest.message}>
           <time>{formatTime(latest.at)}</time> {latest.message}

@@ -23,6 +23,7 @@ import { inputProblem, modelInput } from './modelInputs'
 import { ModelPicker } from './ModelPicker'
 import { defaultParamValues, ParamFields, paramsToSend, type ParamValues } from './ParamFields'
 import { appendLines, parsePrompts } from './parsePrompts'
+import { useBatchCost } from '../costs/useBatchCost'
 
 /** One press of Queue makes at most this many jobs; more is almost surely a typo in a count or seed list. */
 const MAX_JOBS_PER_QUEUE = 1_000_000
@@ -130,6 +131,8 @@ export function Composer() {
   const seedlessProblem = seedless.length ? `${seedless.map(modelLabel).join(', ')} take${seedless.length === 1 ? 's' : ''} no seed: choose Count instead (each variation is a new picture).` : null
   const promptCount = parsed.prompts.length + (list?.prompts.length ?? 0)
   const counted = countMatrix(promptCount, models.length, variations)
+  // The estimate follows the matrix as it is typed (a few groups: cheap on every keystroke).
+  const cost = useBatchCost(settings, checked.map((c) => ({ ...splitKey(c.key), params: c.params, jobs: promptCount * counted.variations })))
   const problem =
     list?.problem ??
     parsed.problem ??
@@ -138,6 +141,7 @@ export function Composer() {
     seedsProblem ??
     seedlessProblem ??
     modelProblem?.problem ??
+    cost.problem ??
     (counted.jobs > MAX_JOBS_PER_QUEUE ? `That is ${formatCount(counted.jobs)} jobs; at most ${formatCount(MAX_JOBS_PER_QUEUE)} can be queued at once.` : null)
   const canQueue = busy === null && promptCount > 0 && !problem && text === deferredText
 
@@ -146,6 +150,10 @@ export function Composer() {
     if (!canQueue) {
       if (problem) setError(problem)
       return
+    }
+    if (cost.question && !cost.agreed) {
+      cost.agree()
+      return setError(cost.question)
     }
     const plan = planMatrix({
       prompts: list ? list.prompts.concat(parsed.prompts) : parsed.prompts,
@@ -162,13 +170,15 @@ export function Composer() {
     try {
       for (const call of plan.calls) {
         if (plan.calls.length > 1) setBusy(`Queueing ${calls + 1} of ${plan.calls.length}…`)
-        const queued = await getBridge().queuePrompts({ ...call, batchId })
+        // The first call makes the batch and sets its budget (before any of its jobs can be sent).
+        const queued = await getBridge().queuePrompts({ ...call, batchId, ...(batchId === undefined && cost.budget !== null ? { budget: { amount: cost.budget, currency: 'usd' as const } } : {}), allowUnknownCost: cost.agreed })
         batchId = queued.batchId
         made += queued.jobIds.length
         calls++
       }
       setText('')
       setList(null)
+      cost.reset()
       push('success', `Queued ${plural(made, 'job')}${batchName.trim() ? ` in “${batchName.trim()}”` : ''}`)
     } catch (err) {
       const failed = plan.calls[calls]
@@ -477,13 +487,14 @@ export function Composer() {
             {formatCount(promptCount)} {promptCount === 1 ? 'prompt' : 'prompts'} × {plural(models.length, 'model')} × {variationsLabel} ={' '}
             <strong>{plural(counted.jobs, 'job')}</strong>
           </p>
+          {cost.view}
           {(error ?? problem) && (
             <p className="inline-error" role="alert">
               {error ?? problem}
             </p>
           )}
           <button type="submit" className="button primary queue-button" disabled={!canQueue} title={`Queue (${MOD_KEY}+Enter)`}>
-            {busy ?? 'Queue'}
+            {busy ?? (cost.agreed ? 'Queue anyway' : 'Queue')}
           </button>
           <span className="shortcut-hint" aria-hidden="true">
             {MOD_KEY}+Enter

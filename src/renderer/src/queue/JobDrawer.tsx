@@ -16,6 +16,8 @@ import { useNow } from '../hooks/useNow'
 import { useThrottled } from '../hooks/useThrottled'
 import { errorMessage, useToasts } from '../toasts'
 import { AssetActions } from './AssetActions'
+import { JobCostFacts } from '../costs/JobCostFacts'
+import type { JobCost } from '../../../shared/costs'
 import { ExtraIcon } from './ExtraIcon'
 import { setBatchPausedLocally, useBatches } from './useBatches'
 
@@ -24,6 +26,7 @@ interface Detail {
   events: JobEvent[]
   assets: Asset[]
   lastResponse: string | null
+  cost?: JobCost | null
 }
 
 /** Longer responses are cut for display (the block is for reading, not for a 10 MB dump). */
@@ -225,6 +228,7 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0 }: { jobId: number;
                   <dd>{formatTime(job.nextPollAt)}</dd>
                 </>
               )}
+              <JobCostFacts cost={detail.cost} />
               {job.parentJobId && (
                 <>
                   <dt>Parent job</dt>

@@ -17,6 +17,7 @@ import { ExtraIcon } from './ExtraIcon'
 import { JobDrawer } from './JobDrawer'
 import { QueueFilters, type ScopeFilter } from './QueueFilters'
 import { QueueGrid, type QueueGridHandle } from './QueueGrid'
+import { QueueCosts } from '../costs/QueueCosts'
 import { StatusFilter } from './StatusFilter'
 import { refreshBatches, useBatches } from './useBatches'
 import { useJobSelection } from './useJobSelection'
@@ -263,6 +264,7 @@ export function QueueView() {
           </span>
         )}
       </div>
+      <QueueCosts scope={scope} />
       <div className="queue-body">
         <QueueGrid
           ref={grid}

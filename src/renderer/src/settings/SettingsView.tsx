@@ -9,6 +9,7 @@ import { getBridge } from '../bridge'
 import { useSessionState } from '../hooks/useSessionState'
 import { errorMessage, useToasts } from '../toasts'
 import { ProviderSettings } from './ProviderSettings'
+import { CostSettings } from './CostSettings'
 
 interface Form {
   outputRoot: string
@@ -201,6 +202,8 @@ export function SettingsView() {
           </div>
         </div>
       </section>
+
+      <CostSettings settings={settings} onSettings={setSettings} />
     </div>
   )
 }

@@ -22,9 +22,11 @@ describe.concurrent('BFL adapter', () => {
     // … and that host, not on the key's allow list, never saw the key.
     expect(polls.filter((r) => r.carriedKey)).toEqual([])
     expect(requests.filter((r) => r.provider === 'bfl' && r.target === 'submit').every((r) => r.host?.startsWith('127.0.0.1:'))).toBe(true)
-    // The stored reference keeps the polling_url exactly as BFL gave it.
+    // The stored reference keeps the polling_url exactly as BFL gave it, and the submit answer's cost (credits).
     const simId = await simJobOf(h, ids[0])
-    expect(JSON.parse(h.core.store.job(ids[0])!.provider_ref_json!)).toEqual({ id: simId, pollingUrl: `${h.sim.baseUrl('bfl').replace('127.0.0.1', 'localhost')}/v1/get_result?id=${simId}` })
+    const cost = h.sim.engine.jobs.get(simId)!.extra.cost
+    expect(typeof cost).toBe('number')
+    expect(JSON.parse(h.core.store.job(ids[0])!.provider_ref_json!)).toEqual({ id: simId, pollingUrl: `${h.sim.baseUrl('bfl').replace('127.0.0.1', 'localhost')}/v1/get_result?id=${simId}`, cost })
     const detail = await job(h, ids[0])
     for (const e of detail.events) expect(e.message).not.toContain(KEY)
   })
