@@ -7,8 +7,12 @@ import type { AssetVariant } from './assetUrl'
 import { z } from 'zod'
 import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS, type JobKind } from './catalogue'
 import { JOB_SORT_COLUMNS, JOB_STATUSES, MAX_INPUT_BYTES, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
+import { AXIS_KEY_PATTERN, type AxisKey, type Sheet } from './sheet'
+import type { Lineage } from './lineage'
 
 export * from './model'
+export type { AxisKey, Sheet, SheetAxes, SheetAxis, SheetCell } from './sheet'
+export type { Lineage, LineageJob } from './lineage'
 
 const id = z.number().int().positive()
 const MAX_INPUT_BASE64 = Math.ceil(MAX_INPUT_BYTES / 3) * 4
@@ -19,6 +23,25 @@ const page = { offset: z.number().int().min(0).default(0), limit: z.number().int
 export const InputRef = z.union([z.object({ assetId: id }).strict(), z.object({ path: z.string().min(1).max(4096) }).strict()])
 export type InputRef = z.infer<typeof InputRef>
 const inputRefs = z.array(InputRef).max(16)
+const paramValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+
+/** A comparison sheet's axes (src/shared/sheet.ts): which job traits run down, across and as pages. */
+const axisKey = z.custom<AxisKey>((v) => typeof v === 'string' && AXIS_KEY_PATTERN.test(v), 'is not an axis (prompt, model, variant or param:<name>)')
+export const SheetAxesSchema = z.object({ rows: axisKey, cols: axisKey, pages: axisKey.optional() }).strict()
+
+/** A pipeline step at queue time: it takes the previous step's downloaded file as input, on any provider. */
+export const PipelineStep = z.object({
+  provider: z.enum(PROVIDER_IDS),
+  model: z.string().min(1).max(200),
+  kind: z.enum(JOB_KINDS).optional(),
+  /** The step's own prompt; empty keeps the generation's. */
+  prompt: z.string().trim().max(10_000).optional(),
+  params: paramValues.default({})
+}).strict()
+export type PipelineStep = z.input<typeof PipelineStep>
+
+/** Derived: made from another job (a step or an input picture); has children: something was made from it. */
+const lineageFilter = z.enum(['derived', 'has-children']).optional()
 
 export const QueueRequest = z.object({
   prompts: z.array(z.string().trim().min(1).max(10_000)).min(1).max(100_000),
@@ -36,7 +59,11 @@ export const QueueRequest = z.object({
   /** Input files per prompt, in the prompts' order (a prompt file's input column); added to `inputs`. */
   promptInputs: z.array(inputRefs).max(100_000).optional(),
   /** A step chained after each job on the same provider (Wondercat: generate, then trim the video). */
-  then: z.object({ model: z.string().min(1).max(200), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}) }).optional()
+  then: z.object({ model: z.string().min(1).max(200), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}) }).optional(),
+  /** Steps after each job, in order, each starting from the previous one's file once it is on disk (any provider). */
+  steps: z.array(PipelineStep).max(4).optional(),
+  /** The batch is a matrix: its comparison sheet's axes, kept with the batch (the first call's are kept). */
+  axes: SheetAxesSchema.optional()
 })
 export type QueueRequest = z.input<typeof QueueRequest>
 
@@ -47,6 +74,7 @@ export const JobFilter = z.object({
   provider: z.enum(PROVIDER_IDS).optional(),
   model: z.string().max(200).optional(),
   text: z.string().max(500).optional(),
+  lineage: lineageFilter,
   sort: z.enum(JOB_SORT_COLUMNS).default('id'),
   dir: z.enum(['asc', 'desc']).default('desc')
 })
@@ -62,7 +90,8 @@ export const GalleryFilter = z.object({
   from: z.number().int().optional(),
   to: z.number().int().optional(),
   favorite: z.boolean().optional(),
-  minRating: z.number().int().min(0).max(5).optional()
+  minRating: z.number().int().min(0).max(5).optional(),
+  lineage: lineageFilter
 })
 export type GalleryFilter = z.input<typeof GalleryFilter>
 
@@ -81,6 +110,26 @@ export const ExportRequest = z
   })
   .refine((r) => r.assetIds !== undefined || r.jobIds !== undefined || r.filter !== undefined, { message: 'needs assetIds, jobIds or filter' })
 export type ExportRequest = z.input<typeof ExportRequest>
+
+/** Send to…: a next step for picked files, one new job per file, each taking that file as its input. */
+export const SendToRequest = z
+  .object({
+    assetIds: z.array(id).min(1).max(100_000).optional(),
+    /** Every file of these jobs (the queue's selection). */
+    jobIds: z.array(id).min(1).max(100_000).optional(),
+    filter: GalleryFilter.omit({ offset: true, limit: true }).optional(),
+    provider: z.enum(PROVIDER_IDS),
+    model: z.string().min(1).max(200),
+    /** For a model id the catalogue does not list. */
+    kind: z.enum(JOB_KINDS).optional(),
+    /** Empty: each job keeps the prompt of the job that made its picture. */
+    prompt: z.string().trim().max(10_000).optional(),
+    params: paramValues.default({}),
+    batchName: z.string().trim().max(200).optional()
+  })
+  .strict()
+  .refine((r) => r.assetIds !== undefined || r.jobIds !== undefined || r.filter !== undefined, { message: 'needs assetIds, jobIds or filter' })
+export type SendToRequest = z.input<typeof SendToRequest>
 
 export const SettingsPatch = z.object({
   outputRoot: z.string().min(1).max(4096).optional(),
@@ -154,6 +203,18 @@ export const methods = {
   addInputFile: method<{ path: string; name: string; mime: string; size: number }>()(z.object({ name: z.string().min(1).max(255), dataBase64: z.string().min(1).max(MAX_INPUT_BASE64) })),
   /** The provider's own model list, where its API publishes one (Settings → Refresh models); `models` is null where it has none. */
   listProviderModels: method<{ models: { id: string; label?: string; kind?: JobKind }[] | null; message: string }>()(z.object({ provider: z.enum(PROVIDER_IDS) })),
+  /** Send to…: one job per picked file, on a model that takes it; refused whole, before anything is queued, when one cannot go. */
+  sendTo: method<{ batchId: number; jobIds: number[] }>()(SendToRequest),
+  /** Where a job came from and what was made from it (the strip in the job drawer and the lightbox). */
+  getLineage: method<Lineage>()(z.object({ jobId: id })),
+  /** A batch laid out as a comparison sheet on its stored axes (or these); null for an unknown batch. */
+  getSheet: method<Sheet | null>()(z.object({ batchId: id, axes: SheetAxesSchema.optional() })),
+  /** Marks (or clears) a job as its row's winner on the sheet; one winner per row and page. */
+  setSheetWinner: method<{ changed: number }>()(z.object({ batchId: id, jobId: id, winner: z.boolean() })),
+  /** Writes the sheet into a folder: a PNG contact sheet with its labels drawn in, or an HTML page with the files beside it. */
+  exportSheet: method<{ path: string; cells: number }>()(
+    z.object({ batchId: id, format: z.enum(['png', 'html']), destination: z.string().min(1).max(4096), axes: SheetAxesSchema.optional(), cellSize: z.number().int().min(64).max(1024).default(256) })
+  ),
   getSettings: method<Settings>()(none),
   updateSettings: method<Settings>()(SettingsPatch)
 }

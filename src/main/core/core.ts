@@ -26,6 +26,10 @@ import { checkModelInputs, describeInput, keepInputFile, resolveInputs } from '.
 import { Store, jobInputs, toJob, type NewJob } from './store'
 import { checkAbsolutePath, ExportRun, sweepStaleExports } from './export'
 import { Thumbnailer } from './thumbnails'
+import { lineageOf, parentIds } from './lineage'
+import { failOrphanSteps, planSteps, pushSteps } from './pipeline'
+import { planSendTo } from './sendTo'
+import { loadSheet, saveAxes, setWinner, writeSheetHtml, writeSheetPng, type CellFile } from './sheets'
 
 /**
  * Keys, and where the app can store a new one (Electron: safeStorage; headless: a 0600 key file); what is
@@ -193,6 +197,7 @@ export class Core {
     // The library is locked: whatever temporary files are there, a killed run left them.
     await sweepStaleParts(core.store.batchDirs())
     await sweepStaleExports(join(o.dataDir, EXPORT_JOURNAL), [join(core.settings().outputRoot, 'exports')])
+    failOrphanSteps(core.store)
     const unfinished = core.store.unfinishedSchedule()
     // Unfinished Demo jobs (or faults to inject) need the simulator before the poller looks at them.
     if (unfinished.some((r) => r.provider === 'demo') || Object.keys(o.settings.read().simulatorFaults ?? {}).length) await core.demoSimulator()
@@ -450,6 +455,7 @@ export class Core {
         })
         const then = arg.then ? modelInfo(provider, arg.then.model) : undefined
         if (arg.then && !then) throw new Error(`${info.label} has no model "${arg.then.model}" to chain`)
+        const steps = arg.steps?.length ? planSteps(then?.kind ?? kind, arg.steps) : []
         await this.ready(provider)
         const count = arg.count ?? 1
         const jobs: NewJob[] = []
@@ -458,9 +464,13 @@ export class Core {
           for (let n = 0; n < count; n++) {
             jobs.push({ provider, model: modelId, kind, prompt: prompt.trim(), params: arg.params ?? {}, inputs })
             if (then) jobs.push({ provider, model: then.id, kind: then.kind, prompt: prompt.trim(), params: arg.then?.params ?? {}, after: jobs.length - 1 })
+            if (steps.length) pushSteps(jobs, jobs.length - 1, prompt.trim(), steps)
           }
         })
-        return this.queue(jobs, arg.batchName, arg.batchId)
+        for (const step of new Set(steps.map((s) => s.provider))) await this.ready(step)
+        const queued = this.queue(jobs, arg.batchName, arg.batchId)
+        if (arg.axes) saveAxes(this.store.db, queued.batchId, arg.axes)
+        return queued
       },
       listJobs: async (arg) => {
         const { total, rows } = this.store.listJobs({ ...arg, offset: arg.offset ?? 0, limit: arg.limit ?? 200 })
@@ -596,9 +606,10 @@ export class Core {
         if (assets.length === 0) throw new Error('Nothing to export: the selection is empty')
         const missing = assets.filter((a) => !existsSync(a.path))
         if (missing.length > 0) throw new Error(`${missing.length} file(s) are missing on disk (first: ${missing[0].path}); rescan the library or leave them out`)
+        const parents = parentIds(this.store.db, assets.map((a) => a.jobId))
         const items = assets.map((a) => {
           const job = this.store.job(a.jobId)!
-          return { ...a, params: JSON.parse(job.params_json) as Record<string, unknown>, submittedAt: job.submitted_at, finishedAt: job.finished_at, providerJobId: job.provider_job_id }
+          return { ...a, params: JSON.parse(job.params_json) as Record<string, unknown>, submittedAt: job.submitted_at, finishedAt: job.finished_at, providerJobId: job.provider_job_id, parents: parents.get(a.jobId) ?? [], inputs: jobInputs(job).map((i) => i.path) }
         })
         const run = new ExportRun(items, { journalDir: join(this.o.dataDir, EXPORT_JOURNAL), format: req.format, destination: req.destination, template: req.template ?? '{batch}/{prompt}-{job}', embedMetadata: req.embedMetadata ?? false }, (p) => this.emit('exportProgress', p))
         this.exports.set(run.id, run)
@@ -660,6 +671,23 @@ export class Core {
         const bytes = Buffer.from(dataBase64, 'base64')
         if (bytes.length > MAX_INPUT_BYTES) throw new Error(`${name} is over ${MAX_INPUT_BYTES / 1024 / 1024} MB`)
         return keepInputFile(join(this.o.dataDir, 'inputs'), name, bytes)
+      },
+      sendTo: async (arg) => {
+        const plan = await planSendTo(this.store, arg)
+        await this.ready(arg.provider)
+        return this.queue(plan.jobs, plan.batchName)
+      },
+      getLineage: async ({ jobId }) => lineageOf(this.store.db, jobId),
+      getSheet: async ({ batchId, axes }) => loadSheet(this.store.db, batchId, axes),
+      setSheetWinner: async ({ batchId, jobId, winner }) => ({ changed: setWinner(this.store.db, batchId, jobId, winner) }),
+      exportSheet: async ({ batchId, format, destination, axes, cellSize }) => {
+        const dir = checkAbsolutePath(destination, 'The sheet\'s destination')
+        const sheet = loadSheet(this.store.db, batchId, axes)
+        if (!sheet) throw new Error(`Batch ${batchId} does not exist (deleted?)`)
+        const fileOf: CellFile = (assetId) => this.store.asset(assetId) ?? null
+        const written = format === 'png' ? await writeSheetPng(sheet, fileOf, dir, cellSize) : await writeSheetHtml(sheet, fileOf, dir)
+        this.emit('notice', { level: 'info', message: `Saved the sheet of ${sheet.name} to ${written.path}` })
+        return written
       },
       getSettings: async () => this.settings(),
       updateSettings: async (patch) => {

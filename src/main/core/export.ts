@@ -21,6 +21,10 @@ export interface ExportItem extends Asset {
   submittedAt: number | null
   finishedAt: number | null
   providerJobId: string | null
+  /** Jobs this file's job came from (a pipeline step's parent, the jobs of its input files). */
+  parents?: number[]
+  /** The input files its job started from. */
+  inputs?: string[]
 }
 
 export interface ExportOptions {
@@ -49,7 +53,7 @@ export function checkAbsolutePath(path: string, what: string): string {
   return normalize(path)
 }
 
-const MANIFEST_COLUMNS = ['file', 'prompt', 'provider', 'model', 'parameters', 'job_id', 'provider_job_id', 'batch', 'submitted_at', 'finished_at', 'created_at', 'sha256', 'size', 'mime'] as const
+const MANIFEST_COLUMNS = ['file', 'prompt', 'provider', 'model', 'parameters', 'job_id', 'provider_job_id', 'batch', 'submitted_at', 'finished_at', 'created_at', 'sha256', 'size', 'mime', 'parents', 'inputs'] as const
 
 /**
  * A text cell a spreadsheet would read as a formula: it starts with = + - @, a tab or a line break
@@ -109,7 +113,9 @@ function manifestRow(item: ExportItem, name: string): ManifestRow {
     created_at: iso(item.createdAt),
     sha256: item.sha256,
     size: item.size,
-    mime: item.mime
+    mime: item.mime,
+    parents: item.parents ?? [],
+    inputs: item.inputs ?? []
   }
 }
 
@@ -135,7 +141,7 @@ export function* manifestCsv(items: ExportItem[], names: string[]): Generator<st
       yield `${MANIFEST_COLUMNS.join(',')}\r\n`
       for (const [i, item] of items.entries()) {
         const row = manifestRow(item, names[i])
-        yield `${MANIFEST_COLUMNS.map((c) => csvCell(c === 'parameters' ? JSON.stringify(row.parameters) : row[c])).join(',')}\r\n`
+        yield `${MANIFEST_COLUMNS.map((c) => csvCell(c === 'parameters' || c === 'inputs' ? JSON.stringify(row[c]) : c === 'parents' ? (row.parents as number[]).join(' ') : row[c])).join(',')}\r\n`
       }
     })()
   )
