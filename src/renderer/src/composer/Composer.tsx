@@ -21,6 +21,7 @@ import { InputArea } from './InputArea'
 import { countMatrix, isKnownModelKey, knownModelKeys, modelKey, modelLabel, parseSeeds, planMatrix, splitKey, type ModelKey, type Variations } from './matrix'
 import { inputProblem, modelInput } from './modelInputs'
 import { ModelPicker } from './ModelPicker'
+import { PipelineSteps, type StepChoice } from './PipelineSteps'
 import { defaultParamValues, ParamFields, paramsToSend, type ParamValues } from './ParamFields'
 import { appendLines, parsePrompts } from './parsePrompts'
 
@@ -78,6 +79,7 @@ export function Composer() {
   const [otherModels, setOtherModels] = useState<Partial<Record<ModelKey, OtherModel>>>({})
   const { inputs } = useComposerInputs()
   const [batchName, setBatchName] = useState('')
+  const [steps, setSteps] = useState<StepChoice[]>([])
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [dragging, setDragging] = useState(false)
@@ -151,7 +153,8 @@ export function Composer() {
       prompts: list ? list.prompts.concat(parsed.prompts) : parsed.prompts,
       models: checked.map((c) => ({ key: c.key, kind: c.kind, params: c.params as Record<string, ParamValue>, inputs: c.inputs })),
       variations,
-      batchName
+      batchName,
+      steps: steps.map((s) => ({ ...s, params: {} }))
     })
     setBusy('Queueing…')
     setError(null)
@@ -459,6 +462,8 @@ export function Composer() {
               </div>
             )
           })}
+
+          <PipelineSteps value={steps} onChange={setSteps} />
 
           <label className="field" htmlFor={`${ids}-batch`}>
             <span className="field-label">Batch name</span>
