@@ -168,9 +168,8 @@ export function CompareView() {
     <div className="compare-view">
       <div className="toolbar">
         <label className="compare-batch">
-          <span className="visually-hidden">Batch</span>
           <select
-            aria-label="Batch"
+            aria-label="Batch to compare"
             value={shown ?? ''}
             onChange={(e) => {
               setBatchId(e.target.value ? Number(e.target.value) : null)

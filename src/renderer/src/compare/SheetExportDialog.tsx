@@ -42,7 +42,7 @@ export function SheetExportDialog({ batchId, name, axes, onClose }: { batchId: n
       actions={
         <>
           <button type="button" className="button" disabled={busy} onClick={onClose}>
-            {written ? 'Close' : 'Cancel'}
+            {written ? 'Done' : 'Cancel'}
           </button>
           <button type="button" className="button primary" disabled={busy || !destination.trim()} onClick={() => void save()}>
             {busy ? 'Saving…' : format === 'png' ? 'Save PNG' : 'Save HTML'}
