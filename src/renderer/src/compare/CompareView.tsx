@@ -208,7 +208,7 @@ export function CompareView() {
         <div className="compare-pages" role="tablist" aria-label={sheet.pages.title}>
           {sheet.pages.labels.map((label, p) => (
             <button key={sheet.pages.keys[p]} type="button" role="tab" aria-selected={p === current} className={`button small${p === current ? ' on' : ''}`} onClick={() => setPage(p)}>
-              {sheet.pages.title}: {label}
+              {sheet.pages.key.startsWith('param:') ? label : `${sheet.pages.title}: ${label}`}
             </button>
           ))}
           <span className="muted hint">[ and ] turn pages</span>
