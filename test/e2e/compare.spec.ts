@@ -148,3 +148,30 @@ test('a 3 × 3 × 2 matrix with failures: Compare shows 18 labelled cells, failu
   expect(head.channels[0].max).toBeGreaterThan(150)
   expect(problems).toEqual([])
 })
+
+test('a parameter sweep from the composer (quality 1-3) is a sheet whose pages are its values', async ({ page }) => {
+  await app?.stop()
+  app = await startHeadlessApp({ demo: { durationMs: 500, failureRate: 0 } })
+  const problems = pageProblems(page)
+  await page.goto(app.url)
+  await page.getByLabel('Prompts').fill('a brass owl\na clay owl')
+  await page.getByRole('radio', { name: 'Sweep' }).check()
+  await page.getByLabel('Sweep parameter').selectOption('quality')
+  await page.getByLabel('Sweep values').fill('1-3')
+  await expect(page.getByTestId('job-preview')).toHaveText('2 prompts × 1 model × 3 × Quality = 6 jobs')
+  await page.getByRole('button', { name: 'Queue', exact: true }).click()
+  await expect.poll(async () => (await app.call('getStatusCounts', undefined)).done, { timeout: 60_000 }).toBe(6)
+  await page.getByRole('tab', { name: 'Compare' }).click()
+  await expect(page.getByRole('tablist', { name: 'quality' }).getByRole('tab')).toHaveText(['quality 1', 'quality 2', 'quality 3'])
+  await page.getByRole('tab', { name: 'quality 3' }).click()
+  const cells = page.getByTestId('compare-cell')
+  await expect(cells).toHaveCount(2)
+  for (const id of await cells.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-job-id'))))) {
+    expect((await app.call('getJob', { id }))!.job.params.quality).toBe(3)
+  }
+  // T swaps the axes: the prompts go across.
+  await cells.first().focus()
+  await page.keyboard.press('t')
+  await expect(page.getByTestId('compare-grid').getByRole('columnheader')).toHaveText(['Model ↓ · Prompt →', 'a brass owl', 'a clay owl'])
+  expect(problems).toEqual([])
+})

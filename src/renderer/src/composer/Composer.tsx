@@ -22,6 +22,7 @@ import { countMatrix, isKnownModelKey, knownModelKeys, modelKey, modelLabel, par
 import { inputProblem, modelInput } from './modelInputs'
 import { ModelPicker } from './ModelPicker'
 import { PipelineSteps, type StepChoice } from './PipelineSteps'
+import { parseSweep, sweepableParams } from './sweep'
 import { defaultParamValues, ParamFields, paramsToSend, type ParamValues } from './ParamFields'
 import { appendLines, parsePrompts } from './parsePrompts'
 
@@ -73,7 +74,9 @@ export function Composer() {
   const [models, setModels] = useState<ModelKey[]>(storedModels ?? ['demo/images'])
   const modelsChosen = storedModels !== null
   const [params, setParams] = useState<Partial<Record<ModelKey, ParamValues>>>({})
-  const [mode, setMode] = useState<'count' | 'seeds'>('count')
+  const [mode, setMode] = useState<'count' | 'seeds' | 'sweep'>('count')
+  const [sweepParam, setSweepParam] = useState('')
+  const [sweepText, setSweepText] = useState('')
   const [count, setCount] = useState('1')
   const [seedsText, setSeedsText] = useState('')
   const [otherModels, setOtherModels] = useState<Partial<Record<ModelKey, OtherModel>>>({})
@@ -102,7 +105,6 @@ export function Composer() {
   const countProblem = mode === 'count' && !(Number.isInteger(countNumber) && countNumber >= 1 && countNumber <= MAX_COUNT) ? `Count per prompt must be a whole number from 1 to ${MAX_COUNT}.` : null
   const seeds = useMemo(() => parseSeeds(seedsText), [seedsText])
   const seedsProblem = mode === 'seeds' ? seeds.problem : null
-  const variations: Variations = mode === 'count' ? { mode, count: countProblem ? 0 : countNumber } : { mode, seeds: seeds.problem ? [] : seeds.seeds }
 
   /** A suggested model's own fields, or the provider's generic ones for a typed-in id. */
   const specsOf = (key: ModelKey) => {
@@ -110,6 +112,13 @@ export function Composer() {
     return modelInfo(provider, model)?.params ?? (otherModels[key] ? providerInfo(provider).genericParams : undefined)
   }
   const valuesOf = (key: ModelKey): ParamValues => params[key] ?? defaultParamValues(specsOf(key))
+  // After specsOf: the sweep offers the parameters the chosen models share.
+  const sweepable = sweepableParams(models.map((k) => specsOf(k)))
+  const sweepSpec = sweepable.find((p) => p.name === sweepParam) ?? sweepable[0]
+  const sweep = parseSweep(sweepText, sweepSpec, MAX_COUNT)
+  const sweepProblem = mode === 'sweep' ? sweep.problem : null
+  const variations: Variations =
+    mode === 'count' ? { mode, count: countProblem ? 0 : countNumber } : mode === 'seeds' ? { mode, seeds: seeds.problem ? [] : seeds.seeds } : { mode, param: sweepSpec?.name ?? '', values: sweep.problem ? [] : sweep.values }
   const checked = models.map((key) => {
     const { provider, model } = splitKey(key)
     const other = otherModels[key]
@@ -138,6 +147,7 @@ export function Composer() {
     (models.length === 0 ? 'Choose at least one model.' : null) ??
     countProblem ??
     seedsProblem ??
+    sweepProblem ??
     seedlessProblem ??
     modelProblem?.problem ??
     (counted.jobs > MAX_JOBS_PER_QUEUE ? `That is ${formatCount(counted.jobs)} jobs; at most ${formatCount(MAX_JOBS_PER_QUEUE)} can be queued at once.` : null)
@@ -320,7 +330,8 @@ export function Composer() {
     return []
   })
 
-  const variationsLabel = mode === 'count' ? plural(countProblem ? 0 : countNumber, 'variation') : plural(variations.mode === 'seeds' ? variations.seeds.length : 0, 'seed')
+  const variationsLabel =
+    mode === 'count' ? plural(countProblem ? 0 : countNumber, 'variation') : mode === 'seeds' ? plural(variations.mode === 'seeds' ? variations.seeds.length : 0, 'seed') : `${variations.mode === 'sweep' ? variations.values.length : 0} × ${sweepSpec?.label ?? 'parameter'}`
   const paramModels = models.filter((k) => specsOf(k)?.length || otherModels[k])
   const takesInput = checked.some((c) => c.takesInput)
 
@@ -408,10 +419,10 @@ export function Composer() {
                 Variations
               </span>
               <div className="segmented" role="radiogroup" aria-labelledby={`${ids}-var`}>
-                {(['count', 'seeds'] as const).map((m) => (
+                {(['count', 'seeds', 'sweep'] as const).map((m) => (
                   <label key={m} className={`segment${mode === m ? ' on' : ''}`}>
                     <input type="radio" name={`${ids}-mode`} value={m} checked={mode === m} onChange={() => setMode(m)} />
-                    {m === 'count' ? 'Count' : 'Seeds'}
+                    {m === 'count' ? 'Count' : m === 'seeds' ? 'Seeds' : 'Sweep'}
                   </label>
                 ))}
               </div>
@@ -420,6 +431,19 @@ export function Composer() {
               <div className="inline-field">
                 <input id={`${ids}-count`} aria-label="Count per prompt" type="number" min={1} max={MAX_COUNT} value={count} onChange={(e) => setCount(e.target.value)} />
                 <span className="muted">per prompt and model</span>
+              </div>
+            ) : mode === 'sweep' ? (
+              <div className="inline-field">
+                <select aria-label="Sweep parameter" value={sweepSpec?.name ?? ''} onChange={(e) => setSweepParam(e.target.value)}>
+                  {sweepable.length === 0 && <option value="">No shared parameter</option>}
+                  {sweepable.map((p) => (
+                    <option key={p.name} value={p.name}>
+                      {p.label}
+                    </option>
+                  ))}
+                </select>
+                <input aria-label="Sweep values" type="text" className="mono grow" placeholder="e.g. 1-5 or 1, 3, 5" value={sweepText} onChange={(e) => setSweepText(e.target.value)} />
+                <span className="muted">one job per value, each a page of the batch’s comparison sheet</span>
               </div>
             ) : (
               <div className="inline-field">

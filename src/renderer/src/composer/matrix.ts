@@ -35,7 +35,7 @@ export function modelLabel(key: ModelKey): string {
   return providerModelName(provider, model)
 }
 
-export type Variations = { mode: 'count'; count: number } | { mode: 'seeds'; seeds: number[] }
+export type Variations = { mode: 'count'; count: number } | { mode: 'seeds'; seeds: number[] } | { mode: 'sweep'; param: string; values: (string | number)[] }
 
 export interface MatrixPlan {
   calls: QueueRequest[]
@@ -70,7 +70,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** Counts only: cheap enough to run on every keystroke. */
 export function countMatrix(prompts: number, models: number, variations: Variations): { jobs: number; variations: number } {
-  const perPrompt = variations.mode === 'count' ? variations.count : variations.seeds.length
+  const perPrompt = variations.mode === 'count' ? variations.count : variations.mode === 'seeds' ? variations.seeds.length : variations.values.length
   return { jobs: prompts * perPrompt * models, variations: perPrompt }
 }
 
@@ -78,6 +78,7 @@ export function countMatrix(prompts: number, models: number, variations: Variati
 export function matrixAxes(input: Pick<MatrixInput, 'variations'>): SheetAxes {
   const v = input.variations
   if (v.mode === 'seeds') return { rows: 'prompt', cols: 'model', pages: 'param:seed' }
+  if (v.mode === 'sweep') return { rows: 'prompt', cols: 'model', pages: `param:${v.param}` }
   return v.count > 1 ? { rows: 'prompt', cols: 'model', pages: 'variant' } : { rows: 'prompt', cols: 'model' }
 }
 
@@ -90,7 +91,11 @@ export function planMatrix(input: MatrixInput): MatrixPlan {
   for (const { key, kind, params, inputs } of input.models) {
     const { provider, model } = splitKey(key)
     const variants: { count: number; params: Record<string, ParamValue> }[] =
-      input.variations.mode === 'count' ? [{ count: input.variations.count, params }] : input.variations.seeds.map((seed) => ({ count: 1, params: { ...params, seed } }))
+      input.variations.mode === 'count'
+        ? [{ count: input.variations.count, params }]
+        : input.variations.mode === 'seeds'
+          ? input.variations.seeds.map((seed) => ({ count: 1, params: { ...params, seed } }))
+          : input.variations.values.map((value) => ({ count: 1, params: { ...params, [(input.variations as { param: string }).param]: value } }))
     for (const v of variants)
       for (const prompts of promptChunks) calls.push({ prompts, count: v.count, provider, model, kind, params: v.params, batchName, axes, ...steps, ...(inputs?.length ? { inputs } : {}) })
   }
