@@ -27,7 +27,7 @@ import { Store, jobInputs, toJob, type NewJob } from './store'
 import { checkAbsolutePath, ExportRun, sweepStaleExports } from './export'
 import { Thumbnailer } from './thumbnails'
 import { lineageOf, parentIds } from './lineage'
-import { failOrphanSteps, planSteps, pushSteps } from './pipeline'
+import { failOrphanSteps, planSteps, pushSteps, requeueSteps } from './pipeline'
 import { planSendTo } from './sendTo'
 import { loadSheet, saveAxes, setWinner, writeSheetHtml, writeSheetPng, type CellFile } from './sheets'
 
@@ -518,6 +518,8 @@ export class Core {
           this.poller.reschedule(this.store.job(id)!)
           this.activeBatches.add(row.batch_id)
           changed++
+          // Its pipeline steps that failed with it start again when it is done.
+          this.jobsChanged(requeueSteps(this.store, id))
         }
         this.jobsChanged(ids)
         return { changed }

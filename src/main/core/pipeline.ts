@@ -61,11 +61,23 @@ export function pushSteps(jobs: NewJob[], parent: number, prompt: string, steps:
  */
 export function stepInputs(store: Store, row: JobRow): JobInput[] {
   const own = jobInputs(row)
+  if (row.from_parent && !row.parent_job_id && !own.length) throw new Error('The job this step starts from was deleted, so it has no file to start from')
   if (!row.from_parent || !row.parent_job_id || own.length) return own
   const max = modelInfo(row.provider, row.model)?.input?.max ?? 1
   const inputs = store.assetsOfJob(row.parent_job_id).slice(0, Math.max(1, max)).map((a) => ({ path: a.path, assetId: a.id }))
   if (inputs.length) store.db.prepare('UPDATE jobs SET inputs_json = ? WHERE id = ?').run(JSON.stringify(inputs), row.id)
   return inputs
+}
+
+/** A retried job's steps that failed only because it did: queued again, to start when it is done. Returns their ids. */
+export function requeueSteps(store: Store, parentId: number, now = Date.now()): number[] {
+  const ids = store.db.prepare<[number], number>("SELECT id FROM jobs WHERE parent_job_id = ? AND status = 'failed' AND error LIKE 'The step it starts from %' ORDER BY id").pluck().all(parentId)
+  const out: number[] = []
+  for (const id of ids) {
+    const patch = { status: 'queued' as const, error: null, finished_at: null, next_poll_at: null, transient_errors: 0 }
+    if (store.transition(id, patch, { type: 'retry', message: `Queued again with job ${parentId}, which it starts from` }, now, 'failed')) out.push(id, ...requeueSteps(store, id, now))
+  }
+  return out
 }
 
 /**

@@ -29,10 +29,15 @@ interface SheetRow {
   mime: string | null
 }
 
+/** More jobs than a sheet lays out (a 100 × 100 × 2 matrix); a bigger batch is refused with the reason. */
+export const MAX_SHEET_JOBS = 20_000
+
 /** The batch laid out on its stored axes (or `axes`); a batch queued without any gets prompts × models. Null when no such batch. */
 export function loadSheet(db: Db, batchId: number, axes?: SheetAxes): Sheet | null {
   const batch = db.prepare<[number], { id: number; name: string; axes_json: string | null }>('SELECT id, name, axes_json FROM batches WHERE id = ?').get(batchId)
   if (!batch) return null
+  const count = db.prepare<[number], number>('SELECT COUNT(*) FROM jobs WHERE batch_id = ? AND parent_job_id IS NULL').pluck().get(batchId)!
+  if (count > MAX_SHEET_JOBS) throw new Error(`${batch.name} has ${count.toLocaleString('en')} jobs; a comparison sheet lays out at most ${MAX_SHEET_JOBS.toLocaleString('en')} (queue the comparison as its own batch)`)
   // A pipeline's steps belong to their generation's cell, not cells of their own.
   const rows = db
     .prepare<[number], SheetRow>(
@@ -158,9 +163,13 @@ export function cellOrigin(g: SheetGeometry, page: number, row: number, col: num
   return { x: g.rowHeader + col * (g.cellSize + g.gap), y: g.pageTops[page] + g.colHeader + row * (g.cellSize + g.gap) }
 }
 
+/** The largest contact sheet drawn (libvips refuses far beyond; 150 megapixels is ~600 MB while composed). */
+const MAX_SHEET_PIXELS = 150_000_000
+
 /** The contact sheet as PNG bytes: labels drawn in, failures and waiting cells in place, winners framed. */
 export async function renderSheetPng(sheet: Sheet, fileOf: CellFile, cellSize = 256): Promise<Buffer> {
   const g = sheetGeometry(sheet, cellSize)
+  if (g.width * g.height > MAX_SHEET_PIXELS) throw new Error(`The sheet would be ${g.width} × ${g.height} pixels, too large for one PNG; choose a smaller cell size, or export it as an HTML page`)
   const layers: OverlayOptions[] = []
   // Drawn over the pictures, so composited last.
   const frames: OverlayOptions[] = []

@@ -167,6 +167,13 @@ describe('pipelines at queue time', () => {
     expect(edit.status).toBe('failed')
     expect(core.store.events(up.id).at(-1)!.message).toBe(`Job ${gen.id}, which this step starts from, failed`)
     expect(up.submitted_at).toBeNull()
+    // Retrying the generation queues its steps again with it, and the chain runs through.
+    await core.api.updateSettings({ demo: { failureRate: 0 } })
+    expect((await core.api.retryJobs({ ids: [gen.id] })).changed).toBe(1)
+    expect(core.store.job(up.id)!.status).toBe('queued')
+    await core.poller.whenIdle()
+    expect(jobIds.map((id) => core.store.job(id)!.status)).toEqual(['done', 'done', 'done'])
+    expect(core.store.events(edit.id).map((e) => e.type)).toEqual(expect.arrayContaining(['failed', 'retry', 'submit', 'done']))
   })
 
   it('goes on mid-pipeline after a restart, and ends the steps of a parent that ended while the app was down', async () => {

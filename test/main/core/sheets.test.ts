@@ -172,3 +172,24 @@ describe('layoutSheet', () => {
     expect(sheet.counts).toEqual({ total: 3, done: 0, failed: 0, pending: 3 })
   })
 })
+
+describe('sheet limits', () => {
+  it('refuses a batch too big to lay out, and a PNG too big to draw, saying what to do instead', async () => {
+    const core = await openTestCore()
+    cores.push(core)
+    const { batchId } = await core.api.queuePrompts({ prompts: ['a'], batchName: 'Tiny' })
+    await core.poller.whenIdle()
+    const db = core.store.db
+    // 20,001 jobs in a batch (rows written as an older run left them; never sent).
+    const big = Number(db.prepare("INSERT INTO batches (name, output_dir, created_at) VALUES ('Huge', '/tmp/none', 1)").run().lastInsertRowid)
+    const insert = db.prepare("INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, created_at, updated_at) VALUES (?, 'demo', 'images', 'image', ?, 'canceled', 1, 1)")
+    db.transaction(() => {
+      for (let i = 0; i < 20_001; i++) insert.run(big, `prompt ${i}`)
+    })()
+    await expect(core.api.getSheet({ batchId: big })).rejects.toThrow('Huge has 20,001 jobs; a comparison sheet lays out at most 20,000')
+    // 2,000 prompts × 1 model at 1,024 px a cell: 2,000 rows of a kilopixel.
+    db.prepare('DELETE FROM jobs WHERE batch_id = ? AND id > (SELECT MIN(id) + 1999 FROM jobs WHERE batch_id = ?)').run(big, big)
+    await expect(core.api.exportSheet({ batchId: big, format: 'png', destination: tempDir(), cellSize: 1024 })).rejects.toThrow(/too large for one PNG; choose a smaller cell size, or export it as an HTML page/)
+    expect((await core.api.getSheet({ batchId }))!.counts.total).toBe(1)
+  })
+})

@@ -18,6 +18,8 @@ import { SheetExportDialog } from './SheetExportDialog'
 import './compare.css'
 
 const FAILED: readonly string[] = ['failed', 'canceled', 'needs_attention']
+/** Rows drawn per page: a sheet is for comparing, and thousands of rows would hold the window up. */
+const MAX_ROWS = 200
 
 function axesOf(sheet: Sheet): SheetAxes {
   return { rows: sheet.rows.key, cols: sheet.cols.key, ...(sheet.pages.title ? { pages: sheet.pages.key } : {}) }
@@ -80,6 +82,7 @@ export function CompareView() {
   const [batchId, setBatchId] = useSessionState<number | null>('compare.batchId', null)
   const [axes, setAxes] = useState<SheetAxes | undefined>(undefined)
   const [sheet, setSheet] = useState<Sheet | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
   const [page, setPage] = useSessionState('compare.page', 0)
   const [size, setSize] = useSessionState('compare.size', 180)
   const [focus, setFocus] = useState<{ row: number; col: number }>({ row: 0, col: 0 })
@@ -105,10 +108,17 @@ export function CompareView() {
     getBridge()
       .getSheet({ batchId: shown, axes })
       .then(
-        (s) => setSheet((current) => (s === null || s.batchId === shown ? s : current)),
-        (err) => push('error', `Could not load the sheet: ${errorMessage(err)}`)
+        (s) => {
+          setProblem(null)
+          setSheet((current) => (s === null || s.batchId === shown ? s : current))
+        },
+        // Said in place (a batch too big to lay out), not as a toast on every refresh.
+        (err) => {
+          setSheet(null)
+          setProblem(errorMessage(err))
+        }
       )
-  }, [shown, axes, push])
+  }, [shown, axes])
   useEffect(load, [load])
   useResync(load)
   const reloadSoon = useThrottled(load, 400)
@@ -118,7 +128,8 @@ export function CompareView() {
 
   const pages = sheet?.pages.keys.length ?? 1
   const current = Math.min(page, pages - 1)
-  const cells = sheet?.cells[current] ?? []
+  const allCells = sheet?.cells[current] ?? []
+  const cells = allCells.slice(0, MAX_ROWS)
   const rows = sheet?.rows.labels ?? []
   const cols = sheet?.cols.labels ?? []
 
@@ -263,12 +274,17 @@ export function CompareView() {
           ) : (
             <div className="empty-state">
               <Icon name="gallery" size={28} />
-              <p>{shown === null ? 'No batches yet. Queue prompts × models in the composer to compare them here.' : 'This batch has no jobs.'}</p>
+              <p role={problem ? 'alert' : undefined}>{problem ?? (shown === null ? 'No batches yet. Queue prompts × models in the composer to compare them here.' : 'This batch has no jobs.')}</p>
             </div>
           )}
         </div>
         {openJob !== null && <JobDrawer jobId={openJob} onClose={() => setOpenJob(null)} onOpenJob={setOpenJob} />}
       </div>
+      {allCells.length > cells.length && (
+        <p className="compare-hint muted" role="status">
+          Showing the first {formatCount(MAX_ROWS)} of {formatCount(allCells.length)} rows; swap the axes (T) or export the sheet to see them all.
+        </p>
+      )}
       <p className="compare-hint muted">Click a cell to open it · W marks its row’s winner · arrows move · [ ] pages · T swaps axes</p>
       {exporting && sheet && <SheetExportDialog batchId={sheet.batchId} name={sheet.name} axes={axes} onClose={() => setExporting(false)} />}
     </div>
