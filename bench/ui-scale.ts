@@ -4,6 +4,8 @@
 //    floor pages (floor/) loaded the same way in the same runs; on the Queue's cold load, also when the app is
 //    ready (it has taken over the first screen main rendered into the page);
 //  - frame times while scrolling each with the mouse wheel, from requestAnimationFrame deltas (p95 < 17 ms);
+//  - a 10 × 10 × 4 comparison sheet (400 cells, sheet-fixture.ts): Compare tab click → a page of 100 cells
+//    painted, a page turn, and wheel-scrolling it (targets < 500 ms, p95 < 17 ms);
 //  - the headless Node process's resident memory, VmRSS/VmHWM from /proc (target < 300 MB);
 //  - export of 10,000 distinct PNGs to a ZIP by the running app's startExport, against `zip -0 -q` on the
 //    same files in the same run (target ≤ 1.3× zip's time). The app makes its ZIP durable (fsync) and zip
@@ -22,6 +24,7 @@ import { CHROMIUM_ARGS } from '../playwright.config'
 import { startHeadlessApp, type HeadlessApp } from '../test/e2e/headless-app'
 import { tempDir } from './lib'
 import { generateLibrary } from './library-fixture'
+import { addSheetBatch } from './sheet-fixture'
 import { serveFloorPages, type FloorPages } from './floor/floor'
 import { writeExportFiles, writeExportLibrary } from './ui-export-files'
 
@@ -71,11 +74,12 @@ function memory(pid: number): { rss: number; hwm: number } {
 const PAINT_PROBE = `(() => {
   const ready = {
     queue: () => document.querySelector('[data-testid="job-row"]'),
-    gallery: () => document.querySelector('[data-testid="gallery-item"]')
+    gallery: () => document.querySelector('[data-testid="gallery-item"]'),
+    compare: () => document.querySelectorAll('[data-testid="compare-cell"] img').length >= (window.__cells || 1)
   };
   const seen = {};
   const painted = {};
-  const start = { queue: 0, gallery: 0 };
+  const start = { queue: 0, gallery: 0, compare: 0 };
   window.__painted = painted;
   window.__mark = (view) => { delete painted[view]; seen[view] = false; start[view] = performance.now(); };
   const tick = () => {
@@ -120,7 +124,7 @@ async function pageNumber(page: Page, expression: string, what: string): Promise
   throw new Error(`${what} within 60 s`)
 }
 
-const paintedAfter = (page: Page, view: 'queue' | 'gallery') => pageNumber(page, `window.__painted && window.__painted[${JSON.stringify(view)}]`, `${view}: no rows painted`)
+const paintedAfter = (page: Page, view: 'queue' | 'gallery' | 'compare') => pageNumber(page, `window.__painted && window.__painted[${JSON.stringify(view)}]`, `${view}: no rows painted`)
 
 /**
  * When the app's first commit was done (its User Timing mark, App.tsx): from then on it answers clicks and
@@ -139,7 +143,7 @@ async function coldPage(): Promise<{ context: BrowserContext; page: Page }> {
 }
 
 /** Clicks a tab from inside the page, starting that view's clock in the same task. */
-async function openTab(page: Page, view: 'queue' | 'gallery', label: string): Promise<number> {
+async function openTab(page: Page, view: 'queue' | 'gallery' | 'compare', label: string): Promise<number> {
   await page.evaluate(`(() => {
     window.__mark(${JSON.stringify(view)});
     [...document.querySelectorAll('[role="tab"]')].find((b) => b.textContent.trim() === ${JSON.stringify(label)}).click();
@@ -242,6 +246,8 @@ try {
   let t = performance.now()
   const library = generateLibrary(dataDir, { jobs: JOBS })
   log(`library: ${library.jobs} jobs, ${library.assets} gallery items in ${ms(performance.now() - t)}`)
+  const sheet = addSheetBatch(dataDir)
+  log(`sheet: batch ${sheet.batchId}, ${sheet.cells} cells`)
   app = await startHeadlessApp({}, { dataDir })
   const idle = memory(app.pid)
   log(`app started (pid ${app.pid}), RSS ${mb(idle.rss)}`)
@@ -328,6 +334,33 @@ try {
       'p95 < 17 ms',
       check(s.p95 < 17)
     )
+  }
+  // The comparison sheet (the newest batch, so Compare opens on it): tab click → a page of 100 cells with
+  // their pictures painted, then a page turn (]) → the next page's 100 painted, then wheel-scrolling it.
+  const sheetOpen: number[] = []
+  const sheetTurn: number[] = []
+  for (let run = 0; run < RUNS; run++) {
+    await openTab(page, 'queue', 'Queue')
+    await page.evaluate('window.__cells = 100')
+    sheetOpen.push(await openTab(page, 'compare', 'Compare'))
+    await page.locator('[data-testid="compare-cell"]').first().focus()
+    await page.evaluate(`(() => { window.__mark('compare'); document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: ']', bubbles: true })); })()`)
+    sheetTurn.push(await paintedAfter(page, 'compare'))
+    await page.keyboard.press('[')
+    log(`sheet run ${run + 1}: open ${ms(sheetOpen[run])}, page turn ${ms(sheetTurn[run])}`)
+  }
+  openRow(`Compare: tab click → a 10 × 10 page of a ${sheet.cells}-cell sheet painted (its 100 cells and their <img> in the DOM)`, sheetOpen)
+  openRow('Compare: page turn (]) → the next 100 cells painted', sheetTurn)
+  for (const [speed, step] of [
+    ['fast flick', 240],
+    ['slow', 60]
+  ] as const) {
+    await page.locator('[data-testid="compare-scroll"]').evaluate((el) => (el.scrollTop = 0))
+    await page.waitForTimeout(300)
+    const s = await scrollFrames(page, '[data-testid="compare-scroll"]', '.compare-cell.status-queued', 120, step)
+    log(`Compare scroll (${speed}): ${JSON.stringify(s)}`)
+    add(`Compare: frame time while wheel-scrolling the sheet, ${speed}`, `p95 ${ms(s.p95)} (p50 ${ms(s.p50)}, max ${ms(s.max)}; ${s.over17}/${s.frames} frames > 17 ms; ${s.longTasks} long tasks; ${Math.round(s.scrolledPx)} px)`, 'p95 < 17 ms', check(s.p95 < 17))
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `scale-compare-${step}.png`) })
   }
   const afterUi = memory(app.pid)
   add('Main process RSS (headless Node), idle after start', mb(idle.rss), '< 300 MB', check(idle.rss < 300 * 1024))

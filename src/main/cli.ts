@@ -5,6 +5,7 @@
 // line of stdout is one JSON object; progress and errors go to stderr.
 import { HELP, parseCommandLine, UsageError } from './cli/args'
 import { EXIT, resumeCommand, runCommand, statusCommand, type Io, type Outcome } from './cli/commands'
+import { sendCommand, sheetCommand } from './cli/lineageCommands'
 
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve) => {
@@ -34,6 +35,12 @@ async function main(argv: string[], io: Io): Promise<number> {
         break
       case 'status':
         outcome = await statusCommand(parsed.values, io)
+        break
+      case 'send':
+        outcome = await sendCommand(parsed.values, io)
+        break
+      case 'sheet':
+        outcome = await sheetCommand(parsed.values, io)
         break
     }
   } catch (err) {

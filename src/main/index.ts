@@ -58,12 +58,12 @@ const desktop = {
  * the output folder (the export's default place) and the output folder it already has.
  */
 function refuseUnchosenPath(name: MethodName, arg: unknown, outputRoot: string): void {
-  const path = name === 'startExport' ? (arg as { destination: string }).destination : name === 'updateSettings' ? (arg as { outputRoot?: string }).outputRoot : undefined
+  const path = name === 'startExport' || name === 'exportSheet' ? (arg as { destination: string }).destination : name === 'updateSettings' ? (arg as { outputRoot?: string }).outputRoot : undefined
   if (path === undefined) return
   const full = resolve(path)
   const root = resolve(outputRoot)
   // An export folder is chosen as its parent; the export is written inside it.
-  const chosen = chosenPaths.has(full) || (name === 'startExport' && (chosenPaths.has(dirname(full)) || full.startsWith(root + sep)))
+  const chosen = chosenPaths.has(full) || ((name === 'startExport' || name === 'exportSheet') && (chosenPaths.has(dirname(full)) || full.startsWith(root + sep)))
   if (!chosen && full !== root) throw new Error('Choose the path with the dialog (Choose…)')
 }
 

@@ -9,8 +9,12 @@ import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS, type JobKind } from './catalo
 import { JOB_SORT_COLUMNS, JOB_STATUSES, MAX_INPUT_BYTES, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
 import { BUDGET_SCOPES, type Balance, type CostReport, type JobCost } from './costs'
 import { CURRENCIES, PRICE_UNITS } from './pricing'
+import { AXIS_KEY_PATTERN, type AxisKey, type Sheet } from './sheet'
+import type { Lineage } from './lineage'
 
 export * from './model'
+export type { AxisKey, Sheet, SheetAxes, SheetAxis, SheetCell } from './sheet'
+export type { Lineage, LineageJob } from './lineage'
 
 const id = z.number().int().positive()
 const MAX_INPUT_BASE64 = Math.ceil(MAX_INPUT_BYTES / 3) * 4
@@ -21,6 +25,25 @@ const page = { offset: z.number().int().min(0).default(0), limit: z.number().int
 export const InputRef = z.union([z.object({ assetId: id }).strict(), z.object({ path: z.string().min(1).max(4096) }).strict()])
 export type InputRef = z.infer<typeof InputRef>
 const inputRefs = z.array(InputRef).max(16)
+const paramValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+
+/** A comparison sheet's axes (src/shared/sheet.ts): which job traits run down, across and as pages. */
+const axisKey = z.custom<AxisKey>((v) => typeof v === 'string' && AXIS_KEY_PATTERN.test(v), 'is not an axis (prompt, model, variant or param:<name>)')
+export const SheetAxesSchema = z.object({ rows: axisKey, cols: axisKey, pages: axisKey.optional() }).strict()
+
+/** A pipeline step at queue time: it takes the previous step's downloaded file as input, on any provider. */
+export const PipelineStep = z.object({
+  provider: z.enum(PROVIDER_IDS),
+  model: z.string().min(1).max(200),
+  kind: z.enum(JOB_KINDS).optional(),
+  /** The step's own prompt; empty keeps the generation's. */
+  prompt: z.string().trim().max(10_000).optional(),
+  params: paramValues.default({})
+}).strict()
+export type PipelineStep = z.input<typeof PipelineStep>
+
+/** Derived: made from another job (a step or an input picture); has children: something was made from it. */
+const lineageFilter = z.enum(['derived', 'has-children']).optional()
 
 export const QueueRequest = z.object({
   prompts: z.array(z.string().trim().min(1).max(10_000)).min(1).max(100_000),
@@ -42,7 +65,11 @@ export const QueueRequest = z.object({
   /** A budget cap for the batch (set with the call that makes it, or replacing the batch's cap). */
   budget: z.object({ amount: z.number().min(0).max(1e9), currency: z.literal('usd') }).strict().optional(),
   /** The user agreed to queue jobs of unknown price although a budget applies (it cannot hold them back). */
-  allowUnknownCost: z.boolean().default(false)
+  allowUnknownCost: z.boolean().default(false),
+  /** Steps after each job, in order, each starting from the previous one's file once it is on disk (any provider). */
+  steps: z.array(PipelineStep).max(4).optional(),
+  /** The batch is a matrix: its comparison sheet's axes, kept with the batch (the first call's are kept). */
+  axes: SheetAxesSchema.optional()
 })
 export type QueueRequest = z.input<typeof QueueRequest>
 
@@ -53,6 +80,7 @@ export const JobFilter = z.object({
   provider: z.enum(PROVIDER_IDS).optional(),
   model: z.string().max(200).optional(),
   text: z.string().max(500).optional(),
+  lineage: lineageFilter,
   sort: z.enum(JOB_SORT_COLUMNS).default('id'),
   dir: z.enum(['asc', 'desc']).default('desc')
 })
@@ -68,7 +96,8 @@ export const GalleryFilter = z.object({
   from: z.number().int().optional(),
   to: z.number().int().optional(),
   favorite: z.boolean().optional(),
-  minRating: z.number().int().min(0).max(5).optional()
+  minRating: z.number().int().min(0).max(5).optional(),
+  lineage: lineageFilter
 })
 export type GalleryFilter = z.input<typeof GalleryFilter>
 
@@ -87,6 +116,26 @@ export const ExportRequest = z
   })
   .refine((r) => r.assetIds !== undefined || r.jobIds !== undefined || r.filter !== undefined, { message: 'needs assetIds, jobIds or filter' })
 export type ExportRequest = z.input<typeof ExportRequest>
+
+/** Send to…: a next step for picked files, one new job per file, each taking that file as its input. */
+export const SendToRequest = z
+  .object({
+    assetIds: z.array(id).min(1).max(100_000).optional(),
+    /** Every file of these jobs (the queue's selection). */
+    jobIds: z.array(id).min(1).max(100_000).optional(),
+    filter: GalleryFilter.omit({ offset: true, limit: true }).optional(),
+    provider: z.enum(PROVIDER_IDS),
+    model: z.string().min(1).max(200),
+    /** For a model id the catalogue does not list. */
+    kind: z.enum(JOB_KINDS).optional(),
+    /** Empty: each job keeps the prompt of the job that made its picture. */
+    prompt: z.string().trim().max(10_000).optional(),
+    params: paramValues.default({}),
+    batchName: z.string().trim().max(200).optional()
+  })
+  .strict()
+  .refine((r) => r.assetIds !== undefined || r.jobIds !== undefined || r.filter !== undefined, { message: 'needs assetIds, jobIds or filter' })
+export type SendToRequest = z.input<typeof SendToRequest>
 
 export const SettingsPatch = z.object({
   outputRoot: z.string().min(1).max(4096).optional(),
@@ -175,6 +224,18 @@ export const methods = {
   ),
   /** Asks the provider for the account's balance (where it documents a balance endpoint). */
   refreshBalance: method<Balance | null>()(z.object({ provider: z.enum(PROVIDER_IDS) })),
+  /** Send to…: one job per picked file, on a model that takes it; refused whole, before anything is queued, when one cannot go. */
+  sendTo: method<{ batchId: number; jobIds: number[] }>()(SendToRequest),
+  /** Where a job came from and what was made from it (the strip in the job drawer and the lightbox). */
+  getLineage: method<Lineage>()(z.object({ jobId: id })),
+  /** A batch laid out as a comparison sheet on its stored axes (or these); null for an unknown batch. */
+  getSheet: method<Sheet | null>()(z.object({ batchId: id, axes: SheetAxesSchema.optional() })),
+  /** Marks (or clears) a job as its row's winner on the sheet; one winner per row and page. */
+  setSheetWinner: method<{ changed: number }>()(z.object({ batchId: id, jobId: id, winner: z.boolean() })),
+  /** Writes the sheet into a folder: a PNG contact sheet with its labels drawn in, or an HTML page with the files beside it. */
+  exportSheet: method<{ path: string; cells: number }>()(
+    z.object({ batchId: id, format: z.enum(['png', 'html']), destination: z.string().min(1).max(4096), axes: SheetAxesSchema.optional(), cellSize: z.number().int().min(64).max(1024).default(256) })
+  ),
   getSettings: method<Settings>()(none),
   updateSettings: method<Settings>()(SettingsPatch)
 }

@@ -13,7 +13,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['run', 'resume', 'status'] as const
+export const COMMANDS = ['run', 'resume', 'status', 'send', 'sheet'] as const
 export type CommandName = (typeof COMMANDS)[number]
 
 const ENVIRONMENT = `Environment:
@@ -34,6 +34,8 @@ Commands:
   run      queue the prompts of a file and wait until every job has ended
   resume   carry on with every unfinished job in the library
   status   list the library's jobs and their counts
+  send     send picked results (job or file ids, or a filter) to a next step: upscale, edit, video
+  sheet    write a batch's comparison sheet as a PNG contact sheet (or an HTML page)
 
 Run \`batch-studio <command> --help\` for a command's options.
 
@@ -91,6 +93,42 @@ sent again: it needs attention (check the provider, then retry it in the app).
 
 ${ENVIRONMENT}`,
 
+  send: `Usage: batch-studio send --model M (--jobs IDS | --assets IDS | --favorites | --batch-id N) [options]
+
+Makes one job per picked file, each taking that file as its input (an upscale, an edit, an image to video, a
+new picture with it as reference), in a new batch; waits until each has ended, and reports. Every file is
+checked first (the model takes it, it is still on disk, the provider can take a local file): if one cannot
+go, nothing is queued.
+
+  --jobs IDS         every file of these jobs (comma-separated ids)
+  --assets IDS       these gallery files (comma-separated ids)
+  --favorites        every favourite (with the filters below: the gallery's filter)
+  --batch-id N       every file of batch N
+  --min-rating N     files rated N or more
+  --provider P       ${PROVIDER_IDS.join('|')} (default: the app's default provider)
+  --model M          the step's model (e.g. upscales, image-edits, videos on the demo)
+  --prompt TEXT      the step's prompt (default: each file's own)
+  --params JSON      the model's parameters, a JSON object
+  --batch NAME       the new batch's name
+  --data-dir DIR     data folder (default: BATCH_STUDIO_DATA_DIR or the app's)
+  --json             print one JSON object as the last line of stdout (as run does)
+  -h, --help         this help
+
+${ENVIRONMENT}`,
+
+  sheet: `Usage: batch-studio sheet --batch-id N [options]
+
+Writes batch N's comparison sheet — its rows × columns (a matrix's prompts × models, its variations as
+pages), labels drawn in, failed and waiting cells in place — into a folder. Reads the library only.
+
+  --batch-id N       the batch
+  --out DIR          folder for the sheet (default: the working folder)
+  --format F         png (default) or html (a page with the files beside it)
+  --cell PX          cell size in pixels for the PNG, 64-1024 (default 256)
+  --data-dir DIR     data folder (default: BATCH_STUDIO_DATA_DIR or the app's)
+  --json             print {"path","cells"} as the last line of stdout
+  -h, --help         this help`,
+
   status: `Usage: batch-studio status [options]
 
 Lists the library's jobs (id, status, provider/model, prompt, files) and the count of each status. Changes
@@ -126,7 +164,21 @@ const OPTIONS = {
     'allow-unknown-cost': { type: 'boolean' }
   },
   resume: common,
-  status: { ...common, limit: { type: 'string' } }
+  status: { ...common, limit: { type: 'string' } },
+  send: {
+    ...common,
+    jobs: { type: 'string' },
+    assets: { type: 'string' },
+    favorites: { type: 'boolean' },
+    'batch-id': { type: 'string' },
+    'min-rating': { type: 'string' },
+    provider: { type: 'string' },
+    model: { type: 'string' },
+    prompt: { type: 'string' },
+    params: { type: 'string' },
+    batch: { type: 'string' }
+  },
+  sheet: { ...common, 'batch-id': { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, cell: { type: 'string' } }
 } as const satisfies Record<CommandName, ParseArgsConfig['options']>
 
 export type Values<C extends CommandName> = { [K in keyof (typeof OPTIONS)[C]]?: (typeof OPTIONS)[C][K] extends { type: 'boolean' } ? boolean : (typeof OPTIONS)[C][K] extends { multiple: true } ? string[] : string }

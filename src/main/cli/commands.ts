@@ -36,7 +36,7 @@ export interface Outcome {
 /** Exit codes. */
 export const EXIT = { ok: 0, jobs: 1, usage: 2 } as const
 
-function dataDirOf(values: { 'data-dir'?: string }, io: Io): string {
+export function dataDirOf(values: { 'data-dir'?: string }, io: Io): string {
   return resolve(io.cwd, values['data-dir'] ?? defaultDataDir(io.env))
 }
 
@@ -64,7 +64,7 @@ export class OverlaySettings implements SettingsStore {
 }
 
 /** Refuses, before anything is queued, providers that cannot work: no key, an unsafe key file, a bad base URL. */
-function checkProviders(providers: ProviderId[], keys: HeadlessKeys, stored: StoredSettings, env: NodeJS.ProcessEnv, dataDir: string): void {
+export function checkProviders(providers: ProviderId[], keys: HeadlessKeys, stored: StoredSettings, env: NodeJS.ProcessEnv, dataDir: string): void {
   for (const provider of providers) {
     const info = providerInfo(provider)
     const key = keys.check(provider)
@@ -89,14 +89,14 @@ function jsonLine(jobs: JobReport[], extra: Record<string, unknown> = {}): strin
   return JSON.stringify({ jobs, ...extra })
 }
 
-interface Stop {
+export interface Stop {
   controller: AbortController
   /** Removes the signal handlers. */
   off: () => void
 }
 
 /** Stops a wait on the first SIGINT/SIGTERM; a second one exits at once (SQLite keeps what was written). */
-function onSignals(): Stop {
+export function onSignals(): Stop {
   const controller = new AbortController()
   const handler = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130)
@@ -117,7 +117,7 @@ function resumeHint(dataDir: string, io: Io): string {
 }
 
 /** Waits for jobs with a progress bar, then closes the core and builds the report. */
-async function waitAndReport(core: Core, ids: number[], label: string, dataDir: string, io: Io, json: boolean, stop: Stop): Promise<Outcome> {
+export async function waitAndReport(core: Core, ids: number[], label: string, dataDir: string, io: Io, json: boolean, stop: Stop): Promise<Outcome> {
   const { controller, off } = stop
   const progress = new Progress(io.stderr, ids.length, label)
   let outcome: WaitOutcome

@@ -27,6 +27,10 @@ import { Store, jobInputs, toJob, type NewJob } from './store'
 import { checkAbsolutePath, ExportRun, sweepStaleExports } from './export'
 import { Thumbnailer } from './thumbnails'
 import { Costs, mergePrices } from './costs'
+import { lineageOf, parentIds } from './lineage'
+import { failOrphanSteps, planSteps, pushSteps, requeueSteps } from './pipeline'
+import { planSendTo } from './sendTo'
+import { loadSheet, saveAxes, setWinner, writeSheetHtml, writeSheetPng, type CellFile } from './sheets'
 
 /**
  * Keys, and where the app can store a new one (Electron: safeStorage; headless: a 0600 key file); what is
@@ -202,6 +206,7 @@ export class Core {
     // The library is locked: whatever temporary files are there, a killed run left them.
     await sweepStaleParts(core.store.batchDirs())
     await sweepStaleExports(join(o.dataDir, EXPORT_JOURNAL), [join(core.settings().outputRoot, 'exports')])
+    failOrphanSteps(core.store)
     // Unfinished Demo jobs (or faults to inject) need the simulator before the poller looks at them.
     if (core.store.hasUnfinished('demo') || Object.keys(o.settings.read().simulatorFaults ?? {}).length) await core.demoSimulator()
     for (const batchId of core.store.activeBatchIds()) core.activeBatches.add(batchId)
@@ -477,6 +482,7 @@ export class Core {
         })
         const then = arg.then ? modelInfo(provider, arg.then.model) : undefined
         if (arg.then && !then) throw new Error(`${info.label} has no model "${arg.then.model}" to chain`)
+        const steps = arg.steps?.length ? planSteps(then?.kind ?? kind, arg.steps) : []
         await this.ready(provider)
         const count = arg.count ?? 1
         const jobs: NewJob[] = []
@@ -485,10 +491,14 @@ export class Core {
           for (let n = 0; n < count; n++) {
             jobs.push({ provider, model: modelId, kind, prompt: prompt.trim(), params: arg.params ?? {}, inputs })
             if (then) jobs.push({ provider, model: then.id, kind: then.kind, prompt: prompt.trim(), params: arg.then?.params ?? {}, after: jobs.length - 1 })
+            if (steps.length) pushSteps(jobs, jobs.length - 1, prompt.trim(), steps)
           }
         })
+        for (const step of new Set(steps.map((s) => s.provider))) await this.ready(step)
         this.costs.checkQueue(arg.batchId ?? null, jobs, arg.budget, arg.allowUnknownCost ?? false)
-        return this.queue(jobs, arg.batchName, arg.batchId, arg.budget)
+        const queued = this.queue(jobs, arg.batchName, arg.batchId, arg.budget)
+        if (arg.axes) saveAxes(this.store.db, queued.batchId, arg.axes)
+        return queued
       },
       listJobs: async (arg) => {
         const { total, rows } = this.store.listJobs({ ...arg, offset: arg.offset ?? 0, limit: arg.limit ?? 200 })
@@ -536,6 +546,8 @@ export class Core {
           this.poller.reschedule(this.store.job(id)!)
           this.activeBatches.add(row.batch_id)
           changed++
+          // Its pipeline steps that failed with it start again when it is done.
+          this.jobsChanged(requeueSteps(this.store, id))
         }
         this.jobsChanged(ids)
         return { changed }
@@ -625,9 +637,10 @@ export class Core {
         if (assets.length === 0) throw new Error('Nothing to export: the selection is empty')
         const missing = assets.filter((a) => !existsSync(a.path))
         if (missing.length > 0) throw new Error(`${missing.length} file(s) are missing on disk (first: ${missing[0].path}); rescan the library or leave them out`)
+        const parents = parentIds(this.store.db, assets.map((a) => a.jobId))
         const items = assets.map((a) => {
           const job = this.store.job(a.jobId)!
-          return { ...a, params: JSON.parse(job.params_json) as Record<string, unknown>, submittedAt: job.submitted_at, finishedAt: job.finished_at, providerJobId: job.provider_job_id, cost: this.costs.ledger.jobCost(a.jobId) }
+          return { ...a, params: JSON.parse(job.params_json) as Record<string, unknown>, submittedAt: job.submitted_at, finishedAt: job.finished_at, providerJobId: job.provider_job_id, cost: this.costs.ledger.jobCost(a.jobId), parents: parents.get(a.jobId) ?? [], inputs: jobInputs(job).map((i) => i.path) }
         })
         const run = new ExportRun(items, { journalDir: join(this.o.dataDir, EXPORT_JOURNAL), format: req.format, destination: req.destination, template: req.template ?? '{batch}/{prompt}-{job}', embedMetadata: req.embedMetadata ?? false }, (p) => this.emit('exportProgress', p))
         this.exports.set(run.id, run)
@@ -705,6 +718,23 @@ export class Core {
         const balance = await this.costs.refreshBalance(provider, this.adapter(provider))
         this.emit('settingsChanged', this.settings())
         return balance
+      },
+      sendTo: async (arg) => {
+        const plan = await planSendTo(this.store, arg)
+        await this.ready(arg.provider)
+        return this.queue(plan.jobs, plan.batchName)
+      },
+      getLineage: async ({ jobId }) => lineageOf(this.store.db, jobId),
+      getSheet: async ({ batchId, axes }) => loadSheet(this.store.db, batchId, axes),
+      setSheetWinner: async ({ batchId, jobId, winner }) => ({ changed: setWinner(this.store.db, batchId, jobId, winner) }),
+      exportSheet: async ({ batchId, format, destination, axes, cellSize }) => {
+        const dir = checkAbsolutePath(destination, 'The sheet\'s destination')
+        const sheet = loadSheet(this.store.db, batchId, axes)
+        if (!sheet) throw new Error(`Batch ${batchId} does not exist (deleted?)`)
+        const fileOf: CellFile = (assetId) => this.store.asset(assetId) ?? null
+        const written = format === 'png' ? await writeSheetPng(sheet, fileOf, dir, cellSize) : await writeSheetHtml(sheet, fileOf, dir)
+        this.emit('notice', { level: 'info', message: `Saved the sheet of ${sheet.name} to ${written.path}` })
+        return written
       },
       getSettings: async () => this.settings(),
       updateSettings: async (patch) => {

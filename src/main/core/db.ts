@@ -176,6 +176,42 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         PRIMARY KEY (scope, key)
       );
     `
+  },
+  {
+    version: 9,
+    name: 'lineage, pipeline steps, comparison sheets',
+    // job_links: where each job came from (a chained step's parent, a gallery item it takes as input), kept by
+    // triggers so every way a job is made records it; indexed both ways for the parents/children strip.
+    // from_parent: a pipeline step whose input is its parent's downloaded file (any provider), not the
+    // parent's provider media (Wondercat's trim). batches.axes_json: a matrix's axes (src/shared/sheet.ts).
+    sql: `
+      CREATE TABLE job_links (
+        child_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        parent_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        PRIMARY KEY (child_id, parent_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX job_links_parent ON job_links(parent_id, child_id);
+      INSERT OR IGNORE INTO job_links SELECT id, parent_job_id FROM jobs WHERE parent_job_id IS NOT NULL;
+      INSERT OR IGNORE INTO job_links SELECT j.id, a.job_id FROM jobs j, json_each(j.inputs_json) e JOIN assets a ON a.id = json_extract(e.value, '$.assetId')
+        WHERE j.inputs_json IS NOT NULL AND a.job_id <> j.id;
+      CREATE TRIGGER job_links_insert AFTER INSERT ON jobs BEGIN
+        INSERT OR IGNORE INTO job_links SELECT new.id, new.parent_job_id WHERE new.parent_job_id IS NOT NULL;
+        INSERT OR IGNORE INTO job_links SELECT new.id, a.job_id FROM json_each(COALESCE(new.inputs_json, '[]')) e JOIN assets a ON a.id = json_extract(e.value, '$.assetId') WHERE a.job_id <> new.id;
+      END;
+      CREATE TRIGGER job_links_inputs AFTER UPDATE OF inputs_json ON jobs BEGIN
+        INSERT OR IGNORE INTO job_links SELECT new.id, a.job_id FROM json_each(COALESCE(new.inputs_json, '[]')) e JOIN assets a ON a.id = json_extract(e.value, '$.assetId') WHERE a.job_id <> new.id;
+      END;
+      ALTER TABLE jobs ADD COLUMN from_parent INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX jobs_parent ON jobs(parent_job_id) WHERE parent_job_id IS NOT NULL;
+      ALTER TABLE batches ADD COLUMN axes_json TEXT;
+      CREATE TABLE sheet_winners (
+        batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+        page_key TEXT NOT NULL,
+        row_key TEXT NOT NULL,
+        job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        PRIMARY KEY (batch_id, page_key, row_key)
+      ) WITHOUT ROWID;
+    `
   }
 ]
 

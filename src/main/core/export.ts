@@ -25,6 +25,10 @@ export interface ExportItem extends Asset {
   providerJobId: string | null
   /** The job's ledger row, for the manifest's cost columns and totals. */
   cost?: JobCost | null
+  /** Jobs this file's job came from (a pipeline step's parent, the jobs of its input files). */
+  parents?: number[]
+  /** The input files its job started from. */
+  inputs?: string[]
 }
 
 export interface ExportOptions {
@@ -56,7 +60,9 @@ export function checkAbsolutePath(path: string, what: string): string {
 const MANIFEST_COLUMNS = [
   'file', 'prompt', 'provider', 'model', 'parameters', 'job_id', 'provider_job_id', 'batch', 'submitted_at', 'finished_at', 'created_at', 'sha256', 'size', 'mime',
   // The job's cost (the same on each file of a job): the ledger's state, currency, estimate and the provider's own figure.
-  'cost_state', 'cost_currency', 'cost_estimated', 'cost_billed', 'cost_usd'
+  'cost_state', 'cost_currency', 'cost_estimated', 'cost_billed', 'cost_usd',
+  // Where the file's job came from: its parents' job ids and its input files.
+  'parents', 'inputs'
 ] as const
 
 /**
@@ -122,7 +128,9 @@ function manifestRow(item: ExportItem, name: string): ManifestRow {
     cost_currency: item.cost?.currency ?? null,
     cost_estimated: item.cost?.estimated ?? null,
     cost_billed: item.cost?.billed ?? null,
-    cost_usd: item.cost ? (item.cost.billedUsd ?? item.cost.estimatedUsd) : null
+    cost_usd: item.cost ? (item.cost.billedUsd ?? item.cost.estimatedUsd) : null,
+    parents: item.parents ?? [],
+    inputs: item.inputs ?? []
   }
 }
 
@@ -148,7 +156,7 @@ export function* manifestCsv(items: ExportItem[], names: string[]): Generator<st
       yield `${MANIFEST_COLUMNS.join(',')}\r\n`
       for (const [i, item] of items.entries()) {
         const row = manifestRow(item, names[i])
-        yield `${MANIFEST_COLUMNS.map((c) => csvCell(c === 'parameters' ? JSON.stringify(row.parameters) : row[c])).join(',')}\r\n`
+        yield `${MANIFEST_COLUMNS.map((c) => csvCell(c === 'parameters' || c === 'inputs' ? JSON.stringify(row[c]) : c === 'parents' ? (row.parents as number[]).join(' ') : row[c])).join(',')}\r\n`
       }
     })()
   )

@@ -13,12 +13,13 @@ import { modelInfo, providerInfo } from '../../shared/catalogue'
 import { checkResultFiles, DownloadError, downloadFile, removeStaleParts, slug, type DownloadOptions, DEFAULT_DOWNLOAD_OPTIONS } from './downloader'
 import { ProviderError, responseCapture, type ResponseCapture } from './providers/http'
 import { describeInput } from './jobInputs'
+import { stepInputs } from './pipeline'
 import type { InputFile, PollResult, ProviderAdapter, ProviderRef, ResultFile } from './providers/types'
 import { wallClock, type Clock } from './scheduling/clock'
 import { MinHeap } from './scheduling/heap'
 import type { PollStrategy } from './scheduling/strategies'
 import { TokenBucket } from './scheduling/token-bucket'
-import { jobInputs, jobRef, jobResult, type JobPatch, type JobRow, type Store } from './store'
+import { jobRef, jobResult, type JobPatch, type JobRow, type Store } from './store'
 
 type Task = 'submit' | 'poll' | 'download'
 
@@ -644,7 +645,7 @@ export class Poller {
   /** The job's input files as they are on disk now; null after failing the job when one is gone or changed type. */
   private async inputFiles(row: JobRow): Promise<InputFile[] | null> {
     try {
-      return await Promise.all(jobInputs(row).map(describeInput))
+      return await Promise.all(stepInputs(this.o.store, row).map(describeInput))
     } catch (err) {
       const message = (err as Error).message
       // Nothing was sent: the attempt does not count.
@@ -654,7 +655,8 @@ export class Poller {
   }
 
   private inputMedia(row: JobRow): { url?: string; mediaId?: string }[] | undefined {
-    if (!row.parent_job_id) return undefined
+    // A pipeline step starts from its parent's downloaded file (inputFiles), not the provider's copy.
+    if (!row.parent_job_id || row.from_parent) return undefined
     const parent = this.o.store.job(row.parent_job_id)
     return parent ? jobResult(parent).map((f) => ({ url: f.url, mediaId: f.mediaId })) : undefined
   }

@@ -6,6 +6,7 @@ import type { JobKind, ProviderId } from '../../shared/catalogue'
 import { JOB_STATUSES, type Asset, type Batch, type GalleryFilter, type Job, type JobEvent, type JobInput, type JobSortColumn, type JobStatus, type StatusCounts } from '../../shared/contract'
 import type { ProviderRef, ResultFile } from './providers/types'
 import type { ActiveGroup } from './eta'
+import { lineageCondition } from './lineage'
 
 export interface JobRow {
   id: number
@@ -38,6 +39,8 @@ export interface JobRow {
   finished_at: number | null
   last_response: string | null
   inputs_json: string | null
+  /** A pipeline step: its input is its parent's downloaded file (pipeline.ts). */
+  from_parent: number
   first_asset_id: number | null
 }
 
@@ -72,6 +75,8 @@ export interface NewJob {
   after?: number
   /** Local files the job starts from (checked to exist when queued, again when sent). */
   inputs?: JobInput[]
+  /** A pipeline step that takes its parent's downloaded file as input (pipeline.ts). */
+  fromParent?: boolean
 }
 
 /** A job's input files as stored. */
@@ -232,6 +237,7 @@ export interface JobQuery {
   provider?: ProviderId
   model?: string
   text?: string
+  lineage?: 'derived' | 'has-children'
   sort?: JobSortColumn
   dir?: 'asc' | 'desc'
 }
@@ -262,8 +268,8 @@ export class Store {
         'SELECT * FROM job_events WHERE job_id = ? ORDER BY id'
       ),
       insertJob: db.prepare(
-        `INSERT INTO jobs (batch_id, parent_job_id, provider, model, kind, prompt, params_json, inputs_json, status, next_poll_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`
+        `INSERT INTO jobs (batch_id, parent_job_id, provider, model, kind, prompt, params_json, inputs_json, status, next_poll_at, created_at, updated_at, from_parent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`
       ),
       insertAsset: db.prepare(
         `INSERT INTO assets (job_id, idx, path, source_url, mime, size, sha256, width, height, created_at)
@@ -291,7 +297,7 @@ export class Store {
     return this.db.transaction(() =>
       jobs.reduce<number[]>((ids, j) => {
         const parent = j.after !== undefined ? ids[j.after] : (j.parentJobId ?? null)
-        const id = Number(this.stmts.insertJob.run(batchId, parent, j.provider, j.model, j.kind, j.prompt, JSON.stringify(j.params), j.inputs?.length ? JSON.stringify(j.inputs) : null, now, now, now).lastInsertRowid)
+        const id = Number(this.stmts.insertJob.run(batchId, parent, j.provider, j.model, j.kind, j.prompt, JSON.stringify(j.params), j.inputs?.length ? JSON.stringify(j.inputs) : null, now, now, now, j.fromParent ? 1 : 0).lastInsertRowid)
         this.stmts.event.run(id, now, 'queued', parent ? `Queued on ${j.provider} / ${j.model}; starts when job ${parent} is done` : `Queued on ${j.provider} / ${j.model}`)
         ids.push(id)
         return ids
@@ -392,6 +398,8 @@ export class Store {
       where.push(`${column} = @${key}`)
       params[key] = q[key]
     }
+    const lineage = lineageCondition(q.lineage)
+    if (lineage) where.push(lineage)
     const fts = q.text ? ftsQuery(q.text) : null
     if (fts) {
       where.push('j.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH @fts)')
@@ -466,6 +474,8 @@ export class Store {
     add('a.favorite = @favorite', 'favorite', q.favorite === undefined ? undefined : q.favorite ? 1 : 0)
     add('a.rating >= @minRating', 'minRating', q.minRating || undefined)
     add('a.job_id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH @fts)', 'fts', q.text ? (ftsQuery(q.text) ?? undefined) : undefined)
+    const lineage = lineageCondition(q.lineage)
+    if (lineage) where.push(lineage)
     return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
   }
 

@@ -1,4 +1,4 @@
-// The shell: tabs for the three views, the composer beside them (so a batch can be queued from any view),
+// The shell: tabs for the views, the composer beside them (so a batch can be queued from any view),
 // the status bar and toasts, and the app-wide shortcuts. The composer's input pictures are held here, so the
 // Gallery can hand it a picture ("Use as input") and bring the user to the queue to go on.
 import { useCallback, useEffect, type ReactNode } from 'react'
@@ -12,16 +12,18 @@ import { StatusBar } from './components/StatusBar'
 import { ToastStack } from './components/ToastStack'
 import { MOD_KEY } from './format'
 import { Gallery } from './gallery/Gallery'
+import { CompareView } from './compare/CompareView'
 import { useSessionState } from './hooks/useSessionState'
 import { QueueView } from './queue/QueueView'
 import { SettingsView } from './settings/SettingsView'
 import { ToastProvider } from './toasts'
 
-type View = 'queue' | 'gallery' | 'settings'
+type View = 'queue' | 'gallery' | 'compare' | 'settings'
 
 const VIEWS: readonly { id: View; label: string; icon: IconName; render: () => ReactNode }[] = [
   { id: 'queue', label: 'Queue', icon: 'queue', render: () => <QueueView /> },
   { id: 'gallery', label: 'Gallery', icon: 'gallery', render: () => <Gallery /> },
+  { id: 'compare', label: 'Compare', icon: 'image', render: () => <CompareView /> },
   { id: 'settings', label: 'Settings', icon: 'settings', render: () => <SettingsView /> }
 ]
 

@@ -19,6 +19,8 @@ export const apixo: ProviderInfo = {
   protocol: 'apixo',
   envName: 'APIXO',
   defaultBaseUrl: 'https://api.apixo.ai/api/v1',
+  // image_urls only, no upload endpoint (docs/providers.md § APIXO): a picture on disk cannot be sent.
+  urlInputsOnly: true,
   models: [
     {
       id: 'nano-banana-2',

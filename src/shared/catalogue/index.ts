@@ -85,6 +85,8 @@ export interface ProviderInfo {
   limits: ProviderLimitsInfo
   /** Where the provider lists its models, for a user looking for an id. */
   modelsUrl?: string
+  /** Takes input pictures only as public URLs (no upload, no base64): a file on disk cannot be its input. */
+  urlInputsOnly?: boolean
 }
 
 /** Every provider, the Demo first (the default). Each provider's own file holds its models and limits, with the sources they come from. */

@@ -21,6 +21,8 @@ import { InputArea } from './InputArea'
 import { countMatrix, isKnownModelKey, knownModelKeys, modelKey, modelLabel, parseSeeds, planMatrix, splitKey, type ModelKey, type Variations } from './matrix'
 import { inputProblem, modelInput } from './modelInputs'
 import { ModelPicker } from './ModelPicker'
+import { PipelineSteps, type StepChoice } from './PipelineSteps'
+import { parseSweep, sweepableParams } from './sweep'
 import { defaultParamValues, ParamFields, paramsToSend, type ParamValues } from './ParamFields'
 import { appendLines, parsePrompts } from './parsePrompts'
 import { useBatchCost } from '../costs/useBatchCost'
@@ -73,12 +75,15 @@ export function Composer() {
   const [models, setModels] = useState<ModelKey[]>(storedModels ?? ['demo/images'])
   const modelsChosen = storedModels !== null
   const [params, setParams] = useState<Partial<Record<ModelKey, ParamValues>>>({})
-  const [mode, setMode] = useState<'count' | 'seeds'>('count')
+  const [mode, setMode] = useState<'count' | 'seeds' | 'sweep'>('count')
+  const [sweepParam, setSweepParam] = useState('')
+  const [sweepText, setSweepText] = useState('')
   const [count, setCount] = useState('1')
   const [seedsText, setSeedsText] = useState('')
   const [otherModels, setOtherModels] = useState<Partial<Record<ModelKey, OtherModel>>>({})
   const { inputs } = useComposerInputs()
   const [batchName, setBatchName] = useState('')
+  const [steps, setSteps] = useState<StepChoice[]>([])
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [dragging, setDragging] = useState(false)
@@ -101,7 +106,6 @@ export function Composer() {
   const countProblem = mode === 'count' && !(Number.isInteger(countNumber) && countNumber >= 1 && countNumber <= MAX_COUNT) ? `Count per prompt must be a whole number from 1 to ${MAX_COUNT}.` : null
   const seeds = useMemo(() => parseSeeds(seedsText), [seedsText])
   const seedsProblem = mode === 'seeds' ? seeds.problem : null
-  const variations: Variations = mode === 'count' ? { mode, count: countProblem ? 0 : countNumber } : { mode, seeds: seeds.problem ? [] : seeds.seeds }
 
   /** A suggested model's own fields, or the provider's generic ones for a typed-in id. */
   const specsOf = (key: ModelKey) => {
@@ -109,6 +113,13 @@ export function Composer() {
     return modelInfo(provider, model)?.params ?? (otherModels[key] ? providerInfo(provider).genericParams : undefined)
   }
   const valuesOf = (key: ModelKey): ParamValues => params[key] ?? defaultParamValues(specsOf(key))
+  // After specsOf: the sweep offers the parameters the chosen models share.
+  const sweepable = sweepableParams(models.map((k) => specsOf(k)))
+  const sweepSpec = sweepable.find((p) => p.name === sweepParam) ?? sweepable[0]
+  const sweep = parseSweep(sweepText, sweepSpec, MAX_COUNT)
+  const sweepProblem = mode === 'sweep' ? sweep.problem : null
+  const variations: Variations =
+    mode === 'count' ? { mode, count: countProblem ? 0 : countNumber } : mode === 'seeds' ? { mode, seeds: seeds.problem ? [] : seeds.seeds } : { mode, param: sweepSpec?.name ?? '', values: sweep.problem ? [] : sweep.values }
   const checked = models.map((key) => {
     const { provider, model } = splitKey(key)
     const other = otherModels[key]
@@ -139,6 +150,7 @@ export function Composer() {
     (models.length === 0 ? 'Choose at least one model.' : null) ??
     countProblem ??
     seedsProblem ??
+    sweepProblem ??
     seedlessProblem ??
     modelProblem?.problem ??
     cost.problem ??
@@ -159,7 +171,8 @@ export function Composer() {
       prompts: list ? list.prompts.concat(parsed.prompts) : parsed.prompts,
       models: checked.map((c) => ({ key: c.key, kind: c.kind, params: c.params as Record<string, ParamValue>, inputs: c.inputs })),
       variations,
-      batchName
+      batchName,
+      steps: steps.map((s) => ({ ...s, params: {} }))
     })
     setBusy('Queueing…')
     setError(null)
@@ -327,7 +340,8 @@ export function Composer() {
     return []
   })
 
-  const variationsLabel = mode === 'count' ? plural(countProblem ? 0 : countNumber, 'variation') : plural(variations.mode === 'seeds' ? variations.seeds.length : 0, 'seed')
+  const variationsLabel =
+    mode === 'count' ? plural(countProblem ? 0 : countNumber, 'variation') : mode === 'seeds' ? plural(variations.mode === 'seeds' ? variations.seeds.length : 0, 'seed') : `${variations.mode === 'sweep' ? variations.values.length : 0} × ${sweepSpec?.label ?? 'parameter'}`
   const paramModels = models.filter((k) => specsOf(k)?.length || otherModels[k])
   const takesInput = checked.some((c) => c.takesInput)
 
@@ -415,10 +429,10 @@ export function Composer() {
                 Variations
               </span>
               <div className="segmented" role="radiogroup" aria-labelledby={`${ids}-var`}>
-                {(['count', 'seeds'] as const).map((m) => (
+                {(['count', 'seeds', 'sweep'] as const).map((m) => (
                   <label key={m} className={`segment${mode === m ? ' on' : ''}`}>
                     <input type="radio" name={`${ids}-mode`} value={m} checked={mode === m} onChange={() => setMode(m)} />
-                    {m === 'count' ? 'Count' : 'Seeds'}
+                    {m === 'count' ? 'Count' : m === 'seeds' ? 'Seeds' : 'Sweep'}
                   </label>
                 ))}
               </div>
@@ -427,6 +441,19 @@ export function Composer() {
               <div className="inline-field">
                 <input id={`${ids}-count`} aria-label="Count per prompt" type="number" min={1} max={MAX_COUNT} value={count} onChange={(e) => setCount(e.target.value)} />
                 <span className="muted">per prompt and model</span>
+              </div>
+            ) : mode === 'sweep' ? (
+              <div className="inline-field">
+                <select aria-label="Sweep parameter" value={sweepSpec?.name ?? ''} onChange={(e) => setSweepParam(e.target.value)}>
+                  {sweepable.length === 0 && <option value="">No shared parameter</option>}
+                  {sweepable.map((p) => (
+                    <option key={p.name} value={p.name}>
+                      {p.label}
+                    </option>
+                  ))}
+                </select>
+                <input aria-label="Sweep values" type="text" className="mono grow" placeholder="e.g. 1-5 or 1, 3, 5" value={sweepText} onChange={(e) => setSweepText(e.target.value)} />
+                <span className="muted">one job per value, each a page of the batch’s comparison sheet</span>
               </div>
             ) : (
               <div className="inline-field">
@@ -469,6 +496,8 @@ export function Composer() {
               </div>
             )
           })}
+
+          <PipelineSteps value={steps} onChange={setSteps} />
 
           <label className="field" htmlFor={`${ids}-batch`}>
             <span className="field-label">Batch name</span>

@@ -1,7 +1,7 @@
 // The prompt matrix: prompts × models (provider/model pairs, across providers) × variations (a count per
 // prompt, or a list of seeds). Turned into the queuePrompts calls that make it, one per provider/model (and
 // per seed, since a call's params are shared), so the composer can say how many jobs it makes first.
-import type { InputRef, QueueRequest } from '../../../shared/contract'
+import type { InputRef, PipelineStep, QueueRequest, SheetAxes } from '../../../shared/contract'
 import { modelInfo, PROVIDER_IDS, type JobKind, type ProviderId } from '../../../shared/catalogue'
 import { providerModelName } from '../modelNames'
 import { MAX_COUNT, MAX_PROMPTS_PER_CALL, type ParamValue } from '../../../shared/prompt-files'
@@ -35,7 +35,7 @@ export function modelLabel(key: ModelKey): string {
   return providerModelName(provider, model)
 }
 
-export type Variations = { mode: 'count'; count: number } | { mode: 'seeds'; seeds: number[] }
+export type Variations = { mode: 'count'; count: number } | { mode: 'seeds'; seeds: number[] } | { mode: 'sweep'; param: string; values: (string | number)[] }
 
 export interface MatrixPlan {
   calls: QueueRequest[]
@@ -57,6 +57,8 @@ export interface MatrixInput {
   models: readonly MatrixModel[]
   variations: Variations
   batchName?: string
+  /** Steps after each job ("then upscale the result with …"). */
+  steps?: PipelineStep[]
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -68,20 +70,34 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** Counts only: cheap enough to run on every keystroke. */
 export function countMatrix(prompts: number, models: number, variations: Variations): { jobs: number; variations: number } {
-  const perPrompt = variations.mode === 'count' ? variations.count : variations.seeds.length
+  const perPrompt = variations.mode === 'count' ? variations.count : variations.mode === 'seeds' ? variations.seeds.length : variations.values.length
   return { jobs: prompts * perPrompt * models, variations: perPrompt }
+}
+
+/** The comparison sheet a matrix makes: prompts down, models across, its variations (seeds or repeats) as pages. */
+export function matrixAxes(input: Pick<MatrixInput, 'variations'>): SheetAxes {
+  const v = input.variations
+  if (v.mode === 'seeds') return { rows: 'prompt', cols: 'model', pages: 'param:seed' }
+  if (v.mode === 'sweep') return { rows: 'prompt', cols: 'model', pages: `param:${v.param}` }
+  return v.count > 1 ? { rows: 'prompt', cols: 'model', pages: 'variant' } : { rows: 'prompt', cols: 'model' }
 }
 
 export function planMatrix(input: MatrixInput): MatrixPlan {
   const calls: QueueRequest[] = []
+  const axes = matrixAxes(input)
+  const steps = input.steps?.length ? { steps: input.steps } : {}
   const batchName = input.batchName?.trim() || undefined
   const promptChunks = chunks(input.prompts, MAX_PROMPTS_PER_CALL)
   for (const { key, kind, params, inputs } of input.models) {
     const { provider, model } = splitKey(key)
     const variants: { count: number; params: Record<string, ParamValue> }[] =
-      input.variations.mode === 'count' ? [{ count: input.variations.count, params }] : input.variations.seeds.map((seed) => ({ count: 1, params: { ...params, seed } }))
+      input.variations.mode === 'count'
+        ? [{ count: input.variations.count, params }]
+        : input.variations.mode === 'seeds'
+          ? input.variations.seeds.map((seed) => ({ count: 1, params: { ...params, seed } }))
+          : input.variations.values.map((value) => ({ count: 1, params: { ...params, [(input.variations as { param: string }).param]: value } }))
     for (const v of variants)
-      for (const prompts of promptChunks) calls.push({ prompts, count: v.count, provider, model, kind, params: v.params, batchName, ...(inputs?.length ? { inputs } : {}) })
+      for (const prompts of promptChunks) calls.push({ prompts, count: v.count, provider, model, kind, params: v.params, batchName, axes, ...steps, ...(inputs?.length ? { inputs } : {}) })
   }
   return { calls, ...countMatrix(input.prompts.length, input.models.length, input.variations) }
 }

@@ -11,6 +11,7 @@ import { getBridge } from '../bridge'
 import { MAX_INPUTS, useComposerInputs, usedAsInputMessage } from '../composer/composerInputs'
 import { Icon } from '../components/Icon'
 import { ExportDialog, type ExportSource } from '../export/ExportDialog'
+import { SendToDialog, type SendSource } from '../lineage/SendToDialog'
 import { formatCount, MOD_KEY, plural } from '../format'
 import { useDebounced } from '../hooks/useDebounced'
 import { useStableCallback } from '../hooks/useLatest'
@@ -57,6 +58,7 @@ export function Gallery() {
   const [tileTarget, setTileTarget] = useSessionState('gallery.tile', 180)
   const [open, setOpen] = useState<number | null>(null)
   const [exporting, setExporting] = useState<{ source: ExportSource; count: number; what: string } | null>(null)
+  const [sending, setSending] = useState<{ source: SendSource; count: number } | null>(null)
   /** What a bulk action is doing while it runs (collecting 100,000 ids takes a moment). */
   const [busy, setBusy] = useState<string | null>(null)
   const patchQuery = useCallback((patch: Partial<GalleryQuery>) => setQuery((q) => ({ ...q, ...patch })), [setQuery])
@@ -228,6 +230,7 @@ export function Gallery() {
     else if (e.key === 'Escape' && sel.count > 0) sel.clear()
     else if (mod || e.altKey) handled = false
     else if (e.key === 'f' || e.key === 'F') toggleFavorite()
+    else if (e.key === 's' || e.key === 'S') void startSend()
     else if (/^[0-5]$/.test(e.key)) rate(Number(e.key))
     else handled = false
     if (handled) e.preventDefault()
@@ -259,6 +262,25 @@ export function Gallery() {
       setBusy('Collecting the selection…')
       const ids = await sel.resolveIds((n, total) => setBusy(`Collecting ${formatCount(n)} of ${formatCount(total)}…`))
       if (ids.length) setExporting({ source: { assetIds: ids }, count: ids.length, what: 'the selected items' })
+    } catch (err) {
+      push('error', errorMessage(err))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  /** Send to…: the selection (or the tile under the cursor), as ids or, for "all", as the filter. */
+  const startSend = async () => {
+    if (sel.count === 0) {
+      const asset = cursor === null ? undefined : list.get(cursor)
+      if (asset) setSending({ source: { assetIds: [asset.id] }, count: 1 })
+      return
+    }
+    if (sel.selection.all && sel.selection.except.size === 0) return setSending({ source: { filter }, count: sel.count })
+    try {
+      setBusy('Collecting the selection…')
+      const ids = await sel.resolveIds((n, total) => setBusy(`Collecting ${formatCount(n)} of ${formatCount(total)}…`))
+      if (ids.length) setSending({ source: { assetIds: ids }, count: ids.length })
     } catch (err) {
       push('error', errorMessage(err))
     } finally {
@@ -330,13 +352,16 @@ export function Gallery() {
             <button type="button" className="button small" disabled={busy !== null} title="Start an edit, upscale or image-to-video from these (in the composer)" onClick={() => void selectionAsInput()}>
               <Icon name="upload" size={14} /> Use as input
             </button>
+            <button type="button" className="button small" disabled={busy !== null} title="Upscale, edit or animate each of these as a new batch (S)" onClick={() => void startSend()}>
+              <Icon name="right" size={14} /> Send to…
+            </button>
             <button type="button" className="link-button" onClick={sel.clear}>
               Clear selection
             </button>
           </>
         ) : (
           <span className="muted hint">
-            Click to open · {MOD_KEY}/Shift-click or the check to select · {MOD_KEY}+A selects all · F favourite · 1–5 rate
+            Click to open · {MOD_KEY}/Shift-click or the check to select · {MOD_KEY}+A selects all · F favourite · 1–5 rate · S send to…
           </span>
         )}
         {busy && <span className="muted">{busy}</span>}
@@ -388,6 +413,7 @@ export function Gallery() {
         )}
       </div>
       {open !== null && <Lightbox list={list} index={open} onNavigate={navigate} onClose={close} onMark={onLightboxMark} />}
+      {sending && <SendToDialog source={sending.source} count={sending.count} what="picture" onClose={() => setSending(null)} onSent={() => sel.clear()} />}
       {exporting && <ExportDialog source={exporting.source} count={exporting.count} what={exporting.what} onClose={() => setExporting(null)} />}
     </div>
   )

@@ -66,8 +66,13 @@ export const GalleryFilters = memo(function GalleryFilters({ query, onChange }: 
           </option>
         ))}
       </select>
+      <select aria-label="Lineage" value={query.lineage ?? ''} onChange={(e) => onChange({ lineage: (e.target.value || null) as GalleryQuery['lineage'] })}>
+        <option value="">Any origin</option>
+        <option value="derived">Derived (made from another)</option>
+        <option value="has-children">Has children (used for more)</option>
+      </select>
       {hasFilters(query) && (
-        <button type="button" className="link-button" onClick={() => onChange({ batchId: null, provider: null, model: '', from: '', to: '', favorite: false, minRating: 0 })}>
+        <button type="button" className="link-button" onClick={() => onChange({ batchId: null, provider: null, model: '', from: '', to: '', favorite: false, minRating: 0, lineage: null })}>
           Clear filters
         </button>
       )}

@@ -13,6 +13,8 @@ import type { PagedList } from '../pagedList'
 import { errorMessage, useToasts } from '../toasts'
 import { modelName } from '../modelNames'
 import { RequeuePicker } from './RequeuePicker'
+import { LineageStrip } from '../lineage/LineageStrip'
+import { SendToDialog } from '../lineage/SendToDialog'
 import type { Mark } from './useMarks'
 import { ZoomableMedia } from './ZoomableMedia'
 
@@ -54,7 +56,11 @@ export function ratingForKey(current: number, key: number): number {
 export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxProps) {
   const { push } = useToasts()
   const { addAssets } = useComposerInputs()
-  const asset = list.get(index)
+  // Walking the lineage strip shows a parent's or child's file in place of the gallery's item.
+  const [walked, setWalked] = useState<{ from: number; asset: Asset } | null>(null)
+  const listed = list.get(index)
+  const asset = walked && walked.from === index ? walked.asset : listed
+  const [sending, setSending] = useState(false)
   const hasPrev = index > 0
   const hasNext = index < list.total - 1
   const closeButton = useRef<HTMLButtonElement>(null)
@@ -84,17 +90,18 @@ export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxP
       if (e.key === 'Escape') {
         if (requeueOpen) setRequeueFor(null)
         else onClose()
-      } else if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return
+      } else if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || sending) return
       else if (e.key === 'ArrowLeft' && hasPrev) onNavigate(index - 1)
       else if (e.key === 'ArrowRight' && hasNext) onNavigate(index + 1)
       else if ((e.key === 'f' || e.key === 'F') && asset) onMark(asset, { favorite: !asset.favorite })
+      else if ((e.key === 's' || e.key === 'S') && asset && !asset.missing) setSending(true)
       else if (/^[1-5]$/.test(e.key) && asset) onMark(asset, { rating: ratingForKey(asset.rating, Number(e.key)) })
       else return
       e.preventDefault()
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [index, hasPrev, hasNext, onNavigate, onClose, onMark, asset, requeueOpen])
+  }, [index, hasPrev, hasNext, onNavigate, onClose, onMark, asset, requeueOpen, sending])
 
   const copyPrompt = () => {
     if (!asset) return
@@ -174,7 +181,26 @@ export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxP
               >
                 <Icon name="upload" size={14} /> Use as input
               </button>
+              <button type="button" className="button small" disabled={asset.missing} title="Upscale, edit or animate this picture as a new batch (S)" onClick={() => setSending(true)}>
+                <Icon name="right" size={14} /> Send to…
+              </button>
             </div>
+            <LineageStrip
+              jobId={asset.jobId}
+              onOpen={(job) => {
+                getBridge()
+                  .getJob({ id: job.id })
+                  .then(
+                    (found) => {
+                      const file = found?.assets[0]
+                      if (file) setWalked({ from: index, asset: file })
+                      else push('info', `Job ${job.id} has no file yet (${job.status})`)
+                    },
+                    (err) => push('error', errorMessage(err))
+                  )
+              }}
+            />
+            {sending && <SendToDialog source={{ assetIds: [asset.id] }} count={1} what="picture" onClose={() => setSending(false)} />}
             {requeueOpen && <RequeuePicker asset={asset} onDone={() => setRequeueFor(null)} />}
             <dl className="facts">
               <dt>Provider</dt>
@@ -198,7 +224,7 @@ export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxP
                 {asset.missing && <span className="badge warn">missing</span>} {asset.path}
               </dd>
             </dl>
-            <p className="lightbox-hints muted">← → browse · F favourite · 1–5 rate · + − 0 zoom · drag to pan · Esc close</p>
+            <p className="lightbox-hints muted">← → browse · F favourite · 1–5 rate · S send to… · + − 0 zoom · drag to pan · Esc close</p>
           </>
         )}
       </aside>

@@ -13,6 +13,8 @@ export interface GalleryQuery {
   to: string
   favorite: boolean
   minRating: number
+  /** Made from another job, or something was made from it; absent in queries stored before it existed. */
+  lineage?: 'derived' | 'has-children' | null
 }
 
 export const EMPTY_QUERY: GalleryQuery = { text: '', batchId: null, provider: null, model: '', from: '', to: '', favorite: false, minRating: 0 }
@@ -40,10 +42,11 @@ export function toFilter(q: GalleryQuery): GalleryWhere {
   if (to !== undefined) filter.to = new Date(to).setDate(new Date(to).getDate() + 1) - 1
   if (q.favorite) filter.favorite = true
   if (q.minRating > 0) filter.minRating = q.minRating
+  if (q.lineage) filter.lineage = q.lineage
   return filter
 }
 
 /** Everything but the search text: what the "clear filters" button resets. */
 export function hasFilters(q: GalleryQuery): boolean {
-  return q.batchId !== null || q.provider !== null || q.model !== '' || q.from !== '' || q.to !== '' || q.favorite || q.minRating > 0
+  return q.batchId !== null || q.provider !== null || q.model !== '' || q.from !== '' || q.to !== '' || q.favorite || q.minRating > 0 || Boolean(q.lineage)
 }

@@ -20,6 +20,7 @@ import { JobCostFacts } from '../costs/JobCostFacts'
 import type { JobCost } from '../../../shared/costs'
 import { ExtraIcon } from './ExtraIcon'
 import { setBatchPausedLocally, useBatches } from './useBatches'
+import { LineageStrip } from '../lineage/LineageStrip'
 
 interface Detail {
   job: Job
@@ -59,7 +60,7 @@ function seedOf(job: Job): string {
 const RETRYABLE: readonly Job['status'][] = ['failed', 'canceled', 'needs_attention']
 
 /** `focusRequest`: a new number moves keyboard focus into the drawer (Enter on a row); 0 leaves it where it is. */
-export function JobDrawer({ jobId, onClose, focusRequest = 0 }: { jobId: number; onClose(): void; focusRequest?: number }) {
+export function JobDrawer({ jobId, onClose, focusRequest = 0, onOpenJob }: { jobId: number; onClose(): void; focusRequest?: number; onOpenJob?(id: number): void }) {
   const aside = useRef<HTMLElement>(null)
   useEffect(() => {
     if (focusRequest) aside.current?.focus()
@@ -276,6 +277,8 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0 }: { jobId: number;
               </ul>
             </section>
           )}
+
+          {onOpenJob && <LineageStrip jobId={job.id} onOpen={(j) => onOpenJob(j.id)} />}
 
           {detail.assets.length > 0 && (
             <section>

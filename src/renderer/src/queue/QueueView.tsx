@@ -15,6 +15,7 @@ import { errorMessage, useToasts } from '../toasts'
 import { DeleteJobsDialog, RequeueDialog } from './BulkDialogs'
 import { ExtraIcon } from './ExtraIcon'
 import { JobDrawer } from './JobDrawer'
+import { SendToDialog } from '../lineage/SendToDialog'
 import { QueueFilters, type ScopeFilter } from './QueueFilters'
 import { QueueGrid, type QueueGridHandle } from './QueueGrid'
 import { QueueCosts } from '../costs/QueueCosts'
@@ -184,6 +185,12 @@ export function QueueView() {
     }
   }
 
+  const [sending, setSending] = useState<number[] | null>(null)
+  const startSend = async () => {
+    const ids = await collectForExport()
+    if (ids?.length) setSending(ids)
+  }
+
   const collectForExport = async (): Promise<number[] | null> => {
     setBusy('Collecting…')
     try {
@@ -245,6 +252,9 @@ export function QueueView() {
             <button type="button" className="button small danger" aria-label="Delete selected jobs" title="Delete… (Del)" disabled={busy !== null} onClick={() => setDialog('delete')}>
               <ExtraIcon name="trash" /> Delete…
             </button>
+            <button type="button" className="button small" aria-label="Send the selected jobs' files to a next step" disabled={busy !== null} onClick={() => void startSend()}>
+              <Icon name="right" /> Send to…
+            </button>
             <BulkExportButton
               disabled={sel.selection.all ? busy !== null : sel.selection.ids.size === 0}
               jobIds={() => (sel.selection.all ? collectForExport() : [...sel.selection.ids])}
@@ -278,8 +288,9 @@ export function QueueView() {
           onRowClick={onRowClick}
           onKeyDown={onKeyDown}
         />
-        {openId !== null && <JobDrawer jobId={openId} onClose={closeDrawer} focusRequest={drawerFocus} />}
+        {openId !== null && <JobDrawer jobId={openId} onClose={closeDrawer} focusRequest={drawerFocus} onOpenJob={setOpenId} />}
       </div>
+      {sending && <SendToDialog source={{ jobIds: sending }} count={sending.length} what="job" onClose={() => setSending(null)} />}
       {dialog === 'delete' && <DeleteJobsDialog count={sel.count} busy={busy} onConfirm={(files) => void deleteSelected(files)} onClose={() => setDialog(null)} />}
       {dialog === 'requeue' && (
         <RequeueDialog
