@@ -3,7 +3,7 @@ import { mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Clock } from '../src/main/core/scheduling/clock'
-import type { Store } from '../src/main/core/store'
+import type { Store } from '../src/main/core/storage/store'
 import { prng } from '../test/helpers/prng'
 
 export function tempDir(prefix: string, parent = tmpdir()): string {

@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openDb } from '../src/main/core/db'
-import { Store, type NewJob } from '../src/main/core/store'
+import { openDb } from '../src/main/core/storage/db'
+import { Store, type NewJob } from '../src/main/core/storage/store'
 
 type Mode = 'NORMAL' | 'FULL'
 const MODES: Mode[] = ['FULL', 'NORMAL']

@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Core } from './core/core'
-import { headlessKeys } from './core/keys'
-import { defaultDataDir } from './core/paths'
-import { JsonFileSettings } from './core/settings'
+import { headlessKeys } from './core/settings/keys'
+import { defaultDataDir } from './core/storage/paths'
+import { JsonFileSettings } from './core/settings/settings'
 import { startHeadless } from './headless/server'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Core, type CoreOptions } from '../../src/main/core/core'
-import { MemorySettings, type StoredSettings } from '../../src/main/core/settings'
-import type { KeySource } from '../../src/main/core/keys'
+import { MemorySettings, type StoredSettings } from '../../src/main/core/settings/settings'
+import type { KeySource } from '../../src/main/core/settings/keys'
 
 export function tempDir(prefix = 'bs-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))

@@ -5,7 +5,7 @@ import { resolve } from 'node:path'
 import { providerInfo, type ProviderId } from '../../shared/catalogue'
 import { ACTIVE_STATUSES, JOB_STATUSES, type JobStatus, type StatusCounts } from '../../shared/contract'
 import type { Core } from '../core/core'
-import type { Store } from '../core/store'
+import type { Store } from '../core/storage/store'
 
 export interface JobReport {
   id: number

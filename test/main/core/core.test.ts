@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../../src/main/core/core'
-import { startSimulator } from '../../../src/main/core/simulator/server'
+import { startSimulator } from '../../../src/main/demo/server'
 import { openTestCore, tempDir, until } from '../../helpers/core'
 
 let cores: Core[] = []
@@ -110,7 +110,7 @@ describe('one process per library', () => {
   it('refuses a library another live process holds, and opens it the moment that process is killed', async () => {
     const dataDir = tempDir()
     // A real second owner: lock-child.ts takes the library's lock and lives until killed.
-    const other = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lock-child.ts'), 'hold', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const other = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'storage', 'lock-child.ts'), 'hold', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
     try {
       await new Promise<void>((resolve, reject) => {
         other.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve())

@@ -3,7 +3,7 @@
 // until nothing is left to do, and exits 0. Every start after a SIGKILL resumes from the database alone.
 import { join } from 'node:path'
 import { Core } from '../../../src/main/core/core'
-import { MemorySettings } from '../../../src/main/core/settings'
+import { MemorySettings } from '../../../src/main/core/settings/settings'
 
 const dataDir = process.env.CRASH_DATA_DIR
 if (!dataDir || !process.env.DEMO_BASE_URL) throw new Error('crash-child needs CRASH_DATA_DIR and DEMO_BASE_URL')

@@ -1,7 +1,7 @@
 // A library that cannot be written (the disk full, here: SQLite's page cap reached) must not end the app:
 // work pauses, the user is told, and once writes work again everything finishes with nothing sent twice.
 import { describe, expect, it } from 'vitest'
-import { isStorageError } from '../../../src/main/core/poller'
+import { isStorageError } from '../../../src/main/core/jobs/runner'
 import { fixed } from '../../../src/main/core/scheduling/strategies'
 import { openTestCore, until } from '../../helpers/core'
 
