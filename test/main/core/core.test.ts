@@ -94,7 +94,7 @@ describe('core on the demo provider', () => {
     const { jobIds } = await first.api.queuePrompts({ prompts: ['maybe sent'] })
     await first.poller.whenIdle()
     // Put the job back to the moment after the intent was stored and before the id came back.
-    first.store.transition(jobIds[0], { status: 'submitting', provider_job_id: null, provider_ref_json: null, result_json: null, finished_at: null })
+    first.store['db'].prepare("UPDATE jobs SET status = 'submitting', provider_job_id = NULL, provider_ref_json = NULL, result_json = NULL, finished_at = NULL WHERE id = ?").run(jobIds[0])
     await first.close()
     const second = await open({ dataDir })
     const detail = await second.api.getJob({ id: jobIds[0] })

@@ -1,36 +1,30 @@
-// The one scheduler of every job's next action (submit, poll, download). Each job's next time lives in
-// SQLite as `next_poll_at` and in one in-memory min-heap; due jobs move to their provider's ready queues,
-// which drain as that provider's token bucket, concurrency limit, 429 holds and pauses allow. One timer for
-// the earliest thing that can happen; no timer or loop per job.
+// Folder src/main/core/jobs/ — a job's life. lifecycle.ts is the one owner of its status (the transition
+// table and the named changes); runner.ts carries each job through submit, poll and download; service.ts is
+// the contract's job methods; downloader.ts, media-check.ts and inputs.ts handle the files a job takes and
+// makes; eta.ts estimates when it is ready. May import src/shared, scheduling/, providers/ (the adapter
+// interface, its errors, the connections), storage/ and the core's events; never electron, the CLI, the
+// headless bridge or the simulator.
 //
-// Every state change is written (with its history row) before it is acted on. A submit is recorded as
-// intent before the request goes out, so a job found in `submitting` at start-up was maybe sent: it goes to
-// the user as needs-attention instead of being paid for twice.
+// The job runner: what each task does to a job — submit it, poll it, download its files — on top of the
+// provider-agnostic scheduler (scheduling/scheduler.ts), which decides when. Every state change is made by the
+// lifecycle (jobs/lifecycle.ts) and written, with its history row, before it is acted on. A submit is recorded
+// as intent before the request goes out, so a job found in `submitting` at start-up was maybe sent: it goes to
+// the user as needs-attention instead of being paid for twice. The runner speaks to providers only through
+// the adapter interface: it never knows which provider is behind a job.
 import { existsSync } from 'node:fs'
 import type { ProviderId } from '../../../shared/catalogue'
-import type { JobStatus } from '../../../shared/contract'
 import { modelInfo, providerInfo } from '../../../shared/catalogue'
 import { checkResultFiles, DownloadError, downloadFile, removeStaleParts, slug, type DownloadOptions, DEFAULT_DOWNLOAD_OPTIONS } from './downloader'
 import { ProviderError, responseCapture, type ResponseCapture } from '../providers/http'
 import { describeInput } from './inputs'
+import * as life from './lifecycle'
 import type { InputFile, PollResult, ProviderAdapter, ProviderRef, ResultFile } from '../providers/types'
-import { wallClock, type Clock } from '../scheduling/clock'
-import { MinHeap } from '../scheduling/heap'
+import type { Clock } from '../scheduling/clock'
+import { backoff, Scheduler, type Lane, type ProviderLimits, type SchedulerStats, type Task, type Unreachable } from '../scheduling/scheduler'
 import type { PollStrategy } from '../scheduling/strategies'
-import { TokenBucket } from '../scheduling/token-bucket'
 import { jobInputs, jobRef, jobResult, type JobPatch, type JobRow, type Store } from '../storage/store'
 
-type Task = 'submit' | 'poll' | 'download'
-
-export interface ProviderLimits {
-  /** Requests per second to the API: submits, status requests and downloads from the API host. */
-  rate: number
-  burst: number
-  /** Requests in flight at once. */
-  concurrency: number
-  /** Jobs at the provider at once (BFL's active-task cap, UMRGEN's one job per key); no new submit beyond it. */
-  maxActive?: number
-}
+export type { ProviderLimits, Unreachable } from '../scheduling/scheduler'
 
 export interface PollerOptions {
   store: Store
@@ -68,65 +62,16 @@ export function isStorageError(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_')
 }
 
-const DEFAULT_LIMITS: ProviderLimits = { rate: 10, burst: 20, concurrency: 16 }
-
-interface ProviderState {
-  bucket: TokenBucket
-  limits: ProviderLimits
-  inFlight: number
-  /** Polls and downloads first: they finish work already paid for. */
-  readyWork: { id: number; task: Task }[]
-  readySubmits: number[]
-  /** 429: no request to this provider before this time. */
-  holdUntil: number
-  /** 429 on submit (BFL: too many active tasks): no submit before this time or a job ending. */
-  submitHoldUntil: number
-  pausedReason: string | null
-  /** Jobs at the provider or being sent to it, against `limits.maxActive`. */
-  active: Set<number>
-  rateLimitWaits: number
-  unreachable: Unreachable | null
-  /** Start times of this provider's requests in the last minute, oldest first. */
-  recentRequests: number[]
-}
-
-/** A provider whose host gave no answer at all (no such name, refused, timed out), from the first such failure on. */
-export interface Unreachable {
-  host: string
-  since: number
-}
-
-export interface PollerStats {
-  inFlight: number
-  scheduled: number
-  providers: Partial<
-    Record<ProviderId, { rate: number; inFlight: number; ready: number; pausedReason: string | null; rateLimitWaits: number; requestsLastMinute: number; unreachable: Unreachable | null }>
-  >
-}
+export type PollerStats = SchedulerStats
 
 function lastResponse(capture: ResponseCapture): string | null {
   return capture.last && `HTTP ${capture.last.status} ${capture.last.url}\n${capture.last.body}`
 }
 
-function backoff(attempt: number, random: () => number, baseMs = 1000, capMs = 60_000): number {
-  const d = Math.min(capMs, baseMs * 2 ** attempt)
-  return d / 2 + (random() * d) / 2
-}
-
 export class Poller {
-  private readonly heap = new MinHeap<{ id: number; task: Task; seq: number }>()
-  /** The live schedule entry of each job; heap entries with another seq are stale. */
-  private readonly current = new Map<number, { seq: number; provider: ProviderId }>()
-  private readonly providers = new Map<ProviderId, ProviderState>()
-  private seq = 0
-  private inFlight = 0
-  private cancelTimer: (() => void) | null = null
-  private timerAt = Infinity
-  private running = false
+  private readonly scheduler: Scheduler
   private readonly clock: Clock
   private readonly random: () => number
-  private readonly idleWaiters: (() => void)[] = []
-  private readonly tasks = new Set<Promise<void>>()
   /** Set while the library cannot be written: nothing is launched until a probe write works. */
   private storageDown: string | null = null
   private cancelProbe: (() => void) | null = null
@@ -138,13 +83,20 @@ export class Poller {
   private readonly refreshed = new Set<number>()
 
   constructor(private readonly o: PollerOptions) {
-    this.clock = o.clock ?? wallClock
-    this.random = o.random ?? Math.random
+    this.scheduler = new Scheduler({
+      run: (lane, id, task) => this.run(lane, id, task),
+      limits: o.limits,
+      globalConcurrency: o.globalConcurrency,
+      onPaused: o.onProviderPaused,
+      clock: o.clock,
+      random: o.random
+    })
+    this.clock = this.scheduler.clock
+    this.random = this.scheduler.random
   }
 
   /** Picks up every unfinished job from the database where it stopped. */
   start(unfinished = this.o.store.unfinishedSchedule()): void {
-    this.running = true
     const now = this.clock.now()
     const changed: number[] = []
     for (const row of unfinished) {
@@ -153,14 +105,11 @@ export class Poller {
           this.schedule(row.id, row.provider, 'submit', row.next_poll_at ?? now)
           break
         case 'submitting':
-          this.o.store.transition(row.id, { status: 'needs_attention', error: 'Submitted? Unknown: the app stopped while sending this job. Check the provider, then retry or cancel.', next_poll_at: null }, {
-            type: 'needs_attention',
-            message: 'The app stopped between sending the job and storing its id; it was not sent again so it cannot be paid for twice'
-          })
+          this.o.store.transition(row.id, life.interruptedWhileSending())
           changed.push(row.id)
           break
         case 'running':
-          this.state(row.provider).active.add(row.id)
+          this.scheduler.lane(row.provider).active.add(row.id)
           this.schedule(row.id, row.provider, 'poll', Math.min(row.next_poll_at ?? now, now + 60_000))
           break
         case 'downloading':
@@ -169,74 +118,58 @@ export class Poller {
       }
     }
     if (changed.length) this.o.onChange(changed)
-    this.pump()
+    this.scheduler.start()
   }
 
   /** Stops scheduling and waits for requests in flight to settle (their results are stored). */
   async stop(): Promise<void> {
-    this.running = false
     this.cancelProbe?.()
-    this.cancelTimer?.()
-    this.cancelTimer = null
-    this.timerAt = Infinity
-    await Promise.allSettled([...this.tasks])
+    await this.scheduler.stop()
   }
 
   /** Resolves when nothing is scheduled or in flight (tests, CLI). */
   whenIdle(): Promise<void> {
-    if (this.current.size === 0 && this.inFlight === 0) return Promise.resolve()
-    return new Promise((r) => this.idleWaiters.push(r))
+    return this.scheduler.whenIdle()
   }
 
   /** Queues newly inserted jobs. */
   enqueue(ids: number[], provider: ProviderId): void {
     const now = this.clock.now()
     for (const id of ids) this.schedule(id, provider, 'submit', now)
-    this.pump()
+    this.scheduler.pump()
   }
 
   /** Takes a job out of the schedule (cancel). */
   forget(id: number): void {
-    const provider = this.current.get(id)?.provider
-    this.current.delete(id)
-    for (const p of this.providers.values()) p.active.delete(id)
-    if (provider) this.pump()
-    this.checkIdle()
+    this.scheduler.forget(id)
   }
 
-  /** Re-reads a job that was changed outside the poller (retry) and schedules what it needs next. */
+  /** Re-reads a job that was changed outside the runner (retry) and schedules what it needs next. */
   reschedule(row: JobRow): void {
     const task: Task | null = row.status === 'queued' ? 'submit' : row.status === 'running' ? 'poll' : row.status === 'downloading' ? 'download' : null
     if (task) this.schedule(row.id, row.provider, task, this.clock.now())
-    this.pump()
+    this.scheduler.pump()
   }
 
   resumeProvider(provider: ProviderId): void {
-    const p = this.state(provider)
-    if (p.pausedReason === null) return
-    p.pausedReason = null
-    this.o.onProviderPaused?.(provider, null)
-    this.pump()
+    this.scheduler.resume(provider)
   }
 
   /** New limits from settings, applied to the next requests. */
   configure(provider: ProviderId, limits: ProviderLimits): void {
-    const p = this.state(provider)
-    p.limits = limits
-    p.bucket.configure(limits.rate, limits.burst)
-    this.pump()
+    this.scheduler.configure(provider, limits)
   }
 
   pauseProvider(provider: ProviderId, reason: string): void {
-    this.pause(provider, this.state(provider), reason)
+    this.scheduler.pause(provider, reason)
   }
 
   pausedReason(provider: ProviderId): string | null {
-    return this.providers.get(provider)?.pausedReason ?? null
+    return this.scheduler.peekLane(provider)?.pausedReason ?? null
   }
 
   unreachable(provider: ProviderId): Unreachable | null {
-    return this.providers.get(provider)?.unreachable ?? null
+    return this.scheduler.peekLane(provider)?.unreachable ?? null
   }
 
   /**
@@ -244,7 +177,7 @@ export class Poller {
    * unreachable from now, any answer (even an error status) marks it reachable. Also fed by Test connection.
    */
   noteReachability(provider: ProviderId, err: unknown): void {
-    const p = this.state(provider)
+    const p = this.scheduler.lane(provider)
     const host = err instanceof ProviderError ? err.details.unreachableHost : undefined
     const answered = err === null || (err instanceof ProviderError && err.details.httpStatus !== undefined)
     if (host && p.unreachable?.host !== host) p.unreachable = { host, since: this.clock.now() }
@@ -254,136 +187,21 @@ export class Poller {
   }
 
   stats(): PollerStats {
-    const providers: PollerStats['providers'] = {}
-    const minuteAgo = this.clock.now() - 60_000
-    for (const [id, p] of this.providers) {
-      while (p.recentRequests.length > 0 && p.recentRequests[0] < minuteAgo) p.recentRequests.shift()
-      providers[id] = {
-        rate: p.bucket.currentRate,
-        inFlight: p.inFlight,
-        ready: p.readyWork.length + p.readySubmits.length,
-        pausedReason: p.pausedReason,
-        rateLimitWaits: p.rateLimitWaits,
-        requestsLastMinute: p.recentRequests.length,
-        unreachable: p.unreachable
-      }
-    }
-    return { inFlight: this.inFlight, scheduled: this.current.size, providers }
-  }
-
-  private state(provider: ProviderId): ProviderState {
-    let p = this.providers.get(provider)
-    if (!p) {
-      const limits = this.o.limits?.(provider) ?? DEFAULT_LIMITS
-      p = {
-        bucket: new TokenBucket(limits.rate, limits.burst, this.clock.now()),
-        limits,
-        inFlight: 0,
-        readyWork: [],
-        readySubmits: [],
-        holdUntil: 0,
-        submitHoldUntil: 0,
-        pausedReason: null,
-        active: new Set(),
-        rateLimitWaits: 0,
-        unreachable: null,
-        recentRequests: []
-      }
-      this.providers.set(provider, p)
-    }
-    return p
+    return this.scheduler.stats()
   }
 
   private schedule(id: number, provider: ProviderId, task: Task, due: number): void {
-    const seq = ++this.seq
-    this.current.set(id, { seq, provider })
-    this.heap.push(due, { id, task, seq })
-    if (due < this.timerAt) this.armTimer(due)
+    this.scheduler.schedule(id, provider, task, due)
   }
 
-  private armTimer(at: number): void {
-    if (!this.running) return
-    this.cancelTimer?.()
-    this.timerAt = at
-    this.cancelTimer = this.clock.setTimer(() => {
-      this.cancelTimer = null
-      this.timerAt = Infinity
-      this.pump()
-    }, at - this.clock.now())
-  }
-
-  private pump(): void {
-    if (!this.running || this.storageDown !== null) return
-    const now = this.clock.now()
-    for (let top = this.heap.peek(); top && top.due <= now; top = this.heap.peek()) {
-      this.heap.pop()
-      const { id, task, seq } = top.value
-      const live = this.current.get(id)
-      if (!live || live.seq !== seq) continue
-      const p = this.state(live.provider)
-      if (task === 'submit') p.readySubmits.push(id)
-      // Result URLs can expire within minutes: downloads go before polls.
-      else if (task === 'download') p.readyWork.unshift({ id, task })
-      else p.readyWork.push({ id, task })
+  private async run(p: Lane, id: number, task: Task): Promise<void> {
+    try {
+      if (task === 'submit') await this.submit(id, p)
+      else if (task === 'poll') await this.poll(id, p)
+      else await this.download(id, p)
+    } catch (err) {
+      this.taskFailed(p.provider, id, task, err)
     }
-    let wake = this.heap.peek()?.due ?? Infinity
-    const globalLimit = this.o.globalConcurrency ?? 64
-    for (const [provider, p] of this.providers) {
-      if (p.pausedReason) continue
-      while (this.inFlight < globalLimit && p.inFlight < p.limits.concurrency) {
-        const canSubmit = p.submitHoldUntil <= now && p.active.size < (p.limits.maxActive ?? Infinity)
-        const hasWork = p.readyWork.length > 0 || (canSubmit && p.readySubmits.length > 0)
-        if (!hasWork) {
-          if (p.readySubmits.length > 0) wake = Math.min(wake, p.submitHoldUntil)
-          break
-        }
-        // A download's file usually lives on a delivery host the API's limit does not cover: it starts
-        // at once, and takes a token itself only when it goes to the API host (download()).
-        const downloadNext = p.readyWork[0]?.task === 'download'
-        if (!downloadNext && p.holdUntil > now) {
-          wake = Math.min(wake, p.holdUntil)
-          break
-        }
-        if (!downloadNext && !p.bucket.tryTake(now)) {
-          wake = Math.min(wake, p.bucket.nextTokenAt(now))
-          break
-        }
-        const item = p.readyWork.length > 0 ? p.readyWork.shift()! : { id: p.readySubmits.shift()!, task: 'submit' as const }
-        const live = this.current.get(item.id)
-        if (!live) continue
-        this.current.delete(item.id)
-        this.launch(provider, p, item.id, item.task)
-      }
-    }
-    if (wake < Infinity && wake < this.timerAt) this.armTimer(wake)
-    this.checkIdle()
-  }
-
-  private launch(provider: ProviderId, p: ProviderState, id: number, task: Task): void {
-    const now = this.clock.now()
-    p.recentRequests.push(now)
-    if (p.recentRequests.length > 10_000 || p.recentRequests[0] < now - 60_000) {
-      while (p.recentRequests.length > 0 && p.recentRequests[0] < now - 60_000) p.recentRequests.shift()
-    }
-    p.inFlight++
-    this.inFlight++
-    const run = (async () => {
-      try {
-        if (task === 'submit') await this.submit(id, p)
-        else if (task === 'poll') await this.poll(id, p)
-        else await this.download(id, p)
-      } catch (err) {
-        this.taskFailed(provider, id, task, err)
-      } finally {
-        p.inFlight--
-        this.inFlight--
-      }
-    })()
-    this.tasks.add(run)
-    void run.finally(() => {
-      this.tasks.delete(run)
-      this.pump()
-    })
   }
 
   /** A bug or an unexpected error must not stop the loop or lose the job: record it and look again. */
@@ -411,9 +229,10 @@ export class Poller {
     this.redo.push({ id, provider, task })
     if (this.storageDown !== null) return
     this.storageDown = `${(err as Error).message} (${(err as { code?: string }).code ?? 'storage error'})`
+    this.scheduler.hold()
     this.o.onStorage?.(this.storageDown)
     const probe = () => {
-      if (!this.running) return
+      if (!this.scheduler.isRunning) return
       try {
         this.o.store.probeWrite(this.clock.now())
         for (const write of this.unwritten.splice(0)) write()
@@ -425,58 +244,33 @@ export class Poller {
       this.storageDown = null
       this.o.onStorage?.(null)
       const now = this.clock.now()
-      for (const r of this.redo.splice(0)) if (!this.current.has(r.id)) this.schedule(r.id, r.provider, r.task, now)
-      this.pump()
+      for (const r of this.redo.splice(0)) if (!this.scheduler.isScheduled(r.id)) this.schedule(r.id, r.provider, r.task, now)
+      this.scheduler.release()
     }
     this.cancelProbe = this.clock.setTimer(probe, STORAGE_PROBE_MS)
   }
 
-  private checkIdle(): void {
-    if (this.current.size === 0 && this.inFlight === 0) for (const r of this.idleWaiters.splice(0)) r()
-  }
-
-  /** Stores a transition if the job is still in `expect`; false when the user changed it meanwhile. */
-  private write(id: number, expect: JobStatus, patch: JobPatch, event?: { type: string; message: string }): boolean {
-    const written = this.o.store.transition(id, patch, event, this.clock.now(), expect)
+  /** Stores a transition if the job is still where the transition expects; false when the user changed it meanwhile. */
+  private write(id: number, t: life.Transition): boolean {
+    const written = this.o.store.transition(id, t, this.clock.now())
     if (written) {
       // A job counts against its provider's active cap from its submit until it leaves `running`.
-      if (patch.status && patch.status !== 'submitting' && patch.status !== 'running') for (const p of this.providers.values()) p.active.delete(id)
+      if (life.leavesProvider(t)) this.scheduler.leave(id)
       this.o.onChange([id])
-      if (patch.status === 'failed' || patch.status === 'canceled' || patch.status === 'needs_attention') this.failChildren(id, patch.status === 'needs_attention' ? 'needs attention' : patch.status)
+      const why = life.endsChain(t)
+      if (why) this.failChildren(id, why)
     }
     return written
-  }
-
-  private pause(provider: ProviderId, p: ProviderState, reason: string): void {
-    if (p.pausedReason === reason) return
-    p.pausedReason = reason
-    this.o.onProviderPaused?.(provider, reason)
-  }
-
-  private rateLimited(p: ProviderState, err: ProviderError, now: number, submit: boolean): number {
-    p.rateLimitWaits++
-    p.bucket.onRateLimited(now)
-    const wait = err.details.retryAfterMs ?? backoff(Math.min(p.rateLimitWaits, 6), this.random, 2000)
-    if (submit) p.submitHoldUntil = Math.max(p.submitHoldUntil, now + wait)
-    else p.holdUntil = Math.max(p.holdUntil, now + wait)
-    return now + wait
   }
 
   /** A job that will never be done takes the steps chained after it down with it. */
   private failChildren(parentId: number, why: string): void {
     for (const child of this.o.store.waitingChildren(parentId)) {
-      if (this.write(child.id, 'queued', { status: 'failed', error: `The step it starts from ${why}`, finished_at: this.clock.now() }, { type: 'failed', message: `Job ${parentId}, which this step starts from, ${why}` })) {
-        this.failChildren(child.id, why)
-      }
+      if (this.write(child.id, life.parentEnded(parentId, why, this.clock.now()))) this.failChildren(child.id, why)
     }
   }
 
-  private jobEnded(p: ProviderState): void {
-    // BFL-style caps: a finished task frees a slot, so held submits may go again.
-    p.submitHoldUntil = 0
-  }
-
-  private async submit(id: number, p: ProviderState): Promise<void> {
+  private async submit(id: number, p: Lane): Promise<void> {
     const row = this.o.store.job(id)
     // A paused batch's jobs wait unscheduled; resuming the batch schedules them again. A chained step waits
     // for its parent's files; the parent's completion schedules it.
@@ -485,13 +279,9 @@ export class Poller {
     const now = this.clock.now()
     // Built before anything is written: a provider that cannot be spoken to (a bad base URL, a key that
     // cannot be decrypted) pauses with the reason, and its jobs wait queued, never marked as maybe sent.
-    const adapter = this.adapterOrPause(row.provider, p)
+    const adapter = this.adapterOrPause(row.provider)
     if (!adapter) return this.schedule(id, row.provider, 'submit', now)
-    if (!this.write(id, 'queued', { status: 'submitting', attempts: row.attempts + 1, claimed_at: now, error: null, next_poll_at: null }, {
-      type: 'submit',
-      message: `Sending to ${providerInfo(row.provider).label} (attempt ${row.attempts + 1}${row.transient_errors > 0 ? `, try ${row.transient_errors + 1}` : ''})`
-    }))
-      return
+    if (!this.write(id, life.submitting(row, providerInfo(row.provider).label, now))) return
     p.active.add(id)
     let ref: ProviderRef
     try {
@@ -505,7 +295,7 @@ export class Poller {
     this.noteReachability(row.provider, null)
     const at = this.clock.now()
     const due = at + this.o.strategy(row.provider, row.model).firstDelayMs(this.context(row, at, at, null, 'queued'))
-    const accept = () => this.write(id, 'submitting', { status: 'running', provider_job_id: ref.id, provider_ref_json: JSON.stringify(ref), submitted_at: at, next_poll_at: Math.round(due), transient_errors: 0 }, { type: 'submitted', message: `Accepted as ${ref.id}` })
+    const accept = () => this.write(id, life.accepted(ref, at, due))
     let accepted: boolean
     try {
       accepted = accept()
@@ -520,64 +310,58 @@ export class Poller {
   }
 
   /** The provider's adapter, or null after pausing the provider with the reason it cannot be built. */
-  private adapterOrPause(provider: ProviderId, p: ProviderState): ProviderAdapter | null {
+  private adapterOrPause(provider: ProviderId): ProviderAdapter | null {
     try {
       return this.o.adapter(provider)
     } catch (err) {
-      this.pause(provider, p, `${providerInfo(provider).label} cannot be used: ${(err as Error).message}`)
+      this.scheduler.pause(provider, `${providerInfo(provider).label} cannot be used: ${(err as Error).message}`)
       return null
     }
   }
 
   /** The user canceled while the submit was in flight: keep the provider's id and stop it there too. */
   private async cancelledWhileSending(row: JobRow, adapter: ProviderAdapter, ref: ProviderRef): Promise<void> {
-    this.o.store.transition(row.id, { provider_job_id: ref.id, provider_ref_json: JSON.stringify(ref) }, {
-      type: 'canceled',
-      message: `The provider accepted it as ${ref.id} after it was canceled; ${adapter.cancel ? 'canceling it there too' : 'the provider may still finish (and bill) it'}`
-    }, this.clock.now())
+    this.o.store.transition(row.id, life.acceptedAfterCancel(ref, adapter.cancel !== undefined), this.clock.now())
     this.o.onChange([row.id])
     await adapter.cancel?.(ref).catch((err: Error) => this.o.store.addEvent(row.id, 'error', `Remote cancel failed: ${err.message}`))
   }
 
-  private submitFailed(row: JobRow, p: ProviderState, err: unknown): void {
+  private submitFailed(row: JobRow, p: Lane, err: unknown): void {
     const now = this.clock.now()
     const e = err instanceof ProviderError ? err : new ProviderError('unknown_outcome', (err as Error).message)
     this.noteReachability(row.provider, e)
-    const requeue = (due: number, type: string, message: string, extra: JobPatch = {}, scheduleAt = due) => {
-      // The provider did not take the job, so this attempt does not count.
-      if (this.write(row.id, 'submitting', { status: 'queued', attempts: row.attempts, next_poll_at: Math.round(due), ...extra }, { type, message })) {
-        this.schedule(row.id, row.provider, 'submit', scheduleAt)
-      }
+    const requeue = (due: number, event: life.JobEventDraft, extra: Pick<JobPatch, 'transient_errors' | 'error'> = {}, scheduleAt = due) => {
+      if (this.write(row.id, life.notAccepted(row, due, event, extra))) this.schedule(row.id, row.provider, 'submit', scheduleAt)
     }
     switch (e.kind) {
       case 'rate_limited': {
-        const due = this.rateLimited(p, e, now, true)
+        const due = this.scheduler.rateLimited(p, e.details.retryAfterMs, now, true)
         // Ready now but behind the provider's submit hold, which a finishing task lifts early (BFL caps
         // active tasks: one ending frees a slot before Retry-After runs out).
-        return requeue(due, 'rate_limited', `${e.message}: holding submits for up to ${Math.round((due - now) / 1000)} s`, {}, now)
+        return requeue(due, { type: 'rate_limited', message: `${e.message}: holding submits for up to ${Math.round((due - now) / 1000)} s` }, {}, now)
       }
       case 'auth':
       case 'credits':
-        this.pause(row.provider, p, e.message)
-        return requeue(now, 'paused', `${e.message}. The ${providerInfo(row.provider).label} queue is paused until the key or account is fixed`)
+        this.scheduler.pause(row.provider, e.message)
+        return requeue(now, { type: 'paused', message: `${e.message}. The ${providerInfo(row.provider).label} queue is paused until the key or account is fixed` })
       case 'transient': {
         const errors = row.transient_errors + 1
         if (errors > (this.o.maxTransientErrors ?? 6)) {
-          return void this.write(row.id, 'submitting', { status: 'failed', attempts: row.attempts, error: `${e.message} (gave up after ${errors} tries)`, finished_at: now, transient_errors: errors }, { type: 'failed', message: e.message })
+          return void this.write(row.id, life.failed('submitting', `${e.message} (gave up after ${errors} tries)`, now, e.message, { attempts: row.attempts, transient_errors: errors }))
         }
         const due = now + backoff(errors, this.random)
         const tries = `${errors} ${errors === 1 ? 'try' : 'tries'} so far`
         // The row says why it waits and how often it was tried (attempts stay flat: nothing was accepted).
-        return requeue(due, 'retry', `${e.message}; not accepted, will send again in ${Math.round((due - now) / 1000)} s (${tries})`, { transient_errors: errors, error: `${e.message} (${tries}; trying again)` })
+        return requeue(due, { type: 'retry', message: `${e.message}; not accepted, will send again in ${Math.round((due - now) / 1000)} s (${tries})` }, { transient_errors: errors, error: `${e.message} (${tries}; trying again)` })
       }
       case 'rejected':
-        return void this.write(row.id, 'submitting', { status: 'failed', error: e.message, finished_at: now }, { type: 'failed', message: e.message })
+        return void this.write(row.id, life.failed('submitting', e.message, now))
       default:
         // Sent, but no id came back (timeout, dropped connection, a 200 without an id): maybe billed.
-        return void this.write(row.id, 'submitting', { status: 'needs_attention', error: `Submitted? Unknown: ${e.message}`, finished_at: now }, {
-          type: 'needs_attention',
-          message: `${e.message}${e.details.body ? ` — body: ${e.details.body}` : ''}. Not sent again automatically: the provider may have accepted (and billed) it`
-        })
+        return void this.write(
+          row.id,
+          life.needsAttention('submitting', `Submitted? Unknown: ${e.message}`, `${e.message}${e.details.body ? ` — body: ${e.details.body}` : ''}. Not sent again automatically: the provider may have accepted (and billed) it`, { finished_at: now })
+        )
     }
   }
 
@@ -588,7 +372,7 @@ export class Poller {
     } catch (err) {
       const message = (err as Error).message
       // Nothing was sent: the attempt does not count.
-      this.write(row.id, 'submitting', { status: 'failed', attempts: row.attempts, error: message, finished_at: this.clock.now() }, { type: 'failed', message: `${message}; nothing was sent` })
+      this.write(row.id, life.failed('submitting', message, this.clock.now(), `${message}; nothing was sent`, { attempts: row.attempts }))
       return null
     }
   }
@@ -611,15 +395,15 @@ export class Poller {
     }
   }
 
-  private async poll(id: number, p: ProviderState): Promise<void> {
+  private async poll(id: number, p: Lane): Promise<void> {
     const row = this.o.store.job(id)
     if (!row || row.status !== 'running') return
     const ref = jobRef(row)
-    if (!ref) return void this.write(id, 'running', { status: 'needs_attention', error: 'Running without a provider job id' }, { type: 'needs_attention', message: 'No provider job id stored' })
+    if (!ref) return void this.write(id, life.needsAttention('running', 'Running without a provider job id', 'No provider job id stored'))
     const submittedAt = row.submitted_at ?? row.created_at
     let result: PollResult
     const capture: ResponseCapture = { last: null }
-    const adapter = this.adapterOrPause(row.provider, p)
+    const adapter = this.adapterOrPause(row.provider)
     if (!adapter) return this.schedule(id, row.provider, 'poll', this.clock.now())
     try {
       result = await responseCapture.run(capture, () => adapter.poll(ref, { sinceSubmitMs: this.clock.now() - submittedAt }))
@@ -633,96 +417,80 @@ export class Poller {
     const base: JobPatch = { polls, raw_status: result.rawStatus, transient_errors: 0, last_response: lastResponse(capture) }
     switch (result.status) {
       case 'succeeded': {
-        this.jobEnded(p)
-        const files = result.files ?? []
-        this.write(id, 'running', { ...base, status: 'downloading', progress: 1, result_json: JSON.stringify(files), ready_at: now, next_poll_at: now }, {
-          type: 'ready',
-          message: `Ready (${result.rawStatus}); downloading ${files.length} file${files.length === 1 ? '' : 's'}`
-        })
+        this.scheduler.jobEnded(p)
+        this.write(id, life.ready(base, result.files ?? [], result.rawStatus, now))
         return this.schedule(id, row.provider, 'download', now)
       }
       case 'failed':
-        this.jobEnded(p)
-        return void this.write(id, 'running', { ...base, status: 'failed', error: result.error ?? 'The provider reported a failure', finished_at: now, next_poll_at: null }, {
-          type: 'failed',
-          message: `${result.error ?? 'Failed'} (${result.rawStatus})${result.retryable === false ? '; retrying will not help' : ''}`
-        })
+        this.scheduler.jobEnded(p)
+        return void this.write(
+          id,
+          life.failed('running', result.error ?? 'The provider reported a failure', now, `${result.error ?? 'Failed'} (${result.rawStatus})${result.retryable === false ? '; retrying will not help' : ''}`, { ...base, next_poll_at: null })
+        )
       case 'canceled':
-        this.jobEnded(p)
-        return void this.write(id, 'running', { ...base, status: 'canceled', finished_at: now, next_poll_at: null }, { type: 'canceled', message: `The provider canceled the job (${result.rawStatus})` })
+        this.scheduler.jobEnded(p)
+        return void this.write(id, life.canceledByProvider(base, result.rawStatus, now))
     }
     const maxWaitMs = this.o.maxWaitMs?.(row.provider, row.model) ?? (modelInfo(row.provider, row.model)?.timing ?? providerInfo(row.provider).genericTiming).max * 1000
     if (result.stalled || now - submittedAt > maxWaitMs) {
       const reason = result.stalled ?? `No result after ${Math.round((now - submittedAt) / 1000)} s (limit ${maxWaitMs / 1000} s)`
-      return void this.write(id, 'running', { ...base, status: 'needs_attention', error: reason, next_poll_at: null }, { type: 'needs_attention', message: `${reason}; offered for resubmission` })
+      return void this.write(id, life.needsAttention('running', reason, `${reason}; offered for resubmission`, { ...base, next_poll_at: null }))
     }
     const progress = result.progress ?? row.progress
     const strategy = this.o.strategy(row.provider, row.model)
     const ctx = { ...this.context({ ...row, polls }, now, submittedAt, progress, result.status), polls }
     const due = now + strategy.nextDelayMs(ctx)
-    let event: { type: string; message: string } | undefined
+    let event: life.JobEventDraft | undefined
     if (!result.known && result.rawStatus !== row.raw_status) event = { type: 'unknown_status', message: `Unknown status "${result.rawStatus}" from the provider; still polling` }
     else if (result.rawStatus !== row.raw_status) event = { type: 'status', message: `Provider says "${result.rawStatus}"` }
-    this.write(id, 'running', { ...base, progress, next_poll_at: Math.round(due) }, event)
+    this.write(id, life.progressed('running', { ...base, progress, next_poll_at: Math.round(due) }, event))
     this.schedule(id, row.provider, 'poll', due)
   }
 
-  private pollFailed(row: JobRow, p: ProviderState, err: unknown, response: string | null): void {
+  private pollFailed(row: JobRow, p: Lane, err: unknown, response: string | null): void {
     const now = this.clock.now()
     const e = err instanceof ProviderError ? err : new ProviderError('malformed', (err as Error).message)
     this.noteReachability(row.provider, e)
-    const again = (due: number, patch: JobPatch, event: { type: string; message: string }) => {
-      if (this.write(row.id, 'running', { ...patch, last_response: response ?? row.last_response, next_poll_at: Math.round(due) }, event)) this.schedule(row.id, row.provider, 'poll', due)
+    const again = (due: number, patch: JobPatch, event: life.JobEventDraft) => {
+      if (this.write(row.id, life.progressed('running', { ...patch, last_response: response ?? row.last_response, next_poll_at: Math.round(due) }, event))) this.schedule(row.id, row.provider, 'poll', due)
     }
     switch (e.kind) {
       case 'rate_limited': {
-        const due = this.rateLimited(p, e, now, false)
+        const due = this.scheduler.rateLimited(p, e.details.retryAfterMs, now, false)
         return again(due, {}, { type: 'rate_limited', message: `${e.message}: waiting ${Math.round((due - now) / 1000)} s` })
       }
       case 'auth':
       case 'credits':
-        this.pause(row.provider, p, e.message)
+        this.scheduler.pause(row.provider, e.message)
         return again(now, {}, { type: 'paused', message: `${e.message}. Polling is paused until the key or account is fixed` })
       case 'not_found':
-        this.jobEnded(p)
-        return void this.write(row.id, 'running', { status: 'failed', error: `The provider lost this job: ${e.message}`, finished_at: now, next_poll_at: null }, { type: 'failed', message: e.message })
+        this.scheduler.jobEnded(p)
+        return void this.write(row.id, life.failed('running', `The provider lost this job: ${e.message}`, now, e.message, { next_poll_at: null }))
       default: {
         const errors = row.transient_errors + 1
         const detail = `${e.message}${e.details.body && !e.message.includes(e.details.body) ? ` — body: ${e.details.body}` : ''}`
         if (errors > (this.o.maxTransientErrors ?? 6)) {
-          return void this.write(row.id, 'running', { status: 'needs_attention', error: `Provider unreachable: ${e.message} (${errors} tries)`, transient_errors: errors, next_poll_at: null }, { type: 'needs_attention', message: detail })
+          return void this.write(row.id, life.needsAttention('running', `Provider unreachable: ${e.message} (${errors} tries)`, detail, { transient_errors: errors, next_poll_at: null }))
         }
         return again(now + backoff(errors, this.random), { transient_errors: errors, polls: row.polls + 1 }, { type: 'retry', message: `${detail}; will ask again` })
       }
     }
   }
 
-  /** Waits for the provider's budget and any 429 hold (downloads from the API host itself). */
-  private async token(p: ProviderState): Promise<void> {
-    for (;;) {
-      const now = this.clock.now()
-      if (p.holdUntil <= now && p.bucket.tryTake(now)) return
-      const at = Math.max(p.holdUntil, p.bucket.nextTokenAt(now))
-      await new Promise<void>((resolve) => this.clock.setTimer(resolve, at - now))
-    }
-  }
-
-  private async download(id: number, p: ProviderState): Promise<void> {
+  private async download(id: number, p: Lane): Promise<void> {
     const row = this.o.store.job(id)
     if (!row || row.status !== 'downloading') return
     const dir = row.output_dir
     await removeStaleParts(dir, id)
     const files = jobResult(row)
-    if (files.length === 0) {
-      return void this.write(id, 'downloading', { status: 'failed', error: 'The provider reported success without any file', finished_at: this.clock.now() }, { type: 'failed', message: 'No output files' })
-    }
+    if (files.length === 0) return void this.write(id, life.failed('downloading', 'The provider reported success without any file', this.clock.now(), 'No output files'))
     const saved = this.o.store.savedFiles(id)
     try {
       checkResultFiles(files)
       for (const [idx, file] of files.entries()) {
         const done = saved.get(idx)
         if (done && existsSync(done)) continue
-        if (this.o.isApiUrl?.(row.provider, file.url)) await this.token(p)
+        if (this.o.isApiUrl?.(row.provider, file.url)) await this.scheduler.token(p)
         const stem = `${slug(row.prompt)}-${id}${files.length > 1 ? `-${idx + 1}` : ''}`
         const got = await downloadFile(file.url, dir, stem, id, this.o.download ?? DEFAULT_DOWNLOAD_OPTIONS)
         const assetId = this.o.store.insertAsset({ jobId: id, idx, path: got.path, sourceUrl: file.url, mime: got.mime, size: got.size, sha256: got.sha256, width: got.width, height: got.height }, this.clock.now())
@@ -732,7 +500,7 @@ export class Poller {
       return this.downloadFailed(row, err, files)
     }
     const now = this.clock.now()
-    if (this.write(id, 'downloading', { status: 'done', finished_at: now, next_poll_at: null, transient_errors: 0 }, { type: 'done', message: `Saved ${files.length} file${files.length === 1 ? '' : 's'} to ${dir}` })) {
+    if (this.write(id, life.downloaded(files.length, dir, now))) {
       // Chained steps (generate → trim) start from this job's output now that it exists.
       for (const child of this.o.store.waitingChildren(id)) this.schedule(child.id, child.provider, 'submit', now)
     }
@@ -755,26 +523,26 @@ export class Poller {
       const changed = fresh.length > 0 && JSON.stringify(fresh.map((f) => f.url)) !== JSON.stringify(files.map((f) => f.url))
       if (changed && !this.refreshed.has(row.id)) {
         this.refreshed.add(row.id)
-        this.write(row.id, 'downloading', { result_json: JSON.stringify(fresh) }, { type: 'retry', message: `${e.message}; got a fresh URL from the provider` })
+        this.write(row.id, life.progressed('downloading', { result_json: JSON.stringify(fresh) }, { type: 'retry', message: `${e.message}; got a fresh URL from the provider` }))
         return this.schedule(row.id, row.provider, 'download', this.clock.now())
       }
       if (!changed && refreshError === null) {
-        return void this.write(row.id, 'downloading', { status: 'failed', error: e.message, finished_at: now, next_poll_at: null }, { type: 'failed', message: `${e.message}; the provider has no other URL for it` })
+        return void this.write(row.id, life.failed('downloading', e.message, now, `${e.message}; the provider has no other URL for it`, { next_poll_at: null }))
       }
       // The result exists at the provider but cannot be fetched: the user decides (the files may be in
       // the provider's dashboard), rather than paying for it again.
       const why = refreshError ? `could not get a fresh URL: ${refreshError}` : 'the refreshed URL failed too'
-      return void this.write(row.id, 'downloading', { status: 'needs_attention', error: `${e.message}; ${why}`, next_poll_at: null }, { type: 'needs_attention', message: `${e.message}; ${why}` })
+      return void this.write(row.id, life.needsAttention('downloading', `${e.message}; ${why}`, `${e.message}; ${why}`, { next_poll_at: null }))
     }
     if (e.kind === 'transient') {
       const errors = row.transient_errors + 1
       if (errors <= (this.o.maxTransientErrors ?? 6)) {
         const due = now + backoff(errors, this.random)
-        this.write(row.id, 'downloading', { transient_errors: errors, next_poll_at: Math.round(due) }, { type: 'retry', message: `${e.message}; will download again` })
+        this.write(row.id, life.progressed('downloading', { transient_errors: errors, next_poll_at: Math.round(due) }, { type: 'retry', message: `${e.message}; will download again` }))
         return this.schedule(row.id, row.provider, 'download', due)
       }
     }
     // Disk and content problems end the attempt; the result stays stored so Retry downloads again.
-    this.write(row.id, 'downloading', { status: 'failed', error: e.message, finished_at: now, next_poll_at: null }, { type: 'failed', message: e.message })
+    this.write(row.id, life.failed('downloading', e.message, now, e.message, { next_poll_at: null }))
   }
 }
