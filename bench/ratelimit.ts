@@ -66,8 +66,8 @@ export async function runRateLimit(o: RateOptions): Promise<RateResult> {
     await core.poller.whenIdle()
     clearInterval(progress)
     const wallSeconds = (Date.now() - wallStart) / 1000
-    const lastSubmitted = core.store.db.prepare(`SELECT MAX(submitted_at) FROM jobs WHERE prompt LIKE 'rate limited job %'`).pluck().get() as number
-    const done = core.store.db.prepare(`SELECT COUNT(*) FROM jobs WHERE prompt LIKE 'rate limited job %' AND status = 'done'`).pluck().get() as number
+    const lastSubmitted = core.store['db'].prepare(`SELECT MAX(submitted_at) FROM jobs WHERE prompt LIKE 'rate limited job %'`).pluck().get() as number
+    const done = core.store['db'].prepare(`SELECT COUNT(*) FROM jobs WHERE prompt LIKE 'rate limited job %' AND status = 'done'`).pluck().get() as number
     await core.close()
 
     const { lanes } = await host.report(['rate'])

@@ -1,3 +1,8 @@
+// Folder src/main/demo/ — the built-in simulator, out of the core: one engine (engine.ts) and every
+// provider's protocol as its docs describe it (letzai.ts, bfl.ts, wondercat.ts, apixo.ts, umrgen.ts), with
+// generated media (media.ts). The entry points hand it to the core for the Demo provider; tests and
+// benchmarks start it themselves. May import src/shared and Node; never electron or the core's state.
+//
 // The built-in simulator: every provider's protocol under its own path prefix on an API server, and the
 // result files on a second server (another origin, like the providers' delivery hosts), both on 127.0.0.1.
 // It is the zero-config Demo provider and what every test and benchmark talks to over real HTTP.

@@ -1,3 +1,8 @@
+// Folder src/main/serve/ — serving the renderer, for both servers of it (the Electron shell's app
+// protocol and the headless bridge's HTTP): which built file a URL names (this file) and the page with the
+// Queue's first screen already in it (firstScreen.ts); asset URLs are parsed by src/shared/assetUrl.ts.
+// May import src/shared and the core; never electron.
+//
 // Which file of the built renderer a URL path names. One rule for both servers of the renderer: the
 // headless bridge (HTTP) and the Electron shell's app protocol, so neither can be led outside the folder.
 import { statSync } from 'node:fs'

@@ -85,6 +85,8 @@ export interface ProviderInfo {
   limits: ProviderLimitsInfo
   /** Where the provider lists its models, for a user looking for an id. */
   modelsUrl?: string
+  /** Served by the built-in simulator on loopback, with a key made for each run (the Demo): no key to enter. */
+  simulated?: true
 }
 
 /** Every provider, the Demo first (the default). Each provider's own file holds its models and limits, with the sources they come from. */

@@ -20,7 +20,7 @@ const core = await Core.open({
   // The demo's limits, only scaled to the test's pace; the strategy is the default one.
   poller: { limits: () => ({ rate, burst: 20, concurrency: 8 }) }
 })
-const existing = core.store.db.prepare('SELECT COUNT(*) FROM jobs').pluck().get() as number
+const existing = Object.values(core.store.statusCounts()).reduce((a, b) => a + b, 0)
 if (existing === 0) {
   await core.api.queuePrompts({ provider: 'demo', prompts: Array.from({ length: jobs }, (_, i) => `crash test prompt number ${i}`), batchName: 'crash' })
 }

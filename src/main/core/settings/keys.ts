@@ -259,5 +259,5 @@ export function sealedKeys(file: string, cipher: KeyCipher, env: NodeJS.ProcessE
 
 /** True when a provider needs a key to be used (every real provider; not the offline demo). */
 export function needsKey(provider: ProviderId): boolean {
-  return provider !== 'demo'
+  return !providerInfo(provider).simulated
 }

@@ -1,11 +1,17 @@
+// Folder src/main/core/storage/ — the library on disk: the SQLite file and its numbered migrations (db.ts),
+// the one lock that keeps a second process out (lock.ts), where files live (paths.ts) and the typed store
+// (this file). The only folder that opens the library or runs SQL (the lint refuses it elsewhere). May
+// import src/shared, better-sqlite3 and Node, and types from jobs/ and providers/; nothing else above it.
+//
 // Typed reads and writes over the SQLite library. Every change of a job's state goes through `transition`,
 // which writes the new state and its history row in one transaction, so what the user sees in a job's
 // history is exactly what happened, and a crash between the two cannot happen.
-import type { Db } from './db'
+import { openDb, type Db } from './db'
 import type { JobKind, ProviderId } from '../../../shared/catalogue'
-import { JOB_STATUSES, type Asset, type Batch, type GalleryFilter, type Job, type JobEvent, type JobInput, type JobSortColumn, type JobStatus, type StatusCounts } from '../../../shared/contract'
+import { ACTIVE_STATUSES, ERROR_EVENT_TYPES, FAILED_STATUSES, JOB_STATUSES, UNSENT_STATUSES, type Asset, type Batch, type GalleryFilter, type Job, type JobEvent, type JobInput, type JobSortColumn, type JobStatus, type StatusCounts } from '../../../shared/contract'
 import type { ProviderRef, ResultFile } from '../providers/types'
 import type { ActiveGroup } from '../jobs/eta'
+import type { JobEventDraft, Transition } from '../jobs/lifecycle'
 
 export interface JobRow {
   id: number
@@ -99,6 +105,12 @@ const JOB_SELECT = `
 const ASSET_SELECT = `
   SELECT a.*, j.batch_id, b.name AS batch_name, j.prompt, j.provider, j.model
   FROM assets a JOIN jobs j ON j.id = a.job_id JOIN batches b ON b.id = j.batch_id`
+
+/** A constant list for SQL's IN (...): the status sets and event types are fixed words, never user input. */
+function sqlList(words: readonly string[]): string {
+  return words.map((w) => `'${w}'`).join(', ')
+}
+const ACTIVE = sqlList(ACTIVE_STATUSES)
 
 const PATCH_COLUMNS = new Set<keyof JobPatch>([
   'status', 'progress', 'attempts', 'polls', 'transient_errors', 'provider_job_id', 'provider_ref_json', 'result_json',
@@ -241,11 +253,12 @@ type GalleryQuery = Omit<GalleryFilter, 'offset' | 'limit'>
 export class Store {
   private readonly stmts
 
-  constructor(readonly db: Db) {
+  /** Only the store runs SQL: everything else asks it by name (the lint's layering rules keep it so). */
+  constructor(private readonly db: Db) {
     this.stmts = {
       job: db.prepare<[number], JobRow>(`${JOB_SELECT} WHERE j.id = ?`),
       event: db.prepare('INSERT INTO job_events (job_id, at, type, message) VALUES (?, ?, ?, ?)'),
-      events: db.prepare<[number], { id: number; job_id: number; at: number; type: string; message: string }>(
+      events: db.prepare<[number], { id: number; job_id: number; at: number; type: JobEvent['type']; message: string }>(
         'SELECT * FROM job_events WHERE job_id = ? ORDER BY id'
       ),
       insertJob: db.prepare(
@@ -267,6 +280,62 @@ export class Store {
          ORDER BY ready_at DESC LIMIT 200`
       ).pluck()
     }
+  }
+
+  /** Opens (creating or migrating) the library at `file`. */
+  static open(file: string, o: { nativeBinding?: string } = {}): Store {
+    return new Store(openDb(file, o))
+  }
+
+  /** The library file's path. */
+  get file(): string {
+    return this.db.name
+  }
+
+  close(): void {
+    this.db.close()
+  }
+
+  /**
+   * Creates a batch (its output folder named after its id) or adds to an existing one (`into`), with its
+   * jobs, in one transaction; throws, queuing nothing, when `into` no longer exists.
+   */
+  addBatchJobs(jobs: NewJob[], o: { name: string; into?: number; outputDir: (batchId: number) => string }): { batchId: number; jobIds: number[] } {
+    return this.db.transaction(() => {
+      if (o.into !== undefined) {
+        if (!this.db.prepare('SELECT 1 FROM batches WHERE id = ?').get(o.into)) throw new Error(`Batch ${o.into} does not exist (deleted?); nothing more was queued`)
+        return { batchId: o.into, jobIds: this.insertJobs(o.into, jobs) }
+      }
+      const batchId = this.createBatch(o.name, '')
+      this.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(o.outputDir(batchId), batchId)
+      return { batchId, jobIds: this.insertJobs(batchId, jobs) }
+    }).immediate()
+  }
+
+  batchOutputDir(batchId: number): string | undefined {
+    return this.db.prepare<[number], string>('SELECT output_dir FROM batches WHERE id = ?').pluck().get(batchId)
+  }
+
+  /** The output folders of these jobs' batches. */
+  outputDirsOfJobs(ids: number[]): string[] {
+    return this.db.prepare<[string], string>(`SELECT DISTINCT b.output_dir FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids))
+  }
+
+  /** The newest jobs' ids, newest first; all of them without a limit. */
+  latestJobIds(limit?: number): number[] {
+    return this.db.prepare<[number], number>('SELECT id FROM jobs ORDER BY id DESC LIMIT ?').pluck().all(limit ?? -1)
+  }
+
+  /** How many of these jobs are in each status, per provider. */
+  countsByProvider(ids: number[]): { provider: ProviderId; status: JobStatus; n: number }[] {
+    return this.db
+      .prepare<[string], { provider: ProviderId; status: JobStatus; n: number }>(`SELECT provider, status, COUNT(*) AS n FROM jobs WHERE id IN (SELECT value FROM json_each(?)) GROUP BY provider, status`)
+      .all(JSON.stringify(ids))
+  }
+
+  /** The paths of a job's saved files, in result order. */
+  filePaths(jobId: number): string[] {
+    return this.db.prepare<[number], string>('SELECT path FROM assets WHERE job_id = ? ORDER BY idx').pluck().all(jobId)
   }
 
   createBatch(name: string, outputDir: string): number {
@@ -291,22 +360,24 @@ export class Store {
   }
 
   /**
-   * Writes a job's new state and the history row that explains it, atomically. With `expect`, only if the
-   * job is still in that status (the user may have canceled it while a request was in flight); returns
-   * whether it was written.
+   * Writes a job's new state and the history row that explains it, atomically, only if the job is still in
+   * the status the transition expects (the user may have canceled it while a request was in flight); returns
+   * whether it was written. Transitions come from jobs/lifecycle.ts, the one place that decides them.
    */
-  transition(id: number, patch: JobPatch, event?: { type: string; message: string }, now = Date.now(), expect?: JobStatus): boolean {
+  transition(id: number, t: Transition, now = Date.now()): boolean {
+    const { patch, event, expect } = t
     const keys = Object.keys(patch).filter((k) => PATCH_COLUMNS.has(k as keyof JobPatch)) as (keyof JobPatch)[]
     const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ')
-    const sql = `UPDATE jobs SET ${sets} WHERE id = @id${expect ? ' AND status = @expect' : ''}`
+    const sql = `UPDATE jobs SET ${sets} WHERE id = @id AND status = @expect`
     return this.db.transaction(() => {
-      const { changes } = this.db.prepare(sql).run({ ...patch, updated_at: now, id, ...(expect ? { expect } : {}) })
+      const { changes } = this.db.prepare(sql).run({ ...patch, updated_at: now, id, expect })
       if (changes > 0 && event) this.stmts.event.run(id, now, event.type, event.message)
       return changes > 0
     }).immediate()
   }
 
-  addEvent(id: number, type: string, message: string, now = Date.now()): void {
+  /** A history row that changes nothing (a remote cancel that failed, an internal error). */
+  addEvent(id: number, type: JobEventDraft['type'], message: string, now = Date.now()): void {
     this.stmts.event.run(id, now, type, message)
   }
 
@@ -336,14 +407,14 @@ export class Store {
   unfinishedSchedule(): { id: number; batch_id: number; provider: ProviderId; status: JobStatus; next_poll_at: number | null }[] {
     return this.db
       .prepare<[], { id: number; batch_id: number; provider: ProviderId; status: JobStatus; next_poll_at: number | null }>(
-        `SELECT id, batch_id, provider, status, next_poll_at FROM jobs WHERE status IN ('queued', 'submitting', 'running', 'downloading') ORDER BY id`
+        `SELECT id, batch_id, provider, status, next_poll_at FROM jobs WHERE status IN (${ACTIVE}) ORDER BY id`
       )
       .all()
   }
 
   /** Jobs the poller must carry on with after a start. */
   unfinishedJobs(): JobRow[] {
-    return this.db.prepare<[], JobRow>(`${JOB_SELECT} WHERE j.status IN ('queued', 'submitting', 'running', 'downloading') ORDER BY j.id`).all()
+    return this.db.prepare<[], JobRow>(`${JOB_SELECT} WHERE j.status IN (${ACTIVE}) ORDER BY j.id`).all()
   }
 
   private jobWhere(q: Omit<JobQuery, 'offset' | 'limit'>): { clause: string; params: Record<string, unknown> } {
@@ -385,8 +456,8 @@ export class Store {
   activeGroups(): ActiveGroup[] {
     return this.db
       .prepare<[], ActiveGroup>(
-        `SELECT j.batch_id AS batchId, b.name AS batchName, j.provider, j.model, SUM(j.status IN ('queued', 'submitting')) AS unsent, MAX(j.submitted_at) AS lastSubmittedAt
-         FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.status IN ('queued', 'submitting', 'running', 'downloading') GROUP BY j.batch_id, j.provider, j.model`
+        `SELECT j.batch_id AS batchId, b.name AS batchName, j.provider, j.model, SUM(j.status IN (${sqlList(UNSENT_STATUSES)})) AS unsent, MAX(j.submitted_at) AS lastSubmittedAt
+         FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.status IN (${ACTIVE}) GROUP BY j.batch_id, j.provider, j.model`
       )
       .all()
   }
@@ -500,7 +571,7 @@ export class Store {
     const rows = this.db
       .prepare<[number], { provider: ProviderId; n: number }>(
         `SELECT j.provider, COUNT(*) AS n FROM job_events e JOIN jobs j ON j.id = e.job_id
-         WHERE e.at >= ? AND e.type IN ('retry', 'failed', 'needs_attention', 'error') GROUP BY j.provider`
+         WHERE e.at >= ? AND e.type IN (${sqlList(ERROR_EVENT_TYPES)}) GROUP BY j.provider`
       )
       .all(since)
     return new Map(rows.map((r) => [r.provider, r.n]))
@@ -511,9 +582,9 @@ export class Store {
     return this.db
       .prepare<[number], { name: string; active: number; done: number; failed: number }>(
         `SELECT b.name,
-           SUM(j.status IN ('queued', 'submitting', 'running', 'downloading')) AS active,
+           SUM(j.status IN (${ACTIVE})) AS active,
            SUM(j.status = 'done') AS done,
-           SUM(j.status IN ('failed', 'needs_attention')) AS failed
+           SUM(j.status IN (${sqlList(FAILED_STATUSES)})) AS failed
          FROM batches b JOIN jobs j ON j.batch_id = b.id WHERE b.id = ? GROUP BY b.id`
       )
       .get(batchId)

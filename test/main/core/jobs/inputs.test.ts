@@ -71,7 +71,7 @@ describe.concurrent('job inputs', () => {
       const bytes = (await import('node:fs')).readFileSync(await png(dir, 'drop.png'))
       const kept = await core.api.addInputFile({ name: '../../evil/drop.png', dataBase64: bytes.toString('base64') })
       expect(kept).toMatchObject({ name: 'drop.png', mime: 'image/png', size: bytes.length })
-      expect(kept.path.startsWith(join(core.store.db.name, '..', 'inputs'))).toBe(true)
+      expect(kept.path.startsWith(join(core.store.file, '..', 'inputs'))).toBe(true)
       expect((await core.api.addInputFile({ name: 'again.png', dataBase64: bytes.toString('base64') })).path).toBe(kept.path)
       await expect(core.api.addInputFile({ name: 'x.png', dataBase64: Buffer.from('#!/bin/sh\necho hi').toString('base64') })).rejects.toThrow(/not an image, video or audio file/)
       const { jobIds } = await core.api.queuePrompts({ prompts: ['from a drop'], model: 'something-new', kind: 'image', inputs: [{ path: kept.path }] })

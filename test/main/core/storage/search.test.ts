@@ -51,7 +51,7 @@ describe('search on a 20,000-item library', () => {
     store = new Store(openDb(dbPath(dir)))
   }, 120_000)
   afterAll(() => {
-    store?.db.close()
+    store?.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
