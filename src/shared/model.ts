@@ -78,6 +78,18 @@ export interface Job {
   failedTries: number
 }
 
+/** What a provider's polling settings may be: the contract's validation and the Settings form both read these. */
+export const POLLING_LIMITS = {
+  /** Requests per second. */
+  rate: { min: 0.1, max: 1000 },
+  burst: { min: 1, max: 10_000 },
+  concurrency: { min: 1, max: 256 },
+  /** Seconds; 0 = the model's documented max. */
+  maxWaitSeconds: { min: 0, max: 86_400 },
+  /** Seconds; 0 = each model's documented interval. */
+  latencySeconds: { min: 0, max: 3600 }
+} as const
+
 /** A dropped input file travels as base64 (12 MB of bytes), within the headless bridge's 16 MB body cap. */
 export const MAX_INPUT_BYTES = 12 * 1024 * 1024
 

@@ -1,4 +1,4 @@
-// When to look at a running job again. The docs' recipes are here exactly as the providers describe them,
+// When to look at a running job again. The docs' recipes are built from these (providers/registry.ts says which is whose),
 // and the learned strategy (the default) keeps a latency promise with as few requests as the model's history
 // and the provider's progress field (when its shape has proved readable) allow.
 import type { ModelTiming, PollStrategyName } from '../../../shared/catalogue'
