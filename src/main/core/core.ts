@@ -82,7 +82,7 @@ export class Core {
       options: o.simulator,
       external: o.externalSimulator,
       onStarted: () => {
-        this.connections.changed('demo')
+        this.connections.simulatorStarted()
         this.settingsService.announce()
       }
     })

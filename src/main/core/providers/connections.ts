@@ -53,6 +53,11 @@ export class Connections {
     }
   }
 
+  /** The Demo's simulator runs now: its providers' adapters are built again with its base URL and key. */
+  simulatorStarted(): void {
+    for (const id of PROVIDER_IDS) if (providerInfo(id).simulated) this.changed(id)
+  }
+
   /** The base URL or key changed: the next request builds the adapter again. */
   changed(provider: ProviderId): void {
     this.adapters.delete(provider)

@@ -16,7 +16,7 @@ export interface KeySource {
 
 export function envKeys(env: NodeJS.ProcessEnv = process.env): KeySource {
   return {
-    get: (provider) => (provider === 'demo' ? null : env[`${providerInfo(provider).envName}_API_KEY`] || null)
+    get: (provider) => (providerInfo(provider).simulated ? null : env[`${providerInfo(provider).envName}_API_KEY`] || null)
   }
 }
 
@@ -94,7 +94,7 @@ export function headlessKeys(dataDir: string, env: NodeJS.ProcessEnv = process.e
   const inspect = (provider: ProviderId): { check: KeyCheck; key: string | null } => {
     const { envVar, file, named } = locate(provider)
     const base = { provider, envVar, file }
-    if (provider === 'demo') return { check: { ...base, source: 'none', problem: null }, key: null }
+    if (providerInfo(provider).simulated) return { check: { ...base, source: 'none', problem: null }, key: null }
     const fromEnv = env[envVar]
     if (fromEnv) return { check: { ...base, source: 'env', problem: null }, key: fromEnv }
     try {
@@ -206,7 +206,7 @@ export function sealedKeys(file: string, cipher: KeyCipher, env: NodeJS.ProcessE
     const { envName, label } = providerInfo(provider)
     const envVar = `${envName}_API_KEY`
     const base = { provider, envVar, file }
-    if (provider === 'demo') return { check: { ...base, source: 'none', problem: null }, key: null }
+    if (providerInfo(provider).simulated) return { check: { ...base, source: 'none', problem: null }, key: null }
     const envKey = fromEnv.get(provider)
     const fallback = (problem: string | null) => ({ check: { ...base, source: envKey ? ('env' as const) : ('none' as const), problem }, key: envKey })
     const { entries, problem } = read()
