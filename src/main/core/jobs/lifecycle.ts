@@ -1,3 +1,10 @@
+// Folder src/main/core/jobs/ — a job's life. lifecycle.ts is the one owner of its status (the transition
+// table and the named changes); runner.ts carries each job through submit, poll and download; service.ts is
+// the contract's job methods; downloader.ts, media-check.ts and inputs.ts handle the files a job takes and
+// makes; eta.ts estimates when it is ready. May import src/shared, scheduling/, providers/ (the adapter
+// interface, its errors, the connections), storage/ and the core's events; never electron, the CLI, the
+// headless bridge or the simulator.
+//
 // The one owner of a job's life: which status may follow which, and the named operations (submitting,
 // accepted, progressed, ready, downloaded, failed, needs attention, cancel, retry) that build each change —
 // the columns to write and the history row that explains it. The job runner and the job commands call these;

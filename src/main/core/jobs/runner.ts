@@ -1,16 +1,10 @@
-// Folder src/main/core/jobs/ — a job's life. lifecycle.ts is the one owner of its status (the transition
-// table and the named changes); runner.ts carries each job through submit, poll and download; service.ts is
-// the contract's job methods; downloader.ts, media-check.ts and inputs.ts handle the files a job takes and
-// makes; eta.ts estimates when it is ready. May import src/shared, scheduling/, providers/ (the adapter
-// interface, its errors, the connections), storage/ and the core's events; never electron, the CLI, the
-// headless bridge or the simulator.
+// The job runner: each job's next action (submit, poll, download), run when the provider-agnostic scheduler
+// (scheduling/scheduler.ts) says it is due; every status change comes from the lifecycle (jobs/lifecycle.ts).
+// The runner never knows which provider it speaks to: only the adapter interface.
 //
-// The job runner: what each task does to a job — submit it, poll it, download its files — on top of the
-// provider-agnostic scheduler (scheduling/scheduler.ts), which decides when. Every state change is made by the
-// lifecycle (jobs/lifecycle.ts) and written, with its history row, before it is acted on. A submit is recorded
-// as intent before the request goes out, so a job found in `submitting` at start-up was maybe sent: it goes to
-// the user as needs-attention instead of being paid for twice. The runner speaks to providers only through
-// the adapter interface: it never knows which provider is behind a job.
+// Every state change is written (with its history row) before it is acted on. A submit is recorded as
+// intent before the request goes out, so a job found in `submitting` at start-up was maybe sent: it goes to
+// the user as needs-attention instead of being paid for twice.
 import { existsSync } from 'node:fs'
 import type { ProviderId } from '../../../shared/catalogue'
 import { modelInfo, providerInfo } from '../../../shared/catalogue'
