@@ -7,6 +7,14 @@ import { builtinModules } from 'node:module'
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 
+const MAIN_PATHS = [
+  { name: 'electron', message: 'Only src/main/index.ts (the Electron shell) may import electron: the core runs in plain Node.' },
+  { name: 'electron-store', message: 'Only the Electron shell may use electron-store.' }
+]
+const MAIN_PATTERNS = [{ group: ['**/renderer/**', '**/preload/**'], message: 'Main code may not import renderer or preload code.' }]
+const SQL_PATHS = [{ name: 'better-sqlite3', message: 'Only src/main/core/storage opens the library and runs SQL: ask the Store.' }]
+const SQL_PATTERNS = [{ group: ['**/storage/db'], message: 'Only src/main/core/storage opens the library and runs SQL: ask the Store.' }]
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'native/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -31,10 +39,55 @@ export default tseslint.config(
     files: ['src/main/**'],
     ignores: ['src/main/index.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'Only src/main/index.ts (the Electron shell) may import electron: the core runs in plain Node.' }, { name: 'electron-store', message: 'Only the Electron shell may use electron-store.' }],
-        patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'Main code may not import renderer or preload code.' }]
-      }]
+      'no-restricted-imports': ['error', { paths: MAIN_PATHS, patterns: MAIN_PATTERNS }]
+    }
+  },
+  {
+    // The core is the domain and its infrastructure: the entry points (the Electron shell, the headless
+    // bridge, the CLI) and serving the renderer build on it, never the other way round; the Demo's
+    // simulator is handed in (its types may be named, its code never loaded).
+    files: ['src/main/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...MAIN_PATHS, ...SQL_PATHS],
+          patterns: [
+            ...MAIN_PATTERNS,
+            { group: ['**/cli', '**/cli/**', '**/headless', '**/headless/**', '**/serve/**'], message: 'The core may not import the CLI, the headless bridge or the renderer server: they are built on it.' },
+            { group: ['**/demo/**'], allowTypeImports: true, message: 'The core may not load the simulator: the entry point hands it in (CoreOptions.startSimulator); only its types may be named.' },
+            ...SQL_PATTERNS
+          ]
+        }
+      ]
+    }
+  },
+  {
+    // Only the storage folder opens the library and runs SQL: everything else asks the store by name.
+    files: ['src/main/core/storage/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: MAIN_PATHS, patterns: [...MAIN_PATTERNS, { group: ['**/cli', '**/cli/**', '**/headless', '**/headless/**', '**/serve/**', '**/demo/**'], message: 'Storage depends on nothing above it.' }] }]
+    }
+  },
+  {
+    files: ['src/main/cli/**', 'src/main/headless/**', 'src/main/serve/**', 'src/main/demo/**', 'src/main/*.ts'],
+    ignores: ['src/main/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [...MAIN_PATHS, ...SQL_PATHS], patterns: [...MAIN_PATTERNS, ...SQL_PATTERNS] }]
+    }
+  },
+  {
+    // SQL runs in src/main/core/storage only: a `.prepare()`, `.exec()`, `.pragma()` or `.transaction()` on
+    // the database anywhere else in main is a store method that is missing.
+    files: ['src/main/**'],
+    ignores: ['src/main/core/storage/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name=/^(prepare|pragma|transaction)$/]", message: 'Only src/main/core/storage runs SQL: give the Store a method for this.' },
+        { selector: "MemberExpression[property.name='db']", message: 'The Store keeps its database to itself (Store.db is private): give the Store a method for this.' },
+        { selector: "MemberExpression[property.name='sql']", message: "Store.sql is for the storage folder's own tables: give the Store (or a storage module) a method for this." }
+      ]
     }
   },
   {

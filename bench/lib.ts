@@ -3,7 +3,7 @@ import { mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Clock } from '../src/main/core/scheduling/clock'
-import type { Store } from '../src/main/core/store'
+import type { Store } from '../src/main/core/storage/store'
 import { prng } from '../test/helpers/prng'
 
 export function tempDir(prefix: string, parent = tmpdir()): string {
@@ -77,7 +77,7 @@ export function makeWorkload(o: { jobs: number; imageShare: number; fastShare?: 
  * learned strategy reads submit→ready durations from here (store.recentDurations).
  */
 export function seedHistory(store: Store, rows: { model: string; kind: Kind; durationMs: number }[], now: number): void {
-  const db = store.db
+  const db = store['db']
   db.transaction(() => {
     const batchId = store.createBatch('history (seeded by the benchmark)', '/nonexistent')
     const insert = db.prepare(

@@ -3,9 +3,9 @@
 // has real images to decode without writing 100,000 files.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { openDb } from '../src/main/core/db'
-import { dbPath } from '../src/main/core/paths'
-import { promptPng } from '../src/main/core/simulator/media'
+import { openDb } from '../src/main/core/storage/db'
+import { dbPath } from '../src/main/core/storage/paths'
+import { promptPng } from '../src/main/demo/media'
 
 const SUBJECTS = ['lighthouse', 'fox', 'city', 'forest', 'robot', 'portrait', 'castle', 'ocean', 'desert', 'garden', 'train', 'market']
 const STYLES = ['at dawn', 'in the rain', 'oil painting', 'watercolour', 'neon', 'isometric', 'film photo', 'pastel', 'ink sketch', 'low poly']

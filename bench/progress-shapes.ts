@@ -3,7 +3,7 @@
 // providers queue first, round, jump, stall at 99 % or report nothing. Each shape replaces the engine's
 // `state()` of one lane's simulator; the job still becomes ready at exactly its `readyAt`, so detection
 // latency is measured against the same moment whatever the progress says.
-import type { JobState, SimEngine, SimJob } from '../src/main/core/simulator/engine'
+import type { JobState, SimEngine, SimJob } from '../src/main/demo/engine'
 
 export const SHAPES = ['linear', 'queued', 'steps', 'coarse', 'stuck99', 'nonmonotonic', 'none'] as const
 export type ShapeName = (typeof SHAPES)[number]

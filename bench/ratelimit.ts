@@ -4,8 +4,8 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Core } from '../src/main/core/core'
-import type { ProviderLimits } from '../src/main/core/poller'
-import { MemorySettings } from '../src/main/core/settings'
+import type { ProviderLimits } from '../src/main/core/jobs/runner'
+import { MemorySettings } from '../src/main/core/settings/settings'
 import { clockFrom, drawDuration, seedHistory, memoryTempDir, toScaled, type ClockSpec } from './lib'
 import { remoteSimulator, SimHost } from './sims'
 import { prng } from '../test/helpers/prng'
@@ -66,8 +66,8 @@ export async function runRateLimit(o: RateOptions): Promise<RateResult> {
     await core.poller.whenIdle()
     clearInterval(progress)
     const wallSeconds = (Date.now() - wallStart) / 1000
-    const lastSubmitted = core.store.db.prepare(`SELECT MAX(submitted_at) FROM jobs WHERE prompt LIKE 'rate limited job %'`).pluck().get() as number
-    const done = core.store.db.prepare(`SELECT COUNT(*) FROM jobs WHERE prompt LIKE 'rate limited job %' AND status = 'done'`).pluck().get() as number
+    const lastSubmitted = core.store['db'].prepare(`SELECT MAX(submitted_at) FROM jobs WHERE prompt LIKE 'rate limited job %'`).pluck().get() as number
+    const done = core.store['db'].prepare(`SELECT COUNT(*) FROM jobs WHERE prompt LIKE 'rate limited job %' AND status = 'done'`).pluck().get() as number
     await core.close()
 
     const { lanes } = await host.report(['rate'])

@@ -3,7 +3,7 @@
 // own event-loop lag and resident memory. It reports over IPC and exits.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { join } from 'node:path'
-import type { ProviderLimits } from '../src/main/core/poller'
+import type { ProviderLimits } from '../src/main/core/jobs/runner'
 
 // Measure from the first line that runs.
 const lag = monitorEventLoopDelay({ resolution: 1 })
@@ -12,7 +12,7 @@ let rssMax = process.memoryUsage().rss
 const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100)
 
 const { Core } = await import('../src/main/core/core')
-const { MemorySettings } = await import('../src/main/core/settings')
+const { MemorySettings } = await import('../src/main/core/settings/settings')
 
 const dataDir = process.env.BENCH_DATA_DIR!
 const seconds = Number(process.env.BENCH_SECONDS ?? 20)

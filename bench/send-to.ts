@@ -40,7 +40,7 @@ for (let i = 0; i < Math.min(ITEMS, 50); i++) {
   writeFileSync(path, await sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer())
   files.push(path)
 }
-const db = core.store.db
+const db = core.store['db']
 const batch = Number(db.prepare("INSERT INTO batches (name, output_dir, created_at) VALUES ('source', ?, ?)").run(dir, Date.now()).lastInsertRowid)
 const assetIds = db.transaction(() =>
   Array.from({ length: ITEMS }, (_, i) => {

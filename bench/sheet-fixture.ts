@@ -3,8 +3,8 @@
 // stores them, added to an existing library before the app opens it.
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { openDb } from '../src/main/core/db'
-import { dbPath } from '../src/main/core/paths'
+import { openDb } from '../src/main/core/storage/db'
+import { dbPath } from '../src/main/core/storage/paths'
 
 export function addSheetBatch(dataDir: string, o: { prompts?: number; models?: number; seeds?: number } = {}): { batchId: number; cells: number } {
   const prompts = o.prompts ?? 10

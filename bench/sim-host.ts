@@ -3,7 +3,7 @@
 // at the end it reports each lane's ledger (per job: when it became ready, when the app first saw it, how
 // many status requests it took) and request log.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { startSimulator, type Simulator } from '../src/main/core/simulator/server'
+import { startSimulator, type Simulator } from '../src/main/demo/server'
 import { clockFrom, type ClockSpec } from './lib'
 import { applyShape, type ShapeName } from './progress-shapes'
 

@@ -1,8 +1,8 @@
 // The benchmark's handle on the simulator process (sim-host.ts).
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { SimEngine } from '../src/main/core/simulator/engine'
-import type { Simulator } from '../src/main/core/simulator/server'
+import { SimEngine } from '../src/main/demo/engine'
+import type { Simulator } from '../src/main/demo/server'
 import type { ClockSpec } from './lib'
 import type { HostReply, HostRequest, LaneReport, LaneSpec } from './sim-host'
 

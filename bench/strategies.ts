@@ -8,12 +8,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { modelInfo } from '../src/shared/catalogue'
-import { promptPng } from '../src/main/core/simulator/media'
-import { Core, defaultLimits, defaultStrategy, docsStrategy } from '../src/main/core/core'
+import { modelInfo, providerInfo } from '../src/shared/catalogue'
+import { promptPng } from '../src/main/demo/media'
+import { Core } from '../src/main/core/core'
+import { docsStrategy } from '../src/main/core/providers/registry'
 import type { Clock } from '../src/main/core/scheduling/clock'
-import { adaptive, exponential, fixed, type PollContext, type PollStrategy } from '../src/main/core/scheduling/strategies'
-import { MemorySettings } from '../src/main/core/settings'
+import { adaptive, defaultStrategy, exponential, fixed, type PollContext, type PollStrategy } from '../src/main/core/scheduling/strategies'
+import { MemorySettings } from '../src/main/core/settings/settings'
 import { clockFrom, drawClass, drawDuration, makeWorkload, MODEL_OF, percentile, seedHistory, memoryTempDir, type ClockSpec, type Kind } from './lib'
 import type { ShapeName } from './progress-shapes'
 import { remoteSimulator, SimHost } from './sims'
@@ -53,8 +54,8 @@ export const STRATEGIES: StrategyEntry[] = [
   { key: 'apixo-table', label: 'initial/interval per model', source: 'APIXO guide, adaptive (nano-banana 5/3 s, veo-3-1 45/10 s)', make: apixoTable },
   { key: 'apixo-backoff', label: '2 s ×1.5 cap 30 s', source: 'APIXO guide, exponential backoff', make: () => exponential({ initialMs: 2000, factor: 1.5, capMs: 30_000 }) },
   { key: 'umrgen', label: 'queued 3 s / running 2 s', source: 'UMRGEN guide', make: () => docsStrategy('umrgen') },
-  { key: 'learned', label: 'learned (ours)', source: 'history + progress; the app\'s default', make: (clock) => defaultStrategy('demo', { now: clock.now }) },
-  { key: 'learned-np', label: 'learned, no progress', source: 'the same, never shown progress', make: (clock) => withoutProgress(defaultStrategy('demo', { now: clock.now })), hideProgress: true }
+  { key: 'learned', label: 'learned (ours)', source: 'history + progress; the app\'s default', make: (clock) => defaultStrategy({ now: clock.now }) },
+  { key: 'learned-np', label: 'learned, no progress', source: 'the same, never shown progress', make: (clock) => withoutProgress(defaultStrategy({ now: clock.now })), hideProgress: true }
 ]
 
 /** The docs' backoff recipes the learned strategy must beat on both axes. */
@@ -163,7 +164,7 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
       keys: { get: () => null },
       externalSimulator: remoteSimulator(urls[entry.key]),
       clock,
-      poller: { strategy: () => strategy, limits: defaultLimits }
+      poller: { strategy: () => strategy, limits: (provider) => providerInfo(provider).limits }
     })
     seedHistory(core.store, history, clock.now())
     const videoInput = join(dataDir, 'video-input.png')
@@ -223,7 +224,7 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
     const report = reports.get(lane.entry.key)!
     const readyAt = new Map(report.jobs.map((j) => [j.id, j.readyAt]))
     const seenAt = new Map(report.jobs.map((j) => [j.id, j.firstSeenReadyAt]))
-    const rows = lane.core.store.db
+    const rows = lane.core.store['db']
       .prepare<[], { status: string; prompt: string; provider_job_id: string | null; ready_at: number | null }>(`SELECT status, prompt, provider_job_id, ready_at FROM jobs WHERE prompt LIKE 'bench %'`)
       .all()
     const latencies: number[] = []

@@ -7,8 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openDb } from '../src/main/core/db'
-import { Store, type NewJob } from '../src/main/core/store'
+import { openDb } from '../src/main/core/storage/db'
+import { progressed } from '../src/main/core/jobs/lifecycle'
+import { Store, type NewJob } from '../src/main/core/storage/store'
 
 type Mode = 'NORMAL' | 'FULL'
 const MODES: Mode[] = ['FULL', 'NORMAL']
@@ -31,7 +32,7 @@ function transitions(store: Store): number {
   const start = process.hrtime.bigint()
   for (let i = 0; i < TRANSITIONS; i++) {
     const id = ids[i % ids.length]
-    store.transition(id, { status: i % 2 ? 'running' : 'submitting', progress: i / TRANSITIONS, next_poll_at: Date.now() + 1000 }, { type: 'poll', message: `poll ${i}` })
+    store.transition(id, progressed('queued', { progress: i / TRANSITIONS, next_poll_at: Date.now() + 1000 }, { type: 'status', message: `poll ${i}` }))
   }
   return Number(process.hrtime.bigint() - start) / 1e6
 }
@@ -53,7 +54,7 @@ try {
       const store = library(mode, round)
       times[mode].transitions.push(transitions(store))
       times[mode].inserts.push(inserts(store))
-      store.db.close()
+      store.close()
     }
   }
   const rows = [

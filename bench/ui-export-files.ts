@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { openDb } from '../src/main/core/db'
-import { dbPath } from '../src/main/core/paths'
-import { embedPngText } from '../src/main/core/png-text'
-import { promptPng } from '../src/main/core/simulator/media'
+import { openDb } from '../src/main/core/storage/db'
+import { dbPath } from '../src/main/core/storage/paths'
+import { embedPngText } from '../src/main/core/library/png-text'
+import { promptPng } from '../src/main/demo/media'
 
 export interface ExportFile {
   path: string

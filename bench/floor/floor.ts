@@ -8,7 +8,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { build } from 'vite'
-import { rendererFile } from '../../src/main/core/rendererFiles'
+import { rendererFile } from '../../src/main/serve/rendererFiles'
 import { FLOOR_COLUMNS, floorRows } from './rows'
 
 export interface FloorPages {

@@ -5,9 +5,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Core } from './core/core'
-import { headlessKeys } from './core/keys'
-import { defaultDataDir } from './core/paths'
-import { JsonFileSettings } from './core/settings'
+import { startSimulator } from './demo/server'
+import { headlessKeys } from './core/settings/keys'
+import { defaultDataDir } from './core/storage/paths'
+import { JsonFileSettings } from './core/settings/settings'
 import { startHeadless } from './headless/server'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const dataDir = values['data-dir'] ?? defaultDataDir()
-  const core = await Core.open({ dataDir, settings: new JsonFileSettings(dataDir), keys: headlessKeys(dataDir) })
+  const core = await Core.open({ dataDir, settings: new JsonFileSettings(dataDir), keys: headlessKeys(dataDir), startSimulator })
   const server = await startHeadless(core, { rendererDir, port: values.port ? Number(values.port) : 0, pageHost: values.ip ? 'ip' : 'nonce' })
   console.log(`Batch Studio (headless) — data in ${dataDir}`)
   console.log(`Open: ${server.url}`)

@@ -7,14 +7,15 @@ import ElectronStore from 'electron-store'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { desktopAssetUrl } from '../shared/assetUrl'
+import { desktopAssetUrl, parseDesktopAssetUrl } from '../shared/assetUrl'
 import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES, type MethodName, type PathPurpose } from '../shared/contract'
 import { Core } from './core/core'
-import { sealedKeys } from './core/keys'
-import { rendererPages } from './core/firstScreen'
-import { rendererResponse } from './core/rendererFiles'
-import { defaultDataDir } from './core/paths'
-import type { SettingsStore, StoredSettings } from './core/settings'
+import { startSimulator } from './demo/server'
+import { sealedKeys } from './core/settings/keys'
+import { rendererPages } from './serve/firstScreen'
+import { rendererResponse } from './serve/rendererFiles'
+import { defaultDataDir } from './core/storage/paths'
+import type { SettingsStore, StoredSettings } from './core/settings/settings'
 import { contentSecurityPolicy } from '../shared/csp'
 
 // The built renderer is served over its own scheme rather than file://: only http(s) and schemes with the
@@ -155,7 +156,7 @@ async function start(): Promise<void> {
   })
   let core: Core
   try {
-    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: sealedKeys(join(dataDir, 'keys.json'), safeStorage), nativeBinding: nativeBinding(), desktop })
+    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: sealedKeys(join(dataDir, 'keys.json'), safeStorage), nativeBinding: nativeBinding(), desktop, startSimulator })
   } catch (err) {
     dialog.showErrorBox('Batch Studio could not open its library', `${(err as Error).message}\n\nIf this mentions NODE_MODULE_VERSION, run \`npm start\` again: it rebuilds the database module for Electron.`)
     app.exit(1)
@@ -173,8 +174,8 @@ async function start(): Promise<void> {
   const page = await rendererPages(rendererDir, core, desktopAssetUrl, POLICY)
   protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request.url, POLICY, page))
   protocol.handle(ASSET_SCHEME, (request) => {
-    const match = /^\/(\d+)\/(file|thumb)$/.exec(new URL(request.url).pathname)
-    const found = match && core.assetFile(Number(match[1]), match[2] as 'file' | 'thumb')
+    const ref = parseDesktopAssetUrl(request.url)
+    const found = ref && core.assetFile(ref.assetId, ref.variant)
     return found ? net.fetch(pathToFileURL(found.path).href) : new Response('File missing on disk', { status: 404 })
   })
   createWindow(core)

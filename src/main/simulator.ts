@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { providerInfo } from '../shared/catalogue'
-import type { SimProvider } from './core/simulator/engine'
-import { startSimulator } from './core/simulator/server'
+import type { SimProvider } from './demo/engine'
+import { startSimulator } from './demo/server'
 
 const PROTOCOLS: readonly SimProvider[] = ['letzai', 'bfl', 'wondercat', 'apixo', 'umrgen']
 

@@ -6,7 +6,7 @@
 import type { AssetVariant } from './assetUrl'
 import { z } from 'zod'
 import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS, type JobKind } from './catalogue'
-import { JOB_SORT_COLUMNS, JOB_STATUSES, MAX_INPUT_BYTES, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
+import { JOB_SORT_COLUMNS, JOB_STATUSES, MAX_INPUT_BYTES, POLLING_LIMITS, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
 import { BUDGET_SCOPES, type Balance, type CostReport, type JobCost } from './costs'
 import { CURRENCIES, PRICE_UNITS } from './pricing'
 import { AXIS_KEY_PATTERN, type AxisKey, type Sheet } from './sheet'
@@ -146,13 +146,13 @@ export const SettingsPatch = z.object({
       z.enum(PROVIDER_IDS),
       z.object({
         strategy: z.enum(POLL_STRATEGIES),
-        rate: z.number().min(0.1).max(1000),
-        burst: z.number().int().min(1).max(10_000),
-        concurrency: z.number().int().min(1).max(256),
+        rate: z.number().min(POLLING_LIMITS.rate.min).max(POLLING_LIMITS.rate.max),
+        burst: z.number().int().min(POLLING_LIMITS.burst.min).max(POLLING_LIMITS.burst.max),
+        concurrency: z.number().int().min(POLLING_LIMITS.concurrency.min).max(POLLING_LIMITS.concurrency.max),
         /** Longest a job may run at the provider before it goes to the user; 0 = the model's documented max. */
-        maxWaitSeconds: z.number().int().min(0).max(86_400),
+        maxWaitSeconds: z.number().int().min(POLLING_LIMITS.maxWaitSeconds.min).max(POLLING_LIMITS.maxWaitSeconds.max),
         /** The learned strategy notices a finished job within this many seconds; 0 = each model's documented interval. */
-        latencySeconds: z.number().min(0).max(3600)
+        latencySeconds: z.number().min(POLLING_LIMITS.latencySeconds.min).max(POLLING_LIMITS.latencySeconds.max)
       }).partial()
     )
     .optional(),
@@ -262,7 +262,9 @@ export interface Events {
 export type EventName = keyof Events
 
 export const METHOD_NAMES = Object.keys(methods) as MethodName[]
-export const EVENT_NAMES: readonly EventName[] = ['jobsChanged', 'countsChanged', 'settingsChanged', 'notice', 'exportProgress', 'batchFinished']
+/** Every event name, held to Events' keys by the compiler: a name missing here, or one Events lacks, does not compile. */
+const EVENT_KEYS: { readonly [E in EventName]: true } = { jobsChanged: true, countsChanged: true, settingsChanged: true, notice: true, exportProgress: true, batchFinished: true }
+export const EVENT_NAMES = Object.keys(EVENT_KEYS) as readonly EventName[]
 
 /** The renderer's view of main: the API plus a subscription to events (returns an unsubscribe). */
 export interface Bridge extends Api {

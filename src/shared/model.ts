@@ -6,8 +6,47 @@ import type { PriceEntry, ProviderBilling } from './pricing'
 
 export const JOB_STATUSES = ['queued', 'submitting', 'running', 'downloading', 'done', 'failed', 'canceled', 'needs_attention'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
+// The status sets, said once: the store's SQL, the job runner, the commands, the CLI and the renderer all read
+// these (src/main/core/jobs/lifecycle.ts holds the transitions between them).
+/** Jobs the app is still working on: the runner owns them until they end. */
 export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'submitting', 'running', 'downloading']
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['done', 'failed', 'canceled', 'needs_attention']
+/** Ended without a result: the user may send these again (Retry). */
+export const RETRYABLE_STATUSES: readonly JobStatus[] = ['failed', 'canceled', 'needs_attention']
+/** Ended badly, as a batch's outcome counts them. */
+export const FAILED_STATUSES: readonly JobStatus[] = ['failed', 'needs_attention']
+/** Not yet accepted by the provider: what a run's estimate counts as still to send. */
+export const UNSENT_STATUSES: readonly JobStatus[] = ['queued', 'submitting']
+
+export function isActive(status: JobStatus): boolean {
+  return ACTIVE_STATUSES.includes(status)
+}
+
+export function canRetry(status: JobStatus): boolean {
+  return RETRYABLE_STATUSES.includes(status)
+}
+
+/** Every kind of row in a job's history. */
+export const JOB_EVENT_TYPES = [
+  'queued',
+  'submit',
+  'submitted',
+  'status',
+  'unknown_status',
+  'ready',
+  'done',
+  'failed',
+  'canceled',
+  'needs_attention',
+  'retry',
+  'rate_limited',
+  'budget',
+  'paused',
+  'error'
+] as const
+export type JobEventType = (typeof JOB_EVENT_TYPES)[number]
+/** History rows that count as errors in the status bar's errors of the last hour. */
+export const ERROR_EVENT_TYPES: readonly JobEventType[] = ['retry', 'failed', 'needs_attention', 'error']
 
 export interface Job {
   id: number
@@ -42,6 +81,18 @@ export interface Job {
   failedTries: number
 }
 
+/** What a provider's polling settings may be: the contract's validation and the Settings form both read these. */
+export const POLLING_LIMITS = {
+  /** Requests per second. */
+  rate: { min: 0.1, max: 1000 },
+  burst: { min: 1, max: 10_000 },
+  concurrency: { min: 1, max: 256 },
+  /** Seconds; 0 = the model's documented max. */
+  maxWaitSeconds: { min: 0, max: 86_400 },
+  /** Seconds; 0 = each model's documented interval. */
+  latencySeconds: { min: 0, max: 3600 }
+} as const
+
 /** A dropped input file travels as base64 (12 MB of bytes), within the headless bridge's 16 MB body cap. */
 export const MAX_INPUT_BYTES = 12 * 1024 * 1024
 
@@ -55,7 +106,7 @@ export interface JobEvent {
   id: number
   jobId: number
   at: number
-  type: string
+  type: JobEventType
   message: string
 }
 

@@ -7,8 +7,8 @@ import { expect, test } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { readPngText } from '../../src/main/core/png-text'
-import { cellOrigin, type SheetGeometry } from '../../src/main/core/sheets'
+import { readPngText } from '../../src/main/core/library/png-text'
+import { cellOrigin, type SheetGeometry } from '../../src/main/core/library/sheets'
 import { pageProblems, startHeadlessApp, type HeadlessApp } from './headless-app'
 
 let app: HeadlessApp

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { readPngText } from '../../src/main/core/png-text'
+import { readPngText } from '../../src/main/core/library/png-text'
 import { readZip } from '../helpers/zip'
 import { startHeadlessApp, type HeadlessApp } from './headless-app'
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import type { MethodArg, MethodName, MethodResult } from '../../src/shared/contract'
-import type { StoredSettings } from '../../src/main/core/settings'
+import type { StoredSettings } from '../../src/main/core/settings/settings'
 
 // The app serves its page on a random <nonce>.localhost host (src/main/headless/server.ts). Every
 // *.localhost name is loopback (RFC 6761 §6.3): browsers resolve them so themselves, but Node asks the

@@ -1,8 +1,8 @@
-// The real simulator (src/main/core/simulator/server.ts), started in the test process so a spec can point
+// The real simulator (src/main/demo/server.ts), started in the test process so a spec can point
 // the headless app at it with `<NAME>_BASE_URL` / `<NAME>_API_KEY`. Loaded by a path held in a variable, so
 // this config's type check does not follow it: main's sources are checked under tsconfig.node.json, and with
 // this config's DOM lib their Node Buffer response bodies do not type-check.
-const SERVER_MODULE = '../../src/main/core/simulator/server'
+const SERVER_MODULE = '../../src/main/demo/server'
 
 export type SimProtocol = 'letzai' | 'bfl' | 'wondercat' | 'apixo' | 'umrgen'
 

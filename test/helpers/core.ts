@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Core, type CoreOptions } from '../../src/main/core/core'
-import { MemorySettings, type StoredSettings } from '../../src/main/core/settings'
-import type { KeySource } from '../../src/main/core/keys'
+import { MemorySettings, type StoredSettings } from '../../src/main/core/settings/settings'
+import type { KeySource } from '../../src/main/core/settings/keys'
+import { startSimulator } from '../../src/main/demo/server'
 
 export function tempDir(prefix = 'bs-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
@@ -22,6 +23,7 @@ export async function openTestCore(o: TestCoreOptions = {}): Promise<Core> {
     settings: o.settings ?? new MemorySettings({ outputRoot: join(dataDir, 'out'), demo: { durationMs: 300, failureRate: 0 }, ...o.stored }),
     keys,
     eventIntervalMs: 20,
+    startSimulator,
     ...o
   })
 }

@@ -6,7 +6,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startSimulator, type Simulator } from '../../src/main/core/simulator/server'
+import { startSimulator, type Simulator } from '../../src/main/demo/server'
 import { tempDir } from '../helpers/core'
 
 const BIN = fileURLToPath(new URL('../../bin/batch-studio.mjs', import.meta.url))

@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readPngText } from '../../src/main/core/png-text'
-import { startSimulator, type Simulator } from '../../src/main/core/simulator/server'
+import { readPngText } from '../../src/main/core/library/png-text'
+import { startSimulator, type Simulator } from '../../src/main/demo/server'
 import { tempDir } from '../helpers/core'
 
 const BIN = fileURLToPath(new URL('../../bin/batch-studio.mjs', import.meta.url))

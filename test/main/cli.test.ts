@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { csvRecords, readPrompts } from '../../src/shared/prompt-files'
-import { headlessKeys, readKeyFile } from '../../src/main/core/keys'
-import { promptPng } from '../../src/main/core/simulator/media'
-import { startSimulator, type Simulator } from '../../src/main/core/simulator/server'
+import { headlessKeys, readKeyFile } from '../../src/main/core/settings/keys'
+import { promptPng } from '../../src/main/demo/media'
+import { startSimulator, type Simulator } from '../../src/main/demo/server'
 import { tempDir, until } from '../helpers/core'
 
 const BIN = fileURLToPath(new URL('../../bin/batch-studio.mjs', import.meta.url))

@@ -1,20 +1,24 @@
+// Folder src/main/cli/ — the batch CLI (src/main/cli.ts runs it): arguments (args.ts), commands over the
+// core (this file), progress and the final report (report.ts). May import the core, src/shared and the
+// simulator; never electron, and it runs no SQL (it asks the Store).
+//
 // The CLI's commands over the core: `run` queues a prompt file and waits, `resume` carries on with the
 // library's unfinished jobs, `status` reads the library without running anything.
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import { PROVIDER_IDS, providerInfo, type JobKind, type ProviderId } from '../../shared/catalogue'
-import { parseArg, type StatusCounts } from '../../shared/contract'
 import type { CostReport, CostSummary } from '../../shared/costs'
+import { ACTIVE_STATUSES, parseArg, type StatusCounts } from '../../shared/contract'
 import { Core } from '../core/core'
-import { openDb } from '../core/db'
-import { headlessKeys, needsKey, type HeadlessKeys } from '../core/keys'
-import { dbPath, defaultDataDir } from '../core/paths'
+import { headlessKeys, needsKey, type HeadlessKeys } from '../core/settings/keys'
+import { dbPath, defaultDataDir } from '../core/storage/paths'
 import { checkBaseUrl } from '../core/providers/http'
-import { JsonFileSettings, type SettingsStore, type StoredSettings } from '../core/settings'
-import { Store } from '../core/store'
+import { JsonFileSettings, type SettingsStore, type StoredSettings } from '../core/settings/settings'
+import { Store } from '../core/storage/store'
+import { startSimulator } from '../demo/server'
 import { intOption, moneyOption, UsageError, type Values } from './args'
 import { costLine, estimateLine, estimateRun } from './costs'
-import { Ledger } from '../core/ledger'
+import { Ledger } from '../core/storage/ledger'
 import { priceTable } from '../../shared/pricing'
 import { formatOf, isKind, readPrompts, unknownProvider, type QueueGroup } from '../../shared/prompt-files'
 import { allGood, countsLine, emptyCounts, excerpt, outcomeMessage, Progress, reportJobs, summary, waitForJobs, type JobReport, type WaitOutcome } from './report'
@@ -73,7 +77,7 @@ export function checkProviders(providers: ProviderId[], keys: HeadlessKeys, stor
       throw new UsageError(`${info.label} needs an API key: set ${key.envVar} (or save the key alone in ${key.file}, mode 0600)`)
     }
     const fromEnv = env[`${info.envName}_BASE_URL`]
-    const baseUrl = provider === 'demo' ? fromEnv : fromEnv || stored.providers?.[provider]?.baseUrl || info.defaultBaseUrl
+    const baseUrl = info.simulated ? fromEnv : fromEnv || stored.providers?.[provider]?.baseUrl || info.defaultBaseUrl
     if (baseUrl) {
       try {
         checkBaseUrl(baseUrl)
@@ -129,16 +133,16 @@ export async function waitAndReport(core: Core, ids: number[], label: string, da
   if (outcome.kind === 'stopped') io.stderr.write(`Stopping (${outcome.signal}): letting requests in flight finish…\n`)
   // Close first: requests in flight settle and are stored, so the report is what a resume will find.
   await core.close().finally(off)
-  const store = new Store(openDb(dbPath(dataDir)))
+  const store = Store.open(dbPath(dataDir))
   let jobs: JobReport[]
   let outputDirs: string[]
   let costs: CostSummary
   try {
     jobs = reportJobs(store, ids)
     costs = new Ledger(store).report({ jobIds: ids }).total
-    outputDirs = store.db.prepare<[string], string>(`SELECT DISTINCT b.output_dir FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids))
+    outputDirs = store.outputDirsOfJobs(ids)
   } finally {
-    store.db.close()
+    store.close()
   }
   const message = outcomeMessage(outcome)
   if (message) io.stderr.write(`error: ${message}\n`)
@@ -146,7 +150,7 @@ export async function waitAndReport(core: Core, ids: number[], label: string, da
   // A paused provider (key rejected, no credits) is configuration to fix, not a failed job; a budget that stops the run is exit 1.
   let code: number = outcome.kind === 'paused' ? EXIT.usage : allGood(jobs) && outcome.kind !== 'capped' ? EXIT.ok : EXIT.jobs
   if (outcome.kind === 'stopped') {
-    const left = jobs.filter((j) => ['queued', 'submitting', 'running', 'downloading'].includes(j.status)).length
+    const left = jobs.filter((j) => ACTIVE_STATUSES.includes(j.status)).length
     io.stderr.write(`Stopped with ${left} job${left === 1 ? '' : 's'} unfinished; they are kept. Carry on with: ${resumeHint(dataDir, io)}\n`)
     code = outcome.signal === 'SIGTERM' ? 143 : 130
   }
@@ -213,7 +217,7 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
   const settings = values.out ? new OverlaySettings(fileSettings, { outputRoot: resolve(io.cwd, values.out) }) : fileSettings
   // From here on a signal stops the run cleanly (a queue call in progress completes first).
   const stop = onSignals()
-  const core = await Core.open({ dataDir, settings, keys }).catch((err: unknown) => {
+  const core = await Core.open({ dataDir, settings, keys, startSimulator }).catch((err: unknown) => {
     stop.off()
     throw err
   })
@@ -232,7 +236,7 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
       batchId = queued.batchId
       const { jobIds } = queued
       ids.push(...jobIds)
-      const dir = core.store.db.prepare<[number], string>('SELECT output_dir FROM batches WHERE id = ?').pluck().get(batchId)
+      const dir = core.store.batchOutputDir(batchId)
       io.stderr.write(`Queued ${jobIds.length} job${jobIds.length === 1 ? '' : 's'} on ${arg.provider}/${arg.model} as batch #${batchId} "${arg.batchName}" → ${dir}\n`)
     }
   } catch (err) {
@@ -251,19 +255,19 @@ export async function resumeCommand(values: Values<'resume'>, io: Io): Promise<O
   }
   if (!existsSync(dbPath(dataDir))) return nothing()
   // The jobs unfinished now, read before the core's start-up changes any of them.
-  const store = new Store(openDb(dbPath(dataDir)))
+  const store = Store.open(dbPath(dataDir))
   let unfinished: { id: number; provider: ProviderId }[]
   try {
     unfinished = store.unfinishedJobs().map((r) => ({ id: r.id, provider: r.provider }))
   } finally {
-    store.db.close()
+    store.close()
   }
   if (unfinished.length === 0) return nothing()
   const fileSettings = new JsonFileSettings(dataDir)
   const keys = headlessKeys(dataDir, io.env)
   checkProviders([...new Set(unfinished.map((j) => j.provider))], keys, fileSettings.read(), io.env, dataDir)
   const stop = onSignals()
-  const core = await Core.open({ dataDir, settings: fileSettings, keys }).catch((err: unknown) => {
+  const core = await Core.open({ dataDir, settings: fileSettings, keys, startSimulator }).catch((err: unknown) => {
     stop.off()
     throw err
   })
@@ -280,15 +284,15 @@ export async function statusCommand(values: Values<'status'>, io: Io): Promise<O
   let jobs: JobReport[] = []
   let costs: CostReport | null = null
   if (existsSync(dbPath(dataDir))) {
-    const store = new Store(openDb(dbPath(dataDir)))
+    const store = Store.open(dbPath(dataDir))
     try {
       costs = new Ledger(store).report()
       counts = store.statusCounts()
       total = Object.values(counts).reduce((a, b) => a + b, 0)
-      const ids = store.db.prepare<[number], number>('SELECT id FROM jobs ORDER BY id DESC LIMIT ?').pluck().all(limit ?? -1)
+      const ids = store.latestJobIds(limit)
       jobs = reportJobs(store, ids)
     } finally {
-      store.db.close()
+      store.close()
     }
   }
   if (json) return { code: EXIT.ok, out: jsonLine(jobs, { total, counts, costs }) }

@@ -4,12 +4,13 @@ import { resolve } from 'node:path'
 import { PROVIDER_IDS, type ProviderId } from '../../shared/catalogue'
 import { parseArg } from '../../shared/contract'
 import { Core } from '../core/core'
-import { openDb } from '../core/db'
-import { headlessKeys } from '../core/keys'
-import { dbPath } from '../core/paths'
-import { JsonFileSettings } from '../core/settings'
-import { loadSheet, writeSheetHtml, writeSheetPng } from '../core/sheets'
-import { Store } from '../core/store'
+import { startSimulator } from '../demo/server'
+import { headlessKeys } from '../core/settings/keys'
+import { dbPath } from '../core/storage/paths'
+import { JsonFileSettings } from '../core/settings/settings'
+import { writeSheetHtml, writeSheetPng } from '../core/library/sheets'
+import { loadSheet } from '../core/storage/sheets'
+import { Store } from '../core/storage/store'
 import { existsSync } from 'node:fs'
 import { intOption, UsageError, type Values } from './args'
 import { checkProviders, dataDirOf, EXIT, onSignals, waitAndReport, type Io, type Outcome } from './commands'
@@ -53,7 +54,7 @@ export async function sendCommand(values: Values<'send'>, io: Io): Promise<Outco
   const keys = headlessKeys(dataDir, io.env)
   checkProviders([provider as ProviderId], keys, stored, io.env, dataDir)
   const stop = onSignals()
-  const core = await Core.open({ dataDir, settings: fileSettings, keys }).catch((err: unknown) => {
+  const core = await Core.open({ dataDir, settings: fileSettings, keys, startSimulator }).catch((err: unknown) => {
     stop.off()
     throw err
   })
@@ -77,9 +78,9 @@ export async function sheetCommand(values: Values<'sheet'>, io: Io): Promise<Out
   if (format !== 'png' && format !== 'html') throw new UsageError('--format must be png or html', 'sheet')
   const cell = intOption('cell', values.cell, 64, 1024, 'sheet') ?? 256
   if (!existsSync(dbPath(dataDir))) throw new UsageError(`no library in ${dataDir}`)
-  const store = new Store(openDb(dbPath(dataDir)))
+  const store = Store.open(dbPath(dataDir))
   try {
-    const sheet = loadSheet(store.db, batchId)
+    const sheet = loadSheet(store, batchId)
     if (!sheet) throw new UsageError(`batch ${batchId} does not exist`, 'sheet')
     const dir = resolve(io.cwd, values.out ?? '.')
     const fileOf = (assetId: number) => store.asset(assetId) ?? null
@@ -87,6 +88,6 @@ export async function sheetCommand(values: Values<'sheet'>, io: Io): Promise<Out
     io.stderr.write(`Wrote the sheet of "${sheet.name}" (${sheet.rows.labels.length} × ${sheet.cols.labels.length}${sheet.pages.labels.length > 1 ? ` × ${sheet.pages.labels.length}` : ''}; ${sheet.counts.done} done, ${sheet.counts.failed} failed, ${sheet.counts.pending} waiting)\n`)
     return { code: EXIT.ok, out: values.json ? JSON.stringify(written) : written.path }
   } finally {
-    store.db.close()
+    store.close()
   }
 }

@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { providerInfo, type ProviderId } from '../../shared/catalogue'
-import { ACTIVE_STATUSES, JOB_STATUSES, type JobStatus, type StatusCounts } from '../../shared/contract'
+import { ACTIVE_STATUSES, JOB_STATUSES, TERMINAL_STATUSES, type JobStatus, type StatusCounts } from '../../shared/contract'
 import type { Core } from '../core/core'
-import type { Store } from '../core/store'
+import type { Store } from '../core/storage/store'
 
 export interface JobReport {
   id: number
@@ -22,16 +22,11 @@ export function emptyCounts(): StatusCounts {
   return Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as StatusCounts
 }
 
-const IDS = 'SELECT value FROM json_each(?)'
-
 /** Status counts of some jobs, per provider. */
 export function countsOf(store: Store, ids: number[]): { total: StatusCounts; activeProviders: ProviderId[] } {
   const total = emptyCounts()
   const active = new Set<ProviderId>()
-  const rows = store.db
-    .prepare<[string], { provider: ProviderId; status: JobStatus; n: number }>(`SELECT provider, status, COUNT(*) AS n FROM jobs WHERE id IN (${IDS}) GROUP BY provider, status`)
-    .all(JSON.stringify(ids))
-  for (const r of rows) {
+  for (const r of store.countsByProvider(ids)) {
     total[r.status] += r.n
     if (ACTIVE_STATUSES.includes(r.status)) active.add(r.provider)
   }
@@ -39,21 +34,20 @@ export function countsOf(store: Store, ids: number[]): { total: StatusCounts; ac
 }
 
 export function ended(c: StatusCounts): number {
-  return c.done + c.failed + c.canceled + c.needs_attention
+  return TERMINAL_STATUSES.reduce((n, s) => n + c[s], 0)
 }
 
 export function active(c: StatusCounts): number {
-  return c.queued + c.submitting + c.running + c.downloading
+  return ACTIVE_STATUSES.reduce((n, s) => n + c[s], 0)
 }
 
 /** Reports of the given jobs (in id order); a done job whose files are gone from disk gets an error. */
 export function reportJobs(store: Store, ids: number[]): JobReport[] {
   const reports: JobReport[] = []
-  const files = store.db.prepare<[number], { path: string }>('SELECT path FROM assets WHERE job_id = ? ORDER BY idx')
   for (const id of [...ids].sort((a, b) => a - b)) {
     const row = store.job(id)
     if (!row) continue
-    const paths = files.all(id).map((f) => resolve(f.path))
+    const paths = store.filePaths(id).map((f) => resolve(f))
     let error = row.error
     if (row.status === 'done') {
       const missing = paths.filter((p) => !existsSync(p))

@@ -1,3 +1,7 @@
+// Folder src/main/headless/ — the headless bridge (src/main/headless.ts runs it): the renderer in any
+// browser, over HTTP and a WebSocket, used by the e2e tests. May import the core, serve/ and src/shared;
+// never electron.
+//
 // The headless bridge: the same contract as Electron's IPC, over HTTP (methods) and a WebSocket (events),
 // serving the built renderer to a browser. It listens on 127.0.0.1 only, needs this run's random token
 // (exchanged once for an HttpOnly SameSite=Strict cookie), and checks Host and Origin on every request,
@@ -19,9 +23,9 @@ import { basename } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENT_NAMES, isMethodName, parseArg } from '../../shared/contract'
 import type { Core } from '../core/core'
-import { rendererPages } from '../core/firstScreen'
-import { isPagePath, rendererFile } from '../core/rendererFiles'
-import { headlessAssetUrl } from '../../shared/assetUrl'
+import { rendererPages } from '../serve/firstScreen'
+import { isPagePath, rendererFile } from '../serve/rendererFiles'
+import { headlessAssetUrl, parseHeadlessAssetPath } from '../../shared/assetUrl'
 import { CSP } from '../../shared/csp'
 
 const COOKIE = 'bs_token'
@@ -263,9 +267,9 @@ export async function startHeadless(core: Core, opts: HeadlessOptions): Promise<
     if (!authed(req)) return send(res, 401, 'Not signed in: open the URL printed by `npm run headless` (it carries this run\'s token).')
     if (url.pathname.startsWith('/api/')) return callMethod(url.pathname.slice(5), req, res)
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Use GET', { Allow: 'GET, HEAD' })
-    const asset = /^\/asset\/(\d{1,15})\/(file|thumb)$/.exec(url.pathname)
+    const asset = parseHeadlessAssetPath(url.pathname)
     if (asset) {
-      const found = core.assetFile(Number(asset[1]), asset[2] as 'file' | 'thumb')
+      const found = core.assetFile(asset.assetId, asset.variant)
       return found ? serveFile(req, res, found.path, found.mime, { 'Cache-Control': 'private, max-age=3600' }) : send(res, 404, 'File missing on disk')
     }
     if (url.pathname.startsWith('/asset/')) return send(res, 404, 'Not found')

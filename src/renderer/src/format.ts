@@ -1,5 +1,7 @@
 // How numbers, times and states read on screen, in one place so every view says them the same way.
-import { ACTIVE_STATUSES, type JobStatus } from '../../shared/model'
+import type { JobStatus } from '../../shared/model'
+
+export { isActive } from '../../shared/model'
 
 /** Chip text per status; lower case like the API's own names, styled by CSS. */
 export const STATUS_LABELS: Record<JobStatus, string> = {
@@ -11,10 +13,6 @@ export const STATUS_LABELS: Record<JobStatus, string> = {
   failed: 'failed',
   canceled: 'canceled',
   needs_attention: 'needs attention'
-}
-
-export function isActive(status: JobStatus): boolean {
-  return ACTIVE_STATUSES.includes(status)
 }
 
 const integer = new Intl.NumberFormat()

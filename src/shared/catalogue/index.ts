@@ -87,6 +87,8 @@ export interface ProviderInfo {
   modelsUrl?: string
   /** Takes input pictures only as public URLs (no upload, no base64): a file on disk cannot be its input. */
   urlInputsOnly?: boolean
+  /** Served by the built-in simulator on loopback, with a key made for each run (the Demo): no key to enter. */
+  simulated?: true
 }
 
 /** Every provider, the Demo first (the default). Each provider's own file holds its models and limits, with the sources they come from. */

@@ -104,4 +104,4 @@ const common = {
 // No rate or concurrency limit is documented (429 is, without numbers): a polite guess.
 export const letzai: ProviderInfo = { ...common, id: 'letzai', label: 'LetzAI', envName: 'LETZAI', defaultBaseUrl: 'https://api.letz.ai', limits: { rate: 5, burst: 10, concurrency: 8 }, modelsUrl: 'https://letz.ai/docs/models.json' }
 
-export const demo: ProviderInfo = { ...common, id: 'demo', label: 'Demo (offline simulator)', envName: 'DEMO', defaultBaseUrl: '', limits: { rate: 50, burst: 100, concurrency: 32 } }
+export const demo: ProviderInfo = { ...common, id: 'demo', label: 'Demo (offline simulator)', envName: 'DEMO', defaultBaseUrl: '', limits: { rate: 50, burst: 100, concurrency: 32 }, simulated: true }

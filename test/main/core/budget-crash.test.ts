@@ -10,11 +10,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDb } from '../../../src/main/core/db'
-import { Ledger } from '../../../src/main/core/ledger'
-import { dbPath } from '../../../src/main/core/paths'
-import { startSimulator, type Simulator } from '../../../src/main/core/simulator/server'
-import { Store } from '../../../src/main/core/store'
+import { openDb } from '../../../src/main/core/storage/db'
+import { Ledger } from '../../../src/main/core/storage/ledger'
+import { dbPath } from '../../../src/main/core/storage/paths'
+import { startSimulator, type Simulator } from '../../../src/main/demo/server'
+import { Store } from '../../../src/main/core/storage/store'
 import { DEFAULT_PRICES, estimateJob } from '../../../src/shared/pricing'
 import { tempDir, until } from '../../helpers/core'
 
@@ -51,12 +51,12 @@ function read<T>(dataDir: string, f: (store: Store) => T): T {
   try {
     return f(store)
   } finally {
-    store.db.close()
+    store['db'].close()
   }
 }
 
 function statuses(store: Store): Record<string, number> {
-  return Object.fromEntries(store.db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all().map((r) => [r.status, r.n]))
+  return Object.fromEntries(store['db'].prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all().map((r) => [r.status, r.n]))
 }
 
 function received(s: Simulator): Map<string, number> {
@@ -94,7 +94,7 @@ describe('budgets across SIGKILL', () => {
 
     const { jobs, report, reservedSum } = read(dataDir, (store) => {
       const ledger = new Ledger(store)
-      const jobs = store.db
+      const jobs = store['db']
         .prepare<[], { id: number; prompt: string; status: string; state: string; estimated_usd: number }>('SELECT j.id, j.prompt, j.status, c.state, c.estimated_usd FROM jobs j JOIN job_costs c ON c.job_id = j.id ORDER BY j.id')
         .all()
       return { jobs, report: ledger.report(), reservedSum: ledger.spent({}, 'usd') }

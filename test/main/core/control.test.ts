@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core, KeyStore } from '../../../src/main/core/core'
 import type { ProviderId } from '../../../src/shared/catalogue'
-import { startSimulator, type Simulator } from '../../../src/main/core/simulator/server'
+import { startSimulator, type Simulator } from '../../../src/main/demo/server'
 import { openTestCore, until } from '../../helpers/core'
 
 let core: Core | undefined

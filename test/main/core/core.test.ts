@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../../src/main/core/core'
-import { startSimulator } from '../../../src/main/core/simulator/server'
+import { startSimulator } from '../../../src/main/demo/server'
 import { openTestCore, tempDir, until } from '../../helpers/core'
 
 let cores: Core[] = []
@@ -120,7 +120,7 @@ describe('core on the demo provider', () => {
     const { jobIds } = await first.api.queuePrompts({ prompts: ['maybe sent'] })
     await first.poller.whenIdle()
     // Put the job back to the moment after the intent was stored and before the id came back.
-    first.store.transition(jobIds[0], { status: 'submitting', provider_job_id: null, provider_ref_json: null, result_json: null, finished_at: null })
+    first.store['db'].prepare("UPDATE jobs SET status = 'submitting', provider_job_id = NULL, provider_ref_json = NULL, result_json = NULL, finished_at = NULL WHERE id = ?").run(jobIds[0])
     await first.close()
     const second = await open({ dataDir })
     const detail = await second.api.getJob({ id: jobIds[0] })
@@ -136,7 +136,7 @@ describe('one process per library', () => {
   it('refuses a library another live process holds, and opens it the moment that process is killed', async () => {
     const dataDir = tempDir()
     // A real second owner: lock-child.ts takes the library's lock and lives until killed.
-    const other = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lock-child.ts'), 'hold', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const other = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'storage', 'lock-child.ts'), 'hold', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
     try {
       await new Promise<void>((resolve, reject) => {
         other.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve())

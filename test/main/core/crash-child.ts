@@ -3,7 +3,7 @@
 // until nothing is left to do, and exits 0. Every start after a SIGKILL resumes from the database alone.
 import { join } from 'node:path'
 import { Core } from '../../../src/main/core/core'
-import { MemorySettings } from '../../../src/main/core/settings'
+import { MemorySettings } from '../../../src/main/core/settings/settings'
 
 const dataDir = process.env.CRASH_DATA_DIR
 if (!dataDir || !process.env.DEMO_BASE_URL) throw new Error('crash-child needs CRASH_DATA_DIR and DEMO_BASE_URL')
@@ -20,7 +20,7 @@ const core = await Core.open({
   // The demo's limits, only scaled to the test's pace; the strategy is the default one.
   poller: { limits: () => ({ rate, burst: 20, concurrency: 8 }) }
 })
-const existing = core.store.db.prepare('SELECT COUNT(*) FROM jobs').pluck().get() as number
+const existing = Object.values(core.store.statusCounts()).reduce((a, b) => a + b, 0)
 if (existing === 0) {
   await core.api.queuePrompts({ provider: 'demo', prompts: Array.from({ length: jobs }, (_, i) => `crash test prompt number ${i}`), batchName: 'crash' })
 }

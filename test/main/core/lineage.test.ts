@@ -3,8 +3,9 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MIGRATIONS, openDb } from '../../../src/main/core/db'
-import { lineageOf, parentIds } from '../../../src/main/core/lineage'
+import { MIGRATIONS, openDb } from '../../../src/main/core/storage/db'
+import { lineageOf, parentIds } from '../../../src/main/core/storage/lineage'
+import { Store } from '../../../src/main/core/storage/store'
 import { tempDir } from '../../helpers/core'
 
 describe('job_links', () => {
@@ -27,22 +28,23 @@ describe('job_links', () => {
     old.close()
 
     const db = openDb(file)
-    expect(lineageOf(db, 1).children.map((c) => c.id)).toEqual([2, 3])
-    expect(lineageOf(db, 1).children[0].assetId).toBeNull()
-    expect(lineageOf(db, 3).parents.map((p) => p.id)).toEqual([1])
-    expect(lineageOf(db, 3).parents[0].assetId).toBe(10)
-    expect(lineageOf(db, 4)).toEqual({ parents: [], children: [] })
+    const store = new Store(db)
+    expect(lineageOf(store, 1).children.map((c) => c.id)).toEqual([2, 3])
+    expect(lineageOf(store, 1).children[0].assetId).toBeNull()
+    expect(lineageOf(store, 3).parents.map((p) => p.id)).toEqual([1])
+    expect(lineageOf(store, 3).parents[0].assetId).toBe(10)
+    expect(lineageOf(store, 4)).toEqual({ parents: [], children: [] })
 
     // New jobs: the insert trigger links a step to its parent and a job to its inputs' jobs; a step's
     // inputs written later (its parent's file) link too, once.
     db.prepare("INSERT INTO jobs (id, batch_id, parent_job_id, provider, model, kind, prompt, status, inputs_json, created_at, updated_at) VALUES (5, 1, 3, 'demo', 'm', 'upscale', 'p', 'queued', NULL, 1, 1)").run()
     db.prepare("INSERT INTO jobs (id, batch_id, provider, model, kind, prompt, status, inputs_json, created_at, updated_at) VALUES (6, 1, 'demo', 'm', 'edit', 'p', 'queued', ?, 1, 1)").run(JSON.stringify([{ path: '/tmp/a.png', assetId: 10 }]))
     db.prepare('UPDATE jobs SET inputs_json = ? WHERE id = 5').run(JSON.stringify([{ path: '/tmp/a.png', assetId: 10 }]))
-    expect(parentIds(db, [5, 6, 1])).toEqual(new Map([[5, [1, 3]], [6, [1]], [1, []]]))
-    expect(lineageOf(db, 1).children.map((c) => c.id)).toEqual([2, 3, 5, 6])
+    expect(parentIds(store, [5, 6, 1])).toEqual(new Map([[5, [1, 3]], [6, [1]], [1, []]]))
+    expect(lineageOf(store, 1).children.map((c) => c.id)).toEqual([2, 3, 5, 6])
     // Deleting a job takes its links with it.
     db.prepare('DELETE FROM jobs WHERE id = 3').run()
-    expect(lineageOf(db, 5).parents.map((p) => p.id)).toEqual([1])
+    expect(lineageOf(store, 5).parents.map((p) => p.id)).toEqual([1])
     db.close()
   })
 })

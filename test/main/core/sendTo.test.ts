@@ -3,9 +3,9 @@
 import { readFileSync, rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../../src/main/core/core'
-import { openDb } from '../../../src/main/core/db'
-import { dbPath } from '../../../src/main/core/paths'
-import { startSimulator, type Simulator } from '../../../src/main/core/simulator/server'
+import { openDb } from '../../../src/main/core/storage/db'
+import { dbPath } from '../../../src/main/core/storage/paths'
+import { startSimulator, type Simulator } from '../../../src/main/demo/server'
 import { openTestCore, tempDir, until } from '../../helpers/core'
 
 let cores: Core[] = []
@@ -30,7 +30,7 @@ async function generate(core: Core, prompts: string[]): Promise<{ jobIds: number
   return { jobIds, assetIds }
 }
 
-const jobCount = (core: Core) => core.store.db.prepare('SELECT COUNT(*) FROM jobs').pluck().get() as number
+const jobCount = (core: Core) => core.store['db'].prepare('SELECT COUNT(*) FROM jobs').pluck().get() as number
 
 describe('Send to', () => {
   it('makes one upscale per picked file, each taking that file, linked to the job that made it', async () => {

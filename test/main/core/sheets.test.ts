@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../../src/main/core/core'
-import { readPngText } from '../../../src/main/core/png-text'
-import { cellOrigin, type SheetGeometry } from '../../../src/main/core/sheets'
+import { readPngText } from '../../../src/main/core/library/png-text'
+import { cellOrigin, type SheetGeometry } from '../../../src/main/core/library/sheets'
 import { layoutSheet, type SheetJob } from '../../../src/shared/sheet'
 import { openTestCore, tempDir } from '../../helpers/core'
 
@@ -179,7 +179,7 @@ describe('sheet limits', () => {
     cores.push(core)
     const { batchId } = await core.api.queuePrompts({ prompts: ['a'], batchName: 'Tiny' })
     await core.poller.whenIdle()
-    const db = core.store.db
+    const db = core.store['db']
     // 20,001 jobs in a batch (rows written as an older run left them; never sent).
     const big = Number(db.prepare("INSERT INTO batches (name, output_dir, created_at) VALUES ('Huge', '/tmp/none', 1)").run().lastInsertRowid)
     const insert = db.prepare("INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, created_at, updated_at) VALUES (?, 'demo', 'images', 'image', ?, 'canceled', 1, 1)")

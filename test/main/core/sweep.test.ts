@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { sweepStaleParts, TEMP_PREFIX } from '../../../src/main/core/downloader'
+import { sweepStaleParts, TEMP_PREFIX } from '../../../src/main/core/jobs/downloader'
 import { tempDir } from '../../helpers/core'
 
 const root = tempDir('bs-sweep-')

@@ -114,7 +114,7 @@ function stalledClient(): Promise<Socket> {
   })
 }
 
-const emit = (event: string, payload: unknown) => (core as unknown as { emit(e: string, p: unknown): void }).emit(event, payload)
+const emit = (event: string, payload: unknown) => (core as unknown as { events: { emit(e: string, p: unknown): void } }).events.emit(event, payload)
 const openSocket = () => {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Host: host, Origin: origin, Cookie: `bs_token=${server.token}` } })
   return new Promise<WebSocket>((resolve, reject) => {

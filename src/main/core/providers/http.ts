@@ -2,6 +2,7 @@
 // JSON, and turns every failure into a ProviderError whose kind tells the poller what to do next.
 
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { checkBaseUrl } from '../../../shared/baseUrl'
 
 /**
  * The last response an adapter call received, for the job's detail view. The poller opens a capture around
@@ -73,20 +74,9 @@ export class ProviderError extends Error {
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024
 const BODY_EXCERPT = 500
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
-/** Refuses plain-http base URLs except loopback (simulator, tests). */
-export function checkBaseUrl(raw: string): URL {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    throw new Error(`Base URL "${raw}" is not a URL`)
-  }
-  if (url.protocol === 'https:') return url
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url
-  throw new Error(`Base URL "${raw}" must use https (plain http is allowed only on 127.0.0.1)`)
-}
+/** Refuses plain-http base URLs except loopback (simulator, tests): the rule the renderer applies too. */
+export { checkBaseUrl }
 
 /** The longest wait a provider may ask for (Retry-After, Wonda's deferUntil): an hour, then we look again. */
 export const MAX_PROVIDER_WAIT_MS = 3_600_000

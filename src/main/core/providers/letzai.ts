@@ -271,7 +271,7 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
         const said = failureText(res)
         return { status, rawStatus, known: true, error: http.redact(said ? `${label}: ${said}` : `${label} interrupted the job`) }
       }
-      return { status: status ?? 'running', rawStatus, known: status !== undefined, progress: progressOf(res), nextPollMs: endpoint === 'videos' ? 2500 : 3000 }
+      return { status: status ?? 'running', rawStatus, known: status !== undefined, progress: progressOf(res) }
     },
 
     async cancel(ref: ProviderRef): Promise<void> {

@@ -58,8 +58,6 @@ export interface PollResult {
   retryable?: boolean
   /** The provider says or implies the job is stuck: it goes to the user instead of being polled forever. */
   stalled?: string
-  /** The provider's own hint of when to look again, in ms. */
-  nextPollMs?: number
 }
 
 export interface ProviderAdapter {

@@ -291,8 +291,7 @@ export function createUmrgenAdapter(config: AdapterConfig): UmrgenAdapter {
         return { status, rawStatus, known: true, error: failure.message, retryable: failure.retryable }
       }
       // No progress field: only queue_position / eta_seconds while queued, which the poll timing does not need.
-      if (status === 'queued') return { status, rawStatus, known: true, nextPollMs: 3000 }
-      if (status === 'running') return { status, rawStatus, known: true, nextPollMs: 2000 }
+      if (status === 'queued' || status === 'running') return { status, rawStatus, known: true }
       return { status: 'running', rawStatus, known: false }
     },
 

@@ -1,5 +1,5 @@
-// Time for the poller and the simulator. Production uses the wall clock; benchmarks run a compressed
-// clock so that hours of provider time pass in minutes while every delay keeps its proportions.
+// Time for the scheduler and the simulator. Production uses the wall clock; benchmarks run a compressed
+// clock (bench/lib.ts) so that hours of provider time pass in minutes, and unit tests a fake one they move.
 
 export interface Clock {
   now(): number
@@ -19,17 +19,5 @@ export const wallClock: Clock = {
   setTimer(fn, ms) {
     const t = setTimeout(fn, clampDelay(ms))
     return () => clearTimeout(t)
-  }
-}
-
-/** A clock running `scale` times faster than real time, starting at the real time of its creation. */
-export function scaledClock(scale: number): Clock {
-  const origin = Date.now()
-  return {
-    now: () => origin + (Date.now() - origin) * scale,
-    setTimer(fn, ms) {
-      const t = setTimeout(fn, clampDelay(ms / scale))
-      return () => clearTimeout(t)
-    }
   }
 }

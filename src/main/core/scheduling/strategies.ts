@@ -1,7 +1,7 @@
-// When to look at a running job again. The docs' recipes are here exactly as the providers describe them,
+// When to look at a running job again. The docs' recipes are built from these (providers/registry.ts says which is whose),
 // and the learned strategy (the default) keeps a latency promise with as few requests as the model's history
 // and the provider's progress field (when its shape has proved readable) allow.
-import type { ModelTiming } from '../../../shared/catalogue'
+import type { ModelTiming, PollStrategyName } from '../../../shared/catalogue'
 
 export interface PollContext {
   /** Status requests already made for this job. */
@@ -27,8 +27,6 @@ export interface PollStrategy {
   jobReady?(ctx: PollContext): void
 }
 
-export const STRATEGY_NAMES = ['learned', 'fixed', 'exponential', 'adaptive', 'per-status'] as const
-export type StrategyName = (typeof STRATEGY_NAMES)[number]
 
 export function fixed(intervalMs: number): PollStrategy {
   return { name: `fixed ${intervalMs / 1000}s`, firstDelayMs: () => intervalMs, nextDelayMs: () => intervalMs }
@@ -407,5 +405,28 @@ export function learned(o: LearnedOptions): PollStrategy {
       const wait = Math.max(Math.min(Math.max(0, plausible - t), Math.max(0, t - g)), byTails - t)
       return safe(wait + g, g)
     }
+  }
+}
+
+/** The learned strategy: `latencyMs` is the provider's promise (default each model's documented interval); `now` is the runner's clock. */
+export function defaultStrategy(o: { latencyMs?: number; now?: () => number } = {}): PollStrategy {
+  return learned({ minHistory: 5, minGapMs: 500, ...o })
+}
+
+/** The strategy a provider's settings name; `docs` is the provider's own recipe (providers/registry.ts). */
+export function strategyByName(name: PollStrategyName, docs: () => PollStrategy, learnedOptions: { latencyMs?: number; now?: () => number } = {}): PollStrategy {
+  switch (name) {
+    case 'learned':
+      return defaultStrategy(learnedOptions)
+    case 'docs':
+      return docs()
+    case 'fixed':
+      return fixed(3000)
+    case 'exponential':
+      return exponential({ initialMs: 1000, factor: 1.5, capMs: 10_000, jitter: 0.1 })
+    case 'adaptive':
+      return adaptive
+    case 'per-status':
+      return perStatus({ queuedMs: 3000, runningMs: 2000 })
   }
 }

@@ -3,7 +3,7 @@
 
 export const DEFAULT_TEMPLATE = '{batch}/{prompt}-{job}'
 
-/** The placeholders the core fills in a file-name template (src/main/core/export.ts). */
+/** The placeholders the core fills in a file-name template (src/main/core/library/export.ts). */
 export const PLACEHOLDERS: readonly { key: string; help: string }[] = [
   { key: '{batch}', help: 'batch name' },
   { key: '{prompt}', help: 'the prompt, shortened' },

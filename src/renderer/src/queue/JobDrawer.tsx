@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Asset, Job, JobEvent } from '../../../shared/contract'
 import { modelInfo, providerInfo } from '../../../shared/catalogue'
+import { canRetry } from '../../../shared/model'
 import { getBridge } from '../bridge'
 import { AssetMedia, AssetThumb } from '../components/AssetMedia'
 import { Icon } from '../components/Icon'
@@ -56,8 +57,6 @@ function seedOf(job: Job): string {
   if (takesSeed === false) return `None: ${providerInfo(job.provider).label} takes no seed, so each variation is a new picture (told apart by its provider job id)`
   return 'Random: none was sent, so the provider chose one'
 }
-
-const RETRYABLE: readonly Job['status'][] = ['failed', 'canceled', 'needs_attention']
 
 /** `focusRequest`: a new number moves keyboard focus into the drawer (Enter on a row); 0 leaves it where it is. */
 export function JobDrawer({ jobId, onClose, focusRequest = 0, onOpenJob }: { jobId: number; onClose(): void; focusRequest?: number; onOpenJob?(id: number): void }) {
@@ -327,7 +326,7 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0, onOpenJob }: { job
       )}
       {job && (
         <footer className="drawer-actions">
-          <button type="button" className="button" disabled={busy || !RETRYABLE.includes(job.status)} onClick={() => void act('retryJobs')}>
+          <button type="button" className="button" disabled={busy || !canRetry(job.status)} onClick={() => void act('retryJobs')}>
             <Icon name="retry" /> Retry job
           </button>
           <button type="button" className="button danger" disabled={busy || !isActive(job.status)} onClick={() => void act('cancelJobs')}>

@@ -2,7 +2,9 @@
 // connection test, its own model list, its base URL, how it is polled and how hard, and pausing its queue.
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react'
 import type { ProviderSettings as ProviderState, Settings } from '../../../shared/contract'
+import { checkBaseUrl } from '../../../shared/baseUrl'
 import { POLL_STRATEGIES, providerInfo, type PollStrategyName, type ProviderId } from '../../../shared/catalogue'
+import { POLLING_LIMITS } from '../../../shared/model'
 import { getBridge } from '../bridge'
 import { unreachableWords } from '../format'
 import { ExtraIcon } from '../queue/ExtraIcon'
@@ -27,20 +29,19 @@ const STRATEGY_LABEL: Record<PollStrategyName, string> = {
   'per-status': 'Per status'
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
-
-/** The same rule main applies (https, or plain http on this machine), so the user hears it before saving. */
+/** The rule main applies (https, or plain http on this machine), so the user hears it before saving. */
 export function baseUrlProblem(raw: string): string | null {
   if (!raw.trim()) return null
-  let url: URL
   try {
-    url = new URL(raw.trim())
-  } catch {
-    return `“${raw.trim()}” is not a URL.`
+    checkBaseUrl(raw.trim())
+    return null
+  } catch (err) {
+    return `${(err as Error).message}.`
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))) return null
-  return 'The base URL must use https (plain http is allowed only on 127.0.0.1 or localhost).'
 }
+
+const L = POLLING_LIMITS
+const between = (n: number, limit: { min: number; max: number }) => n >= limit.min && n <= limit.max
 
 interface PollingForm {
   strategy: PollStrategyName
@@ -61,11 +62,11 @@ function checkPolling(f: PollingForm): { value?: { strategy: PollStrategyName; r
   const concurrency = Number(f.concurrency)
   const maxWait = Number(f.maxWaitSeconds)
   const latency = Number(f.latencySeconds)
-  if (f.rate.trim() === '' || !Number.isFinite(rate) || rate < 0.1 || rate > 1000) return { problem: 'Rate must be a number of requests per second from 0.1 to 1000.' }
-  if (!Number.isInteger(burst) || burst < 1 || burst > 10_000) return { problem: 'Burst must be a whole number from 1 to 10000.' }
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) return { problem: 'Concurrency must be a whole number from 1 to 256.' }
-  if (f.maxWaitSeconds.trim() === '' || !Number.isInteger(maxWait) || maxWait < 0 || maxWait > 86_400) return { problem: 'Max wait must be a whole number of seconds from 0 to 86400 (0 = the model’s documented limit).' }
-  if (f.latencySeconds.trim() === '' || !Number.isFinite(latency) || latency < 0 || latency > 3600) return { problem: 'Notice within must be a number of seconds from 0 to 3600 (0 = the model’s documented interval).' }
+  if (f.rate.trim() === '' || !Number.isFinite(rate) || !between(rate, L.rate)) return { problem: `Rate must be a number of requests per second from ${L.rate.min} to ${L.rate.max}.` }
+  if (!Number.isInteger(burst) || !between(burst, L.burst)) return { problem: `Burst must be a whole number from ${L.burst.min} to ${L.burst.max}.` }
+  if (!Number.isInteger(concurrency) || !between(concurrency, L.concurrency)) return { problem: `Concurrency must be a whole number from ${L.concurrency.min} to ${L.concurrency.max}.` }
+  if (f.maxWaitSeconds.trim() === '' || !Number.isInteger(maxWait) || !between(maxWait, L.maxWaitSeconds)) return { problem: `Max wait must be a whole number of seconds from ${L.maxWaitSeconds.min} to ${L.maxWaitSeconds.max} (0 = the model’s documented limit).` }
+  if (f.latencySeconds.trim() === '' || !Number.isFinite(latency) || !between(latency, L.latencySeconds)) return { problem: `Notice within must be a number of seconds from ${L.latencySeconds.min} to ${L.latencySeconds.max} (0 = the model’s documented interval).` }
   return { value: { strategy: f.strategy, rate, burst, concurrency, maxWaitSeconds: maxWait, latencySeconds: latency } }
 }
 
@@ -361,31 +362,31 @@ export function ProviderSettings({ provider, state, onSettings }: { provider: Pr
             <span className="field-label" title="Requests per second: submits, status requests and downloads all count">
               Rate /s
             </span>
-            <input id={`${id}-rate`} type="number" min={0.1} max={1000} step={0.1} value={polling.rate} onChange={(e) => editPolling({ rate: e.target.value })} />
+            <input id={`${id}-rate`} type="number" min={L.rate.min} max={L.rate.max} step={0.1} value={polling.rate} onChange={(e) => editPolling({ rate: e.target.value })} />
           </label>
           <label className="field" htmlFor={`${id}-burst`}>
             <span className="field-label" title="Requests that may go at once after a quiet spell">
               Burst
             </span>
-            <input id={`${id}-burst`} type="number" min={1} max={10000} step={1} value={polling.burst} onChange={(e) => editPolling({ burst: e.target.value })} />
+            <input id={`${id}-burst`} type="number" min={L.burst.min} max={L.burst.max} step={1} value={polling.burst} onChange={(e) => editPolling({ burst: e.target.value })} />
           </label>
           <label className="field" htmlFor={`${id}-concurrency`}>
             <span className="field-label" title="Requests in flight at the same time">
               Concurrency
             </span>
-            <input id={`${id}-concurrency`} type="number" min={1} max={256} step={1} value={polling.concurrency} onChange={(e) => editPolling({ concurrency: e.target.value })} />
+            <input id={`${id}-concurrency`} type="number" min={L.concurrency.min} max={L.concurrency.max} step={1} value={polling.concurrency} onChange={(e) => editPolling({ concurrency: e.target.value })} />
           </label>
           <label className="field" htmlFor={`${id}-maxwait`}>
             <span className="field-label" title="Longest a job may run at the provider before it is handed to you; 0 = the model’s documented maximum">
               Max wait (s)
             </span>
-            <input id={`${id}-maxwait`} type="number" min={0} max={86400} step={1} value={polling.maxWaitSeconds} onChange={(e) => editPolling({ maxWaitSeconds: e.target.value })} />
+            <input id={`${id}-maxwait`} type="number" min={L.maxWaitSeconds.min} max={L.maxWaitSeconds.max} step={1} value={polling.maxWaitSeconds} onChange={(e) => editPolling({ maxWaitSeconds: e.target.value })} />
           </label>
           <label className="field" htmlFor={`${id}-latency`}>
             <span className="field-label" title="The learned strategy's promise: once a job can be finished, it is looked at again within this many seconds; 0 = each model’s documented polling interval">
               Notice within (s)
             </span>
-            <input id={`${id}-latency`} type="number" min={0} max={3600} step={0.5} value={polling.latencySeconds} disabled={polling.strategy !== 'learned'} onChange={(e) => editPolling({ latencySeconds: e.target.value })} />
+            <input id={`${id}-latency`} type="number" min={L.latencySeconds.min} max={L.latencySeconds.max} step={0.5} value={polling.latencySeconds} disabled={polling.strategy !== 'learned'} onChange={(e) => editPolling({ latencySeconds: e.target.value })} />
           </label>
           <div className="polling-actions">
             <button type="submit" className="button primary" disabled={pollingBusy || !pollingDirty}>

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { apixoInput, apixoModelIndexUrl, createApixoAdapter } from '../../../../src/main/core/providers/apixo'
-import { apixoSim } from '../../../../src/main/core/simulator/apixo'
+import { apixoSim } from '../../../../src/main/demo/apixo'
 import { until } from '../../../helpers/core'
 import { expectDone, expectKeySent, expectLedgerClean, faultSuite, history, idle, job, KEY, openHarness, queue } from './harness'
 

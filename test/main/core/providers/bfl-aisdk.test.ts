@@ -18,8 +18,8 @@ import sharp from 'sharp'
 import { createBlackForestLabs } from '@ai-sdk/black-forest-labs'
 import { generateImage } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { promptPng } from '../../../../src/main/core/simulator/media'
-import { startSimulator, type Simulator } from '../../../../src/main/core/simulator/server'
+import { promptPng } from '../../../../src/main/demo/media'
+import { startSimulator, type Simulator } from '../../../../src/main/demo/server'
 
 const KEY = 'k-aisdk-secret'
 

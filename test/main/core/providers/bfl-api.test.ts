@@ -15,7 +15,8 @@ import { caught, eventTypes, history, idle, job, KEY, openHarness, queue } from 
 async function image(name: string, format: 'png' | 'jpeg' | 'webp', color = '#f80'): Promise<InputFile> {
   const dir = await mkdtemp(join(tmpdir(), 'bfl-in-'))
   const path = join(dir, name)
-  await sharp({ create: { width: 16, height: 8, channels: 3, background: color } })[format]().toFile(path)
+  const picture = sharp({ create: { width: 16, height: 8, channels: 3, background: color } })
+  await picture[format]().toFile(path)
   return { path, name, mime: `image/${format}`, size: (await stat(path)).size }
 }
 

@@ -2,7 +2,7 @@
 // through a real core. The adapter-level checks (uploads, error shapes, limits) are in umrgen-api.test.ts.
 import { describe, expect, it } from 'vitest'
 import { umrgenFileUrl } from '../../../../src/main/core/providers/umrgen'
-import { umrgenSimState } from '../../../../src/main/core/simulator/umrgen'
+import { umrgenSimState } from '../../../../src/main/demo/umrgen'
 import { until } from '../../../helpers/core'
 import { expectDone, expectKeySent, expectLedgerClean, faultSuite, history, idle, job, openHarness, queue, simJobOf } from './harness'
 
