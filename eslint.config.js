@@ -29,10 +29,16 @@ export default tseslint.config(
   {
     files: ['src/shared/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [...nodeBuiltins, 'electron', 'better-sqlite3', 'ws', 'sharp', 'react'].map((name) => ({ name, message: 'src/shared is the contract: it runs in every process, so it may only import zod and other src/shared files.' })),
-        patterns: [{ group: ['../main/*', '../renderer/*', '../preload/*'], message: 'src/shared may not depend on a process-specific folder.' }]
-      }]
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, 'electron', 'better-sqlite3', 'ws', 'sharp', 'react'].map((name) => ({
+            name,
+            message: 'src/shared is the contract: it runs in every process, so it may only import zod and other src/shared files.'
+          })),
+          patterns: [{ group: ['../main/*', '../renderer/*', '../preload/*'], message: 'src/shared may not depend on a process-specific folder.' }]
+        }
+      ]
     }
   },
   {
@@ -54,8 +60,15 @@ export default tseslint.config(
           paths: [...MAIN_PATHS, ...SQL_PATHS],
           patterns: [
             ...MAIN_PATTERNS,
-            { group: ['**/cli', '**/cli/**', '**/headless', '**/headless/**', '**/serve/**'], message: 'The core may not import the CLI, the headless bridge or the renderer server: they are built on it.' },
-            { group: ['**/demo/**'], allowTypeImports: true, message: 'The core may not load the simulator: the entry point hands it in (CoreOptions.startSimulator); only its types may be named.' },
+            {
+              group: ['**/cli', '**/cli/**', '**/headless', '**/headless/**', '**/serve/**'],
+              message: 'The core may not import the CLI, the headless bridge or the renderer server: they are built on it.'
+            },
+            {
+              group: ['**/demo/**'],
+              allowTypeImports: true,
+              message: 'The core may not load the simulator: the entry point hands it in (CoreOptions.startSimulator); only its types may be named.'
+            },
             ...SQL_PATTERNS
           ]
         }
@@ -66,7 +79,16 @@ export default tseslint.config(
     // Only the storage folder opens the library and runs SQL: everything else asks the store by name.
     files: ['src/main/core/storage/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: MAIN_PATHS, patterns: [...MAIN_PATTERNS, { group: ['**/cli', '**/cli/**', '**/headless', '**/headless/**', '**/serve/**', '**/demo/**'], message: 'Storage depends on nothing above it.' }] }]
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: MAIN_PATHS,
+          patterns: [
+            ...MAIN_PATTERNS,
+            { group: ['**/cli', '**/cli/**', '**/headless', '**/headless/**', '**/serve/**', '**/demo/**'], message: 'Storage depends on nothing above it.' }
+          ]
+        }
+      ]
     }
   },
   {
@@ -84,9 +106,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name=/^(prepare|pragma|transaction)$/]", message: 'Only src/main/core/storage runs SQL: give the Store a method for this.' },
-        { selector: "MemberExpression[property.name='db']", message: 'The Store keeps its database to itself (Store.db is private): give the Store a method for this.' },
-        { selector: "MemberExpression[property.name='sql']", message: "Store.sql is for the storage folder's own tables: give the Store (or a storage module) a method for this." }
+        {
+          selector: 'CallExpression[callee.property.name=/^(prepare|pragma|transaction)$/]',
+          message: 'Only src/main/core/storage runs SQL: give the Store a method for this.'
+        },
+        {
+          selector: "MemberExpression[property.name='db']",
+          message: 'The Store keeps its database to itself (Store.db is private): give the Store a method for this.'
+        },
+        {
+          selector: "MemberExpression[property.name='sql']",
+          message: "Store.sql is for the storage folder's own tables: give the Store (or a storage module) a method for this."
+        }
       ]
     }
   },
@@ -94,22 +125,35 @@ export default tseslint.config(
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [...nodeBuiltins, 'electron', 'better-sqlite3', 'ws', 'sharp'].map((name) => ({ name, message: 'The renderer runs in a sandboxed browser page: no Node built-ins or Node-only packages.' })),
-        patterns: [
-          { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through the contract in src/shared.' },
-          { group: ['**/shared/contract'], allowTypeImports: true, message: 'Import only types from the contract in the renderer (runtime values are in shared/model): it would bundle zod.' }
-        ]
-      }]
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, 'electron', 'better-sqlite3', 'ws', 'sharp'].map((name) => ({
+            name,
+            message: 'The renderer runs in a sandboxed browser page: no Node built-ins or Node-only packages.'
+          })),
+          patterns: [
+            { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through the contract in src/shared.' },
+            {
+              group: ['**/shared/contract'],
+              allowTypeImports: true,
+              message: 'Import only types from the contract in the renderer (runtime values are in shared/model): it would bundle zod.'
+            }
+          ]
+        }
+      ]
     }
   },
   {
     files: ['src/preload/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nodeBuiltins.map((name) => ({ name, message: 'A sandboxed preload can only use electron.' })),
-        patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'The preload exposes the contract only.' }]
-      }]
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'A sandboxed preload can only use electron.' })),
+          patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'The preload exposes the contract only.' }]
+        }
+      ]
     }
   }
 )

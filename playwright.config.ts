@@ -1,7 +1,16 @@
 import { defineConfig } from '@playwright/test'
 
 // Debian's Chromium, never a downloaded browser (`npx playwright install` cannot work on these machines).
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+]
 
 export default defineConfig({
   testDir: 'test/e2e',

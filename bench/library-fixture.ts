@@ -9,7 +9,14 @@ import { promptPng } from '../src/main/demo/media'
 
 const SUBJECTS = ['lighthouse', 'fox', 'city', 'forest', 'robot', 'portrait', 'castle', 'ocean', 'desert', 'garden', 'train', 'market']
 const STYLES = ['at dawn', 'in the rain', 'oil painting', 'watercolour', 'neon', 'isometric', 'film photo', 'pastel', 'ink sketch', 'low poly']
-const PROVIDERS: [string, string][] = [['demo', 'images'], ['letzai', 'images'], ['bfl', 'flux-2-pro'], ['apixo', 'nano-banana'], ['umrgen', 'default'], ['wondercat', 'nano-banana-2']]
+const PROVIDERS: [string, string][] = [
+  ['demo', 'images'],
+  ['letzai', 'images'],
+  ['bfl', 'flux-2-pro'],
+  ['apixo', 'nano-banana'],
+  ['umrgen', 'default'],
+  ['wondercat', 'nano-banana-2']
+]
 
 export function generateLibrary(dataDir: string, o: { jobs: number; distinctFiles?: number }): { jobs: number; assets: number } {
   const db = openDb(dbPath(dataDir))
@@ -43,8 +50,22 @@ export function generateLibrary(dataDir: string, o: { jobs: number; distinctFile
       const created = now - (o.jobs - i) * 1000
       const status = i % 50 === 0 ? 'failed' : 'done'
       const jobId = Number(
-        insertJob.run(batchId, provider, model, prompt, status, 1, 4, `fx-${i}`, created, created + 20_000, created + 1000, created + 19_000, created + 20_000, status === 'failed' ? 'Generation failed (fixture)' : null)
-          .lastInsertRowid
+        insertJob.run(
+          batchId,
+          provider,
+          model,
+          prompt,
+          status,
+          1,
+          4,
+          `fx-${i}`,
+          created,
+          created + 20_000,
+          created + 1000,
+          created + 19_000,
+          created + 20_000,
+          status === 'failed' ? 'Generation failed (fixture)' : null
+        ).lastInsertRowid
       )
       if (status === 'done') {
         const f = files[i % files.length]

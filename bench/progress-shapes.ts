@@ -19,7 +19,15 @@ export const SHAPE_LABEL: Record<ShapeName, string> = {
 }
 
 /** Whether the shape's progress says anything about when the job finishes (the targets differ). */
-export const USABLE_PROGRESS: Record<ShapeName, boolean> = { linear: true, queued: true, steps: true, coarse: false, stuck99: true, nonmonotonic: false, none: false }
+export const USABLE_PROGRESS: Record<ShapeName, boolean> = {
+  linear: true,
+  queued: true,
+  steps: true,
+  coarse: false,
+  stuck99: true,
+  nonmonotonic: false,
+  none: false
+}
 
 /** 0–1 from a job's id: its own queue share, stall point or stage split, the same in every lane's run of it. */
 export function unit(id: string): number {

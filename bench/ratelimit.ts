@@ -55,7 +55,11 @@ export async function runRateLimit(o: RateOptions): Promise<RateResult> {
       clock,
       poller: { limits: () => o.limits }
     })
-    seedHistory(core.store, Array.from({ length: 100 }, () => ({ kind: 'image' as const, model: 'images', durationMs: drawDuration('image', random) })), clock.now())
+    seedHistory(
+      core.store,
+      Array.from({ length: 100 }, () => ({ kind: 'image' as const, model: 'images', durationMs: drawDuration('image', random) })),
+      clock.now()
+    )
     const wallStart = Date.now()
     await core.api.queuePrompts({ provider: 'demo', model: 'images', prompts, batchName: 'rate limited' })
     const progress = setInterval(() => {

@@ -18,11 +18,21 @@ async function allDone(n: number): Promise<void> {
 }
 
 try {
-  const prompts = ['a lighthouse at dawn', 'a fox in the snow', 'a city of glass', 'a red barn at dusk', 'portrait of a café owner', 'an isometric robot workshop', 'a desert caravan at night', 'a koi pond in the rain']
+  const prompts = [
+    'a lighthouse at dawn',
+    'a fox in the snow',
+    'a city of glass',
+    'a red barn at dusk',
+    'portrait of a café owner',
+    'an isometric robot workshop',
+    'a desert caravan at night',
+    'a koi pond in the rain'
+  ]
   const { batchId } = await app.call('queuePrompts', { prompts, model: 'images', params: { width: 1024, height: 1024 }, batchName: 'Postcards' })
   await allDone(prompts.length)
   const { items } = await app.call('listGallery', { batchId, limit: 2 })
-  for (const item of items) await app.call('queuePrompts', { prompts: [`${item.prompt}, slowly moving`], model: 'videos', inputs: [{ assetId: item.id }], batchId })
+  for (const item of items)
+    await app.call('queuePrompts', { prompts: [`${item.prompt}, slowly moving`], model: 'videos', inputs: [{ assetId: item.id }], batchId })
   await allDone(prompts.length + items.length)
   // Something still running in the Queue shot.
   await app.call('updateSettings', { demo: { durationMs: 60_000 } })

@@ -101,7 +101,18 @@ function claims(report: CompareReport, key: string, name: string): string[] {
 
 function scaleTable(results: ScaleResult[]): string {
   return table(
-    ['app process', 'poller limits', 'load avg', 'start → first poll (ms)', 'of which Core.open (ms)', 'loop lag p99, steady (ms)', 'p99 incl. start-up (ms)', 'max (ms)', 'RSS max (MB)', 'status req/s'],
+    [
+      'app process',
+      'poller limits',
+      'load avg',
+      'start → first poll (ms)',
+      'of which Core.open (ms)',
+      'loop lag p99, steady (ms)',
+      'p99 incl. start-up (ms)',
+      'max (ms)',
+      'RSS max (MB)',
+      'status req/s'
+    ],
     results.map((r) => [
       r.runtime === 'bundled' ? 'bundled, plain node' : 'tsx (from source)',
       r.limitsLabel,
@@ -175,18 +186,18 @@ function markdown(o: {
     '## 1. Polling strategies',
     '',
     `**Workload.** ${compare.options.jobs} jobs on the LetzAI protocol (the Demo provider's): ${fmt(compare.options.imageShare * 100, 0)} % images taking 10–30 s, the rest videos taking 30–120 s (uniform; LetzAI's guide gives these typical times), ` +
-      `queued one by one as a Poisson stream with a mean gap of ${compare.options.meanGapMs / 1000} s, so ${fmt(compare.options.jobs * compare.options.meanGapMs / 1000 / 60, 0)} simulated minutes of a user feeding the app. Seed ${compare.options.seed}: every strategy gets exactly the same jobs, durations and arrival times.`,
+      `queued one by one as a Poisson stream with a mean gap of ${compare.options.meanGapMs / 1000} s, so ${fmt((compare.options.jobs * compare.options.meanGapMs) / 1000 / 60, 0)} simulated minutes of a user feeding the app. Seed ${compare.options.seed}: every strategy gets exactly the same jobs, durations and arrival times.`,
     '',
     `**Setup.** One run, every strategy side by side: each has its own Core (real SQLite library, real downloads and thumbnails) and its own simulator, so requests, latencies and 429s are its own; ` +
       `the Cores run in the benchmark process, the simulators in a second process (as a provider is), over real loopback HTTP. Time is compressed ×${compare.options.scale} by one scaled clock shared by both processes (the poller's timers and token buckets, and the simulator's job clock); all times below are uncompressed seconds. ` +
       `The libraries and downloaded files are in memory (/dev/shm), see "Noise". Each simulator allows ${compare.options.providerLimit.perSecond} requests/s (burst ${compare.options.providerLimit.burst}, then 429 with Retry-After: 1); each Core uses the app's default limits for the demo provider (50/s, burst 100, 32 in flight), as it would against a provider that publishes no limit. The simulator reports \`progress\` 0–100 (LetzAI does).`,
     '',
     `**History (fair warm-up).** Before the run, every library (all strategies alike) gets the same ${compare.options.historyPerModel} finished jobs per model (images, videos), with submit→ready durations drawn from the workload's own distributions (seed ${compare.options.seed + 1}, independent of the measured jobs), written as \`done\` rows with \`submitted_at\`/\`ready_at\`. ` +
-      'Only the learned strategy reads them (through `Store.recentDurations`, the 200 most recent); during the run its own finished jobs join that history. Detected durations include each strategy\'s detection latency, so the seeded rows are the one thing the learned strategy is given for free: exact durations, where its own history would carry its (small) detection latency.',
+      "Only the learned strategy reads them (through `Store.recentDurations`, the 200 most recent); during the run its own finished jobs join that history. Detected durations include each strategy's detection latency, so the seeded rows are the one thing the learned strategy is given for free: exact durations, where its own history would carry its (small) detection latency.",
     '',
-    '**Measures.** *Status requests per job*: GETs on a job the simulator received (including any answered 429), divided by the jobs. *Detection latency*: the `ready_at` the app wrote when a poll saw the job finished, minus the moment the simulator made it ready (`readyAt`), in uncompressed seconds; it includes the request\'s round trip and the app\'s processing. *429s*: answered by that strategy\'s simulator.',
+    "**Measures.** *Status requests per job*: GETs on a job the simulator received (including any answered 429), divided by the jobs. *Detection latency*: the `ready_at` the app wrote when a poll saw the job finished, minus the moment the simulator made it ready (`readyAt`), in uncompressed seconds; it includes the request's round trip and the app's processing. *429s*: answered by that strategy's simulator.",
     '',
-    '**Strategies.** The docs\' recipes are as the providers\' guides write them (see `src/main/core/providers/registry.ts` and docs/providers.md): LetzAI fixed 3 s; BFL exponential 0.5 s ×2 capped at 10 s plus 0–10 % jitter, BFL\'s client example 1 s ×1.5 capped at 5 s (the same recipe as Wondercat\'s), BFL adaptive (2 s while Pending); APIXO adaptive per model (its table has no LetzAI models, so images get nano-banana\'s row, initial 5 s then every 3 s, and videos veo-3-1\'s, 45 s then 10 s) and APIXO backoff 2 s ×1.5 capped at 30 s; UMRGEN 3 s while queued, 2 s while running. The first poll of each recipe comes after its first delay (a poll at the moment of submitting would find nothing). fixed 0.5 s is the fal.ai JS client\'s interval, a low-latency reference. *learned* is the app\'s default strategy (`defaultStrategy`, keeping its default promise: each model\'s documented interval, 3 s here). *learned, no progress* is the same strategy never shown the progress field: what it does against a provider that reports none.',
+    "**Strategies.** The docs' recipes are as the providers' guides write them (see `src/main/core/providers/registry.ts` and docs/providers.md): LetzAI fixed 3 s; BFL exponential 0.5 s ×2 capped at 10 s plus 0–10 % jitter, BFL's client example 1 s ×1.5 capped at 5 s (the same recipe as Wondercat's), BFL adaptive (2 s while Pending); APIXO adaptive per model (its table has no LetzAI models, so images get nano-banana's row, initial 5 s then every 3 s, and videos veo-3-1's, 45 s then 10 s) and APIXO backoff 2 s ×1.5 capped at 30 s; UMRGEN 3 s while queued, 2 s while running. The first poll of each recipe comes after its first delay (a poll at the moment of submitting would find nothing). fixed 0.5 s is the fal.ai JS client's interval, a low-latency reference. *learned* is the app's default strategy (`defaultStrategy`, keeping its default promise: each model's documented interval, 3 s here). *learned, no progress* is the same strategy never shown the progress field: what it does against a provider that reports none.",
     '',
     strategyTable(compare),
     '',
@@ -201,15 +212,15 @@ function markdown(o: {
     ...claims(compare, 'learned-np', 'learned, no progress'),
     '',
     np.fixedTarget
-      ? 'Without progress the savings come only from the history: the first poll waits until the fastest jobs of the model can be done, and after that the strategy polls at the docs\' interval.'
-      : 'Without progress the savings come only from the history: the first poll waits until the fastest twentieth of the model\'s jobs can be done, and after that the strategy polls at the docs\' interval, because history says when jobs *can* finish, not which job finishes when; so the p95 stays at the docs\' interval and the saving is the polls before the earliest finish (fixed 3 s asks at 3, 6 and 9 s, before any 10–30 s image can be done).',
+      ? "Without progress the savings come only from the history: the first poll waits until the fastest jobs of the model can be done, and after that the strategy polls at the docs' interval."
+      : "Without progress the savings come only from the history: the first poll waits until the fastest twentieth of the model's jobs can be done, and after that the strategy polls at the docs' interval, because history says when jobs *can* finish, not which job finishes when; so the p95 stays at the docs' interval and the saving is the polls before the earliest finish (fixed 3 s asks at 3, 6 and 9 s, before any 10–30 s image can be done).",
     '',
-    '**How the learned strategy decides.** It keeps a latency promise (default: the model\'s documented interval): once a job can plausibly be finished it is polled at least every 0.92 × the promise. *Plausibly finished*: from the history (its 2nd percentile × 0.95, each duration taken a promise shorter since the app records when a job was seen ready; later, only across stretches of the history far emptier than chance) and, once the model\'s progress has proved readable (fine steps, never falling, linear), from the job\'s own readings. See the issue-19 section below for the progress shapes it was not tuned to.',
+    "**How the learned strategy decides.** It keeps a latency promise (default: the model's documented interval): once a job can plausibly be finished it is polled at least every 0.92 × the promise. *Plausibly finished*: from the history (its 2nd percentile × 0.95, each duration taken a promise shorter since the app records when a job was seen ready; later, only across stretches of the history far emptier than chance) and, once the model's progress has proved readable (fine steps, never falling, linear), from the job's own readings. See the issue-19 section below for the progress shapes it was not tuned to.",
     '',
     '## 2. 10,000 active jobs',
     '',
     `A library with ${main.jobs.toLocaleString('en')} running jobs (written in one transaction: ${fmt(main.fillMs, 0)} ms), all known to the simulator and running for an hour, polls due between 5 s ago and 30 s ahead, plus 200 finished jobs of history. ` +
-      'A fresh process opens it with a real Core (default strategy) and resumes every job. *Start → first poll*: from the benchmark\'s `spawn()` of that process to the first status request the simulator receives. *Loop lag*: `monitorEventLoopDelay` (1 ms resolution; values include that interval), steady state from Core.open returning until the end, and the whole process life. *RSS*: `process.memoryUsage().rss`, sampled every 100 ms, maximum. ' +
+      "A fresh process opens it with a real Core (default strategy) and resumes every job. *Start → first poll*: from the benchmark's `spawn()` of that process to the first status request the simulator receives. *Loop lag*: `monitorEventLoopDelay` (1 ms resolution; values include that interval), steady state from Core.open returning until the end, and the whole process life. *RSS*: `process.memoryUsage().rss`, sampled every 100 ms, maximum. " +
       'The app ships bundled (electron-vite), so the main measurement bundles the process with esbuild and runs it with plain node; the tsx row shows the same from source.',
     '',
     scaleTable(scale),
@@ -226,7 +237,18 @@ function markdown(o: {
     '',
     table(
       ['429s received', 'API req/s while saturated', 'vs limit', 'incl. downloads (req/s)', 'API req/s overall', 'jobs done', 'API requests', 'downloads'],
-      [[rate.rateLimited429s, fmt(rate.saturatedRate), `${fmt((rate.saturatedRate / 10) * 100, 0)} %`, fmt(rate.saturatedTokenRate), fmt(rate.overallRate), `${rate.done}/${rate.jobs}`, rate.apiRequests, rate.downloads]]
+      [
+        [
+          rate.rateLimited429s,
+          fmt(rate.saturatedRate),
+          `${fmt((rate.saturatedRate / 10) * 100, 0)} %`,
+          fmt(rate.saturatedTokenRate),
+          fmt(rate.overallRate),
+          `${rate.done}/${rate.jobs}`,
+          rate.apiRequests,
+          rate.downloads
+        ]
+      ]
     ),
     '',
     `Against the targets: zero 429s — ${ok(no429)}; throughput within 10 % of the limit — ${ok(throughputOk)} (${fmt(rate.saturatedRate)} API requests/s of 10).`,
@@ -237,9 +259,9 @@ function markdown(o: {
     '',
     '## Noise',
     '',
-    'Time compression multiplies every real delay: at ×5, 100 ms of real scheduling delay is half a second of detection latency. All strategies run in the same processes at the same time, so a stall hits them alike, but it raises everyone\'s p95 (the learned strategy\'s most, relatively, since its own p95 is small). The event-loop lags, timer lateness and load average above say how quiet the machine was during this run.',
+    "Time compression multiplies every real delay: at ×5, 100 ms of real scheduling delay is half a second of detection latency. All strategies run in the same processes at the same time, so a stall hits them alike, but it raises everyone's p95 (the learned strategy's most, relatively, since its own p95 is small). The event-loop lags, timer lateness and load average above say how quiet the machine was during this run.",
     '',
-    'Two measures against the other work on this shared 2-core machine, both from what earlier runs showed: (1) the benchmark and its child processes ask for nice −10: at normal priority, with the load average near 10, the simulators\' process stalled for up to 4 s and every strategy\'s p95 came out near 20 s; (2) the strategy and rate-limit libraries live in memory: on the shared disk a single SQLite commit of one Core (`Store.transition`, at a WAL checkpoint\'s fsync) was seen to block its process for 1.0 s, i.e. 5 s of simulated time for every lane. The 10,000-job measurement keeps its library on the ordinary temp disk, since start-up and memory are what it measures.',
+    "Two measures against the other work on this shared 2-core machine, both from what earlier runs showed: (1) the benchmark and its child processes ask for nice −10: at normal priority, with the load average near 10, the simulators' process stalled for up to 4 s and every strategy's p95 came out near 20 s; (2) the strategy and rate-limit libraries live in memory: on the shared disk a single SQLite commit of one Core (`Store.transition`, at a WAL checkpoint's fsync) was seen to block its process for 1.0 s, i.e. 5 s of simulated time for every lane. The 10,000-job measurement keeps its library on the ordinary temp disk, since start-up and memory are what it measures.",
     ''
   ]
   return lines.join('\n')
@@ -295,7 +317,9 @@ async function main(): Promise<void> {
 
   log(`\n3. Rate-limited provider: ${RATE.jobs} jobs at ${RATE.providerLimit.perSecond} requests/s`)
   const rate = await runRateLimit(RATE)
-  log(`   429s: ${rate.rateLimited429s}; API requests/s while saturated: ${fmt(rate.saturatedRate)} (incl. downloads ${fmt(rate.saturatedTokenRate)}); overall ${fmt(rate.overallRate)}`)
+  log(
+    `   429s: ${rate.rateLimited429s}; API requests/s while saturated: ${fmt(rate.saturatedRate)} (incl. downloads ${fmt(rate.saturatedTokenRate)}); overall ${fmt(rate.overallRate)}`
+  )
 
   log('\n4. Progress shapes (issue 19)')
   const shapesStarted = new Date()
@@ -305,7 +329,14 @@ async function main(): Promise<void> {
   console.log(`\n${verdictTable(shapes)}`)
 
   const wallSeconds = (Date.now() - t0) / 1000
-  if (!quick) writeShapeSection(shapes, walkAllShapes(SHAPE_OPTIONS, SHAPE_KEYS), { command: 'npm run bench (section 4)', started: shapesStarted, loadBefore: shapesLoad, loadAfter: loadavg(), priority })
+  if (!quick)
+    writeShapeSection(shapes, walkAllShapes(SHAPE_OPTIONS, SHAPE_KEYS), {
+      command: 'npm run bench (section 4)',
+      started: shapesStarted,
+      loadBefore: shapesLoad,
+      loadAfter: loadavg(),
+      priority
+    })
   const doc = markdown({ command: 'npm run bench', startedAt, wallSeconds, loadBefore, loadAfter: loadavg(), priority, compare, scale, rate })
   if (!quick) {
     writeResults(doc)

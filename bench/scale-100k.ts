@@ -22,14 +22,49 @@ const results: (ScaleResult & { label: string })[] = []
 for (const round of [1, 2]) {
   for (const c of CASES) {
     console.log(`round ${round}: ${c.label}`)
-    results.push({ label: c.label, ...(await runScale({ runtime: 'bundled', jobs: c.jobs, queued: c.queued, seconds: 15, seed: 7, log: (l) => console.log(l) })) })
+    results.push({
+      label: c.label,
+      ...(await runScale({ runtime: 'bundled', jobs: c.jobs, queued: c.queued, seconds: 15, seed: 7, log: (l) => console.log(l) }))
+    })
   }
 }
-console.log(`Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadBefore.map((l) => l.toFixed(1)).join('/')} before, ${loadavg().map((l) => l.toFixed(1)).join('/')} after, nice ${getPriority(0)}`)
+console.log(
+  `Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadBefore.map((l) => l.toFixed(1)).join('/')} before, ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join('/')} after, nice ${getPriority(0)}`
+)
 console.log(
   table(
-    ['library', 'load avg', 'written in (ms)', 'start → first poll (ms)', 'of which Core.open (ms)', 'loop lag p99, steady (ms)', 'p99 incl. start-up (ms)', 'max (ms)', 'RSS max (MB)', 'status req/s', 'batches with unfinished jobs (ms)', 'jobs at the provider (ms)', 'queue slice of 500 (ms)'],
-    results.map((r) => [r.label, fmt(r.load1, 1), fmt(r.fillMs, 0), fmt(r.spawnToFirstPollMs, 0), fmt(r.openMs, 0), fmt(r.steadyLagP99Ms, 1), fmt(r.lagP99Ms, 1), fmt(r.steadyLagMaxMs, 0), fmt(r.rssMaxMb, 0), fmt(r.requestsPerSecond, 0), fmt(r.queries.activeBatchIdsMs, 1), fmt(r.queries.resumableScheduleMs, 1), fmt(r.queries.queueSliceMs, 1)])
+    [
+      'library',
+      'load avg',
+      'written in (ms)',
+      'start → first poll (ms)',
+      'of which Core.open (ms)',
+      'loop lag p99, steady (ms)',
+      'p99 incl. start-up (ms)',
+      'max (ms)',
+      'RSS max (MB)',
+      'status req/s',
+      'batches with unfinished jobs (ms)',
+      'jobs at the provider (ms)',
+      'queue slice of 500 (ms)'
+    ],
+    results.map((r) => [
+      r.label,
+      fmt(r.load1, 1),
+      fmt(r.fillMs, 0),
+      fmt(r.spawnToFirstPollMs, 0),
+      fmt(r.openMs, 0),
+      fmt(r.steadyLagP99Ms, 1),
+      fmt(r.lagP99Ms, 1),
+      fmt(r.steadyLagMaxMs, 0),
+      fmt(r.rssMaxMb, 0),
+      fmt(r.requestsPerSecond, 0),
+      fmt(r.queries.activeBatchIdsMs, 1),
+      fmt(r.queries.resumableScheduleMs, 1),
+      fmt(r.queries.queueSliceMs, 1)
+    ])
   )
 )
 // The Queue at each size, and how each cost grows from 10,000 to 100,000 (medians over the two rounds).

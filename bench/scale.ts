@@ -149,7 +149,18 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
         // As the app left them: some polls overdue (it was closed), most due within the next half minute.
         const nextPollAt = now + Math.round(-5_000 + random() * 35_000)
         const jobId = Number(
-          insert.run(batchId, `resumed job ${i}`, random() * 0.5, Math.floor(random() * 10), id, JSON.stringify({ id, endpoint: 'images' }), nextPollAt, submittedAt, submittedAt - 1000, submittedAt).lastInsertRowid
+          insert.run(
+            batchId,
+            `resumed job ${i}`,
+            random() * 0.5,
+            Math.floor(random() * 10),
+            id,
+            JSON.stringify({ id, endpoint: 'images' }),
+            nextPollAt,
+            submittedAt,
+            submittedAt - 1000,
+            submittedAt
+          ).lastInsertRowid
         )
         event.run(jobId, submittedAt, `Accepted as ${id}`)
       })
@@ -163,7 +174,11 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     })()
     const fillMs = performance.now() - fillStart
     // And the history a library with 10,000 active jobs would have.
-    seedHistory(store, Array.from({ length: 200 }, () => ({ kind: 'image' as const, model: 'images', durationMs: drawDuration('image', random) })), now)
+    seedHistory(
+      store,
+      Array.from({ length: 200 }, () => ({ kind: 'image' as const, model: 'images', durationMs: drawDuration('image', random) })),
+      now
+    )
     db.close()
     log(`  scale: ${o.jobs} running and ${o.queued ?? 0} queued jobs written in ${fillMs.toFixed(0)} ms; starting the app process`)
 
@@ -171,7 +186,13 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     const load1 = loadavg()[0]
     const spawnedAt = Date.now()
     const child = spawn(process.execPath, [...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? []), ...entry], {
-      env: { ...process.env, BENCH_DATA_DIR: dataDir, DEMO_BASE_URL: urls.scale, BENCH_SECONDS: String(o.seconds), ...(o.limits ? { BENCH_LIMITS: JSON.stringify(o.limits) } : {}) },
+      env: {
+        ...process.env,
+        BENCH_DATA_DIR: dataDir,
+        DEMO_BASE_URL: urls.scale,
+        BENCH_SECONDS: String(o.seconds),
+        ...(o.limits ? { BENCH_LIMITS: JSON.stringify(o.limits) } : {})
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc']
     })
     const report = await new Promise<Record<string, number> & { queue: QueueCosts }>((resolve, reject) => {

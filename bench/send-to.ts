@@ -14,7 +14,14 @@ import sharp from 'sharp'
 import { openTestCore } from '../test/helpers/core'
 import { tempDir } from './lib'
 
-const { values } = parseArgs({ options: { items: { type: 'string', default: '1000' }, runs: { type: 'string', default: '5' }, 'file-kb': { type: 'string', default: '1536' }, run: { type: 'boolean', default: false } } })
+const { values } = parseArgs({
+  options: {
+    items: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '5' },
+    'file-kb': { type: 'string', default: '1536' },
+    run: { type: 'boolean', default: false }
+  }
+})
 const ITEMS = Number(values.items)
 const RUNS = Number(values.runs)
 const FILE_KB = Number(values['file-kb'])
@@ -23,13 +30,26 @@ const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`
 
 // The provider: the simulator in a child process (`--run` only), the Demo pointed at it.
 const simChild = values.run
-  ? spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/main/core/simulator/server.ts').then(async (m) => { const s = await m.startSimulator({ durationMs: 200 }); console.log(s.baseUrl('letzai')) })"], { stdio: ['ignore', 'pipe', 'inherit'] })
+  ? spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        "import('./src/main/core/simulator/server.ts').then(async (m) => { const s = await m.startSimulator({ durationMs: 200 }); console.log(s.baseUrl('letzai')) })"
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] }
+    )
   : null
 if (simChild) {
   process.env.DEMO_BASE_URL = await new Promise<string>((resolve) => simChild.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())))
 }
 const dir = tempDir('bs-send-to-')
-const core = await openTestCore({ dataDir: dir, stored: { outputRoot: join(dir, 'out'), demo: { durationMs: 200, failureRate: 0 } }, poller: { limits: () => ({ rate: 1000, burst: 1000, concurrency: 32 }) } })
+const core = await openTestCore({
+  dataDir: dir,
+  stored: { outputRoot: join(dir, 'out'), demo: { durationMs: 200, failureRate: 0 } },
+  poller: { limits: () => ({ rate: 1000, burst: 1000, concurrency: 32 }) }
+})
 // Distinct noisy PNGs (uncompressible), each ~FILE_KB, registered as done jobs with one file each.
 const side = Math.ceil(Math.sqrt((FILE_KB * 1024) / 3))
 const files: string[] = []
@@ -37,15 +57,30 @@ for (let i = 0; i < Math.min(ITEMS, 50); i++) {
   const raw = Buffer.alloc(side * side * 3)
   for (let j = 0; j < raw.length; j++) raw[j] = (j * 2654435761 + i * 40503) >>> 24
   const path = join(dir, `src-${i}.png`)
-  writeFileSync(path, await sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer())
+  writeFileSync(
+    path,
+    await sharp(raw, { raw: { width: side, height: side, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer()
+  )
   files.push(path)
 }
 const db = core.store['db']
 const batch = Number(db.prepare("INSERT INTO batches (name, output_dir, created_at) VALUES ('source', ?, ?)").run(dir, Date.now()).lastInsertRowid)
 const assetIds = db.transaction(() =>
   Array.from({ length: ITEMS }, (_, i) => {
-    const job = Number(db.prepare("INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, created_at, updated_at) VALUES (?, 'demo', 'images', 'image', ?, 'done', 0, 0)").run(batch, `picture ${i}`).lastInsertRowid)
-    return Number(db.prepare("INSERT INTO assets (job_id, idx, path, mime, size, sha256, created_at) VALUES (?, 0, ?, 'image/png', 1, ?, 0)").run(job, files[i % files.length], `s${i}`).lastInsertRowid)
+    const job = Number(
+      db
+        .prepare(
+          "INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, created_at, updated_at) VALUES (?, 'demo', 'images', 'image', ?, 'done', 0, 0)"
+        )
+        .run(batch, `picture ${i}`).lastInsertRowid
+    )
+    return Number(
+      db
+        .prepare("INSERT INTO assets (job_id, idx, path, mime, size, sha256, created_at) VALUES (?, 0, ?, 'image/png', 1, ?, 0)")
+        .run(job, files[i % files.length], `s${i}`).lastInsertRowid
+    )
   })
 )()
 
@@ -62,7 +97,14 @@ for (let r = 0; r < RUNS; r++) {
   if (r < RUNS - 1 || !values.run) await core.api.cancelJobs({ ids: jobIds })
 }
 const sorted = [...times].sort((a, b) => a - b)
-const rows: string[][] = [[`sendTo of ${ITEMS} gallery files (${FILE_KB} KB PNGs on disk) → queued`, `median ${ms(sorted[Math.floor(sorted.length / 2)])}, max ${ms(sorted.at(-1)!)} (all: ${times.map((t) => Math.round(t)).join(', ')})`, '< 1 s', sorted.at(-1)! < 1000 ? 'met' : 'MISSED']]
+const rows: string[][] = [
+  [
+    `sendTo of ${ITEMS} gallery files (${FILE_KB} KB PNGs on disk) → queued`,
+    `median ${ms(sorted[Math.floor(sorted.length / 2)])}, max ${ms(sorted.at(-1)!)} (all: ${times.map((t) => Math.round(t)).join(', ')})`,
+    '< 1 s',
+    sorted.at(-1)! < 1000 ? 'met' : 'MISSED'
+  ]
+]
 
 if (values.run) {
   const rss: number[] = []
@@ -78,13 +120,27 @@ if (values.run) {
   clearInterval(sampler)
   const done = lastIds.filter((id) => core.store.job(id)!.status === 'done').length
   const uploaded = lastIds.filter((id) => core.store.events(id).some((e) => e.type === 'submitted')).length
-  rows.push([`The ${ITEMS} upscales run through the Demo (each file uploaded from disk)`, `${done} done in ${ms(performance.now() - t0)}; ${uploaded} submitted, each after its file's upload (${mb(uploaded * FILE_KB * 1024)} sent)`, '', ''])
-  rows.push(['Resident memory of the app core (the simulator runs in its own process) while they ran', `before ${mb(before)}, peak ${mb(Math.max(...rss))}, end ${mb(rss.at(-1)!)}`, 'flat (no growth with the bytes sent)', ''])
+  rows.push([
+    `The ${ITEMS} upscales run through the Demo (each file uploaded from disk)`,
+    `${done} done in ${ms(performance.now() - t0)}; ${uploaded} submitted, each after its file's upload (${mb(uploaded * FILE_KB * 1024)} sent)`,
+    '',
+    ''
+  ])
+  rows.push([
+    'Resident memory of the app core (the simulator runs in its own process) while they ran',
+    `before ${mb(before)}, peak ${mb(Math.max(...rss))}, end ${mb(rss.at(-1)!)}`,
+    'flat (no growth with the bytes sent)',
+    ''
+  ])
 }
 await core.close()
 simChild?.kill()
 
-console.log(`\nSend to benchmark — ${new Date().toISOString()}, ${cpus().length} CPUs, node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+console.log(
+  `\nSend to benchmark — ${new Date().toISOString()}, ${cpus().length} CPUs, node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`
+)
 console.log('| Measure | Result | Target | |\n| --- | --- | --- | --- |')
 for (const r of rows) console.log(`| ${r.join(' | ')} |`)
 console.log(`\nCommand: npx tsx bench/send-to.ts${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`)

@@ -18,7 +18,10 @@ export interface ClockResult {
   fastMax: number
 }
 
-const TIMING: Record<Kind, { initial: number; interval: number; max: number }> = { image: { initial: 3, interval: 3, max: 300 }, video: { initial: 5, interval: 3, max: 900 } }
+const TIMING: Record<Kind, { initial: number; interval: number; max: number }> = {
+  image: { initial: 3, interval: 3, max: 300 },
+  video: { initial: 5, interval: 3, max: 900 }
+}
 
 /** `o`: the HTTP run's workload options (mix, gaps, seed, history); `keys`: the strategies to walk. */
 export function walkShape(shape: ShapeName, o: Omit<CompareOptions, 'shape' | 'keys'>, keys: readonly string[], jobs = 1000): ClockResult[] {
@@ -63,7 +66,15 @@ export function walkShape(shape: ShapeName, o: Omit<CompareOptions, 'shape' | 'k
       // The model's history grows with what this strategy saw.
       history[kind] = [t, ...history[kind]].slice(0, 200)
     }
-    return { key: entry.key, label: entry.label, requestsPerJob: requests / workload.length, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: Math.max(...latencies), fastMax: Math.max(...fast) }
+    return {
+      key: entry.key,
+      label: entry.label,
+      requestsPerJob: requests / workload.length,
+      p50: percentile(latencies, 0.5),
+      p95: percentile(latencies, 0.95),
+      max: Math.max(...latencies),
+      fastMax: Math.max(...fast)
+    }
   })
 }
 

@@ -78,7 +78,14 @@ export function verdict(run: ShapeRun): ShapeVerdict {
 export function verdictTable(runs: ShapeRun[]): string {
   const ok = (b: boolean) => (b ? 'met' : '**missed**')
   return table(
-    ['shape', 'progress usable', 'fewer requests than fixed 3 s (target)', 'p95 ≤ fixed 3 s', 'no docs recipe better on both', `fast jobs within ${PROMISE_S} s`],
+    [
+      'shape',
+      'progress usable',
+      'fewer requests than fixed 3 s (target)',
+      'p95 ≤ fixed 3 s',
+      'no docs recipe better on both',
+      `fast jobs within ${PROMISE_S} s`
+    ],
     runs.map((run) => {
       const v = verdict(run)
       const ours = run.report.results.find((r) => r.key === 'learned')!
@@ -99,7 +106,15 @@ export function verdictTable(runs: ShapeRun[]): string {
 export function clockTable(shape: ShapeName, results: ClockResult[]): string {
   const fixed3 = results.find((r) => r.key === 'letzai')!
   const ours = results.find((r) => r.key === 'learned')!
-  const rows = results.map((r) => [r.label, fmt(r.requestsPerJob), `${fmt(r.requestsPerJob / fixed3.requestsPerJob)}×`, fmt(r.p50), fmt(r.p95), fmt(r.max), fmt(r.fastMax)])
+  const rows = results.map((r) => [
+    r.label,
+    fmt(r.requestsPerJob),
+    `${fmt(r.requestsPerJob / fixed3.requestsPerJob)}×`,
+    fmt(r.p50),
+    fmt(r.p95),
+    fmt(r.max),
+    fmt(r.fastMax)
+  ])
   const fewer = 1 - ours.requestsPerJob / fixed3.requestsPerJob
   const target = USABLE_PROGRESS[shape] ? 0.6 : 0.4
   const better = results.filter((r) => r.key !== 'learned' && r.requestsPerJob < ours.requestsPerJob && r.p95 < ours.p95).map((r) => r.label)
@@ -126,7 +141,11 @@ const BEGIN = '<!-- Results of `npx tsx bench/shapes.ts` (issue 19; it rewrites 
 const END = '<!-- End of `npx tsx bench/shapes.ts` results -->'
 
 /** This run's tables as the issue-19 section of BENCHMARKS.md (kept apart from `npm run bench`'s block). */
-export function writeShapeSection(runs: ShapeRun[], clock: { shape: ShapeName; results: ClockResult[] }[], run: { command: string; started: Date; loadBefore: number[]; loadAfter: number[]; priority: string }): void {
+export function writeShapeSection(
+  runs: ShapeRun[],
+  clock: { shape: ShapeName; results: ClockResult[] }[],
+  run: { command: string; started: Date; loadBefore: number[]; loadAfter: number[]; priority: string }
+): void {
   const o = runs[0].report.options
   const lines = [
     '# Polling on progress it was not tuned to (issue 19)',
@@ -139,15 +158,20 @@ export function writeShapeSection(runs: ShapeRun[], clock: { shape: ShapeName; r
   lines.push(
     '## Decisions on a fake clock (1,000 jobs per shape)',
     '',
-    'The same workload, shapes and history (1,000 jobs), walked job by job in arrival order on a fake clock by `bench/shapes-clock.ts`: each strategy\'s own `firstDelayMs`/`nextDelayMs`, progress as the LetzAI DTO carries it (whole percent, null when none), the history growing with each strategy\'s own detections (as `Store.recentDurations` does: submit → seen ready). No HTTP and no event loop: detection = the first poll at or after the ready moment minus that moment, so a request\'s round trip (a few ms on loopback) is not in it. This measures the decisions alone; the HTTP run below measures them through the app, on this machine\'s load.',
+    "The same workload, shapes and history (1,000 jobs), walked job by job in arrival order on a fake clock by `bench/shapes-clock.ts`: each strategy's own `firstDelayMs`/`nextDelayMs`, progress as the LetzAI DTO carries it (whole percent, null when none), the history growing with each strategy's own detections (as `Store.recentDurations` does: submit → seen ready). No HTTP and no event loop: detection = the first poll at or after the ready moment minus that moment, so a request's round trip (a few ms on loopback) is not in it. This measures the decisions alone; the HTTP run below measures them through the app, on this machine's load.",
     ''
   )
   for (const c of clock) lines.push(`**${SHAPE_LABEL[c.shape]}**`, '', clockTable(c.shape, c.results), '')
   lines.push('## Through the app: real Cores, simulators and HTTP', '')
   for (const r of runs) {
-    lines.push(`**${SHAPE_LABEL[r.shape]}** (simulators' loop lag p99 ${fmt(r.report.simLoopLagP99Ms, 1)} ms, max ${fmt(r.report.simLoopLagMaxMs, 0)} ms; the Cores' p99 ${fmt(r.report.loopLagP99Ms, 1)}, max ${fmt(r.report.loopLagMaxMs, 0)} ms)`, '', shapeTable(r), '')
+    lines.push(
+      `**${SHAPE_LABEL[r.shape]}** (simulators' loop lag p99 ${fmt(r.report.simLoopLagP99Ms, 1)} ms, max ${fmt(r.report.simLoopLagMaxMs, 0)} ms; the Cores' p99 ${fmt(r.report.loopLagP99Ms, 1)}, max ${fmt(r.report.loopLagMaxMs, 0)} ms)`,
+      '',
+      shapeTable(r),
+      ''
+    )
   }
-  lines.push('**Against the targets** (learned vs fixed 3 s, the LetzAI docs\' interval):', '', verdictTable(runs), '')
+  lines.push("**Against the targets** (learned vs fixed 3 s, the LetzAI docs' interval):", '', verdictTable(runs), '')
   const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url))
   const block = `${BEGIN}\n${lines.join('\n')}\n${END}`
   let text = existsSync(file) ? readFileSync(file, 'utf8') : ''
@@ -173,9 +197,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const c of clock) console.log(`\n${SHAPE_LABEL[c.shape]} (fake clock)\n${clockTable(c.shape, c.results)}`)
   const runs = await runShapes(SHAPE_OPTIONS, only.length ? only : SHAPES)
   const loadAfter = loadavg()
-  console.log(`Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadBefore.map((l) => l.toFixed(1)).join('/')} before, ${loadAfter.map((l) => l.toFixed(1)).join('/')} after, ${priority}`)
+  console.log(
+    `Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${loadBefore.map((l) => l.toFixed(1)).join('/')} before, ${loadAfter.map((l) => l.toFixed(1)).join('/')} after, ${priority}`
+  )
   for (const run of runs) console.log(`\n${SHAPE_LABEL[run.shape]}\n${shapeTable(run)}`)
   console.log(`\n${verdictTable(runs)}`)
-  if (process.env.BENCH_QUICK !== '1' && !only.length) writeShapeSection(runs, clock, { command: 'npx tsx bench/shapes.ts', started, loadBefore, loadAfter, priority })
+  if (process.env.BENCH_QUICK !== '1' && !only.length)
+    writeShapeSection(runs, clock, { command: 'npx tsx bench/shapes.ts', started, loadBefore, loadAfter, priority })
   process.exit(0)
 }

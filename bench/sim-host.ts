@@ -90,7 +90,14 @@ async function handle(msg: HostRequest): Promise<void> {
           key,
           jobs: [...e.jobs.values()].map((j) => {
             const l = e.ledger.get(j.id)
-            return { id: j.id, prompt: j.prompt, readyAt: j.readyAt, firstSeenReadyAt: l?.firstSeenReadyAt ?? null, polls: l?.polls ?? 0, submits: l?.submits ?? 0 }
+            return {
+              id: j.id,
+              prompt: j.prompt,
+              readyAt: j.readyAt,
+              firstSeenReadyAt: l?.firstSeenReadyAt ?? null,
+              polls: l?.polls ?? 0,
+              submits: l?.submits ?? 0
+            }
           }),
           statusRequests: api.filter((r) => r.target === 'poll').length,
           submits: api.filter((r) => r.target === 'submit').length,

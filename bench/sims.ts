@@ -10,7 +10,10 @@ export class SimHost {
   private constructor(private readonly child: ChildProcess) {}
 
   static async start(): Promise<SimHost> {
-    const child = fork(fileURLToPath(new URL('./sim-host.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(fileURLToPath(new URL('./sim-host.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+    })
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve)
       child.once('error', reject)

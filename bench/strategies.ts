@@ -42,20 +42,35 @@ function apixoTable(): PollStrategy {
   const image = modelInfo('apixo', 'nano-banana')!.timing
   const video = modelInfo('apixo', 'veo-3-1')!.timing
   const pick = (ctx: PollContext): PollContext => ({ ...ctx, timing: ctx.timing.max > 300 ? video : image })
-  return { name: 'adaptive per model (APIXO table)', firstDelayMs: (ctx) => adaptive.firstDelayMs(pick(ctx)), nextDelayMs: (ctx) => adaptive.nextDelayMs(pick(ctx)) }
+  return {
+    name: 'adaptive per model (APIXO table)',
+    firstDelayMs: (ctx) => adaptive.firstDelayMs(pick(ctx)),
+    nextDelayMs: (ctx) => adaptive.nextDelayMs(pick(ctx))
+  }
 }
 
 export const STRATEGIES: StrategyEntry[] = [
   { key: 'fal', label: 'fixed 0.5 s', source: 'fal.ai JS client (low-latency reference)', make: () => fixed(500) },
-  { key: 'letzai', label: 'fixed 3 s', source: 'LetzAI guide (the docs\' fixed interval)', make: () => docsStrategy('letzai') },
+  { key: 'letzai', label: 'fixed 3 s', source: "LetzAI guide (the docs' fixed interval)", make: () => docsStrategy('letzai') },
   { key: 'bfl-exp', label: '0.5 s ×2 cap 10 s +0–10 % jitter', source: 'BFL guide, "recommended"', make: () => docsStrategy('bfl') },
   { key: 'bfl-wc', label: '1 s ×1.5 cap 5 s', source: 'BFL client example = Wondercat guide', make: () => docsStrategy('wondercat') },
   { key: 'bfl-adaptive', label: 'Pending → 2 s', source: 'BFL guide, "adaptive"', make: () => fixed(2000) },
   { key: 'apixo-table', label: 'initial/interval per model', source: 'APIXO guide, adaptive (nano-banana 5/3 s, veo-3-1 45/10 s)', make: apixoTable },
-  { key: 'apixo-backoff', label: '2 s ×1.5 cap 30 s', source: 'APIXO guide, exponential backoff', make: () => exponential({ initialMs: 2000, factor: 1.5, capMs: 30_000 }) },
+  {
+    key: 'apixo-backoff',
+    label: '2 s ×1.5 cap 30 s',
+    source: 'APIXO guide, exponential backoff',
+    make: () => exponential({ initialMs: 2000, factor: 1.5, capMs: 30_000 })
+  },
   { key: 'umrgen', label: 'queued 3 s / running 2 s', source: 'UMRGEN guide', make: () => docsStrategy('umrgen') },
-  { key: 'learned', label: 'learned (ours)', source: 'history + progress; the app\'s default', make: (clock) => defaultStrategy({ now: clock.now }) },
-  { key: 'learned-np', label: 'learned, no progress', source: 'the same, never shown progress', make: (clock) => withoutProgress(defaultStrategy({ now: clock.now })), hideProgress: true }
+  { key: 'learned', label: 'learned (ours)', source: "history + progress; the app's default", make: (clock) => defaultStrategy({ now: clock.now }) },
+  {
+    key: 'learned-np',
+    label: 'learned, no progress',
+    source: 'the same, never shown progress',
+    make: (clock) => withoutProgress(defaultStrategy({ now: clock.now })),
+    hideProgress: true
+  }
 ]
 
 /** The docs' backoff recipes the learned strategy must beat on both axes. */
@@ -152,7 +167,13 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
   const host = await SimHost.start()
   const urls = await host.startLanes(
     spec,
-    entries.map((e) => ({ key: e.key, shape: o.shape, durations: workload.map((w) => [w.prompt, w.durationMs] as [string, number]), defaultDurationMs: 10_000, rateLimit: { ...o.providerLimit, retryAfterSeconds: 1 } }))
+    entries.map((e) => ({
+      key: e.key,
+      shape: o.shape,
+      durations: workload.map((w) => [w.prompt, w.durationMs] as [string, number]),
+      defaultDurationMs: 10_000,
+      rateLimit: { ...o.providerLimit, retryAfterSeconds: 1 }
+    }))
   )
   const lanes: Lane[] = []
   for (const entry of entries) {
@@ -199,7 +220,13 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
       while (next < workload.length && workload[next].arriveAtMs <= now) {
         const w = workload[next++]
         for (const lane of lanes) {
-          void lane.core.api.queuePrompts({ provider: 'demo', model: MODEL_OF[w.kind], prompts: [w.prompt], batchName: `bench ${w.index}`, ...(w.kind === 'video' ? { inputs: [{ path: lane.videoInput }] } : {}) })
+          void lane.core.api.queuePrompts({
+            provider: 'demo',
+            model: MODEL_OF[w.kind],
+            prompts: [w.prompt],
+            batchName: `bench ${w.index}`,
+            ...(w.kind === 'video' ? { inputs: [{ path: lane.videoInput }] } : {})
+          })
         }
       }
       if (next < workload.length) clock.setTimer(tick, workload[next].arriveAtMs - (clock.now() - started))
@@ -225,7 +252,9 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
     const readyAt = new Map(report.jobs.map((j) => [j.id, j.readyAt]))
     const seenAt = new Map(report.jobs.map((j) => [j.id, j.firstSeenReadyAt]))
     const rows = lane.core.store['db']
-      .prepare<[], { status: string; prompt: string; provider_job_id: string | null; ready_at: number | null }>(`SELECT status, prompt, provider_job_id, ready_at FROM jobs WHERE prompt LIKE 'bench %'`)
+      .prepare<[], { status: string; prompt: string; provider_job_id: string | null; ready_at: number | null }>(
+        `SELECT status, prompt, provider_job_id, ready_at FROM jobs WHERE prompt LIKE 'bench %'`
+      )
       .all()
     const latencies: number[] = []
     const polls = new Map(report.jobs.map((j) => [j.id, j.polls]))
@@ -243,7 +272,11 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
     if (process.env.BENCH_DEBUG) {
       const worst = rows
         .filter((r) => r.ready_at !== null && r.provider_job_id)
-        .map((r) => [Math.round((readyAt.get(r.provider_job_id!)! - started) / 1000), (r.ready_at! - readyAt.get(r.provider_job_id!)!) / 1000, (r.ready_at! - seenAt.get(r.provider_job_id!)!) / 1000])
+        .map((r) => [
+          Math.round((readyAt.get(r.provider_job_id!)! - started) / 1000),
+          (r.ready_at! - readyAt.get(r.provider_job_id!)!) / 1000,
+          (r.ready_at! - seenAt.get(r.provider_job_id!)!) / 1000
+        ])
         .sort((a, b) => b[1] - a[1])
         .slice(0, 6)
       log(`  ${lane.entry.key} worst [ready s, latency s]: ${JSON.stringify(worst)}`)
@@ -256,7 +289,10 @@ export async function compareStrategies(o: CompareOptions): Promise<CompareRepor
       done: rows.filter((r) => r.status === 'done').length,
       statusRequestsPerJob: report.statusRequests / rows.length,
       perClass: Object.fromEntries(
-        Object.entries(classes).map(([k, c]) => [k, { jobs: c.jobs, statusRequestsPerJob: c.requests / c.jobs, p95: percentile(c.latencies, 0.95), max: Math.max(...c.latencies) }])
+        Object.entries(classes).map(([k, c]) => [
+          k,
+          { jobs: c.jobs, statusRequestsPerJob: c.requests / c.jobs, p95: percentile(c.latencies, 0.95), max: Math.max(...c.latencies) }
+        ])
       ),
       p50: percentile(latencies, 0.5),
       p95: percentile(latencies, 0.95),

@@ -28,7 +28,10 @@ const job = (i: number): NewJob => ({ provider: 'demo', model: 'demo-image', kin
 
 function transitions(store: Store): number {
   const batch = store.createBatch('bench', join(root, 'out'))
-  const ids = store.insertJobs(batch, Array.from({ length: 100 }, (_, i) => job(i)))
+  const ids = store.insertJobs(
+    batch,
+    Array.from({ length: 100 }, (_, i) => job(i))
+  )
   const start = process.hrtime.bigint()
   for (let i = 0; i < TRANSITIONS; i++) {
     const id = ids[i % ids.length]
@@ -67,7 +70,9 @@ try {
   for (const r of rows) {
     const normal = median(times.NORMAL[r.key])
     const full = median(times.FULL[r.key])
-    console.log(`| ${r.what} | ${normal.toFixed(0)} (${(normal / r.n).toFixed(3)}) | ${full.toFixed(0)} (${(full / r.n).toFixed(3)}) | ${(full / normal).toFixed(2)}× |`)
+    console.log(
+      `| ${r.what} | ${normal.toFixed(0)} (${(normal / r.n).toFixed(3)}) | ${full.toFixed(0)} (${(full / r.n).toFixed(3)}) | ${(full / normal).toFixed(2)}× |`
+    )
   }
 } finally {
   rmSync(root, { recursive: true, force: true })

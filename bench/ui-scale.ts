@@ -124,7 +124,8 @@ async function pageNumber(page: Page, expression: string, what: string): Promise
   throw new Error(`${what} within 60 s`)
 }
 
-const paintedAfter = (page: Page, view: 'queue' | 'gallery' | 'compare') => pageNumber(page, `window.__painted && window.__painted[${JSON.stringify(view)}]`, `${view}: no rows painted`)
+const paintedAfter = (page: Page, view: 'queue' | 'gallery' | 'compare') =>
+  pageNumber(page, `window.__painted && window.__painted[${JSON.stringify(view)}]`, `${view}: no rows painted`)
 
 /**
  * When the app's first commit was done (its User Timing mark, App.tsx): from then on it answers clicks and
@@ -133,7 +134,8 @@ const paintedAfter = (page: Page, view: 'queue' | 'gallery' | 'compare') => page
 const appReady = (page: Page) => pageNumber(page, `performance.getEntriesByName('batch-studio:ready')[0]?.startTime`, 'no batch-studio:ready mark')
 
 /** The page's first-contentful-paint entry, which arrives once the frame has been presented. */
-const firstContentfulPaint = (page: Page) => pageNumber(page, `performance.getEntriesByName('first-contentful-paint')[0]?.startTime`, 'no first-contentful-paint entry')
+const firstContentfulPaint = (page: Page) =>
+  pageNumber(page, `performance.getEntriesByName('first-contentful-paint')[0]?.startTime`, 'no first-contentful-paint entry')
 
 /** A page in a new browser context (nothing cached), with the paint probe installed before any script. */
 async function coldPage(): Promise<{ context: BrowserContext; page: Page }> {
@@ -260,7 +262,15 @@ try {
   // back and forth); then the page is reloaded (its script cached, as on every later start). Each run first
   // loads the two floor pages the same way, so the cold load can be read against this machine's state.
   const errors: string[] = []
-  const open = { queueCold: [] as number[], queueColdFcp: [] as number[], queueReady: [] as number[], queueWarm: [] as number[], galleryFirst: [] as number[], queueAgain: [] as number[], galleryAgain: [] as number[] }
+  const open = {
+    queueCold: [] as number[],
+    queueColdFcp: [] as number[],
+    queueReady: [] as number[],
+    queueWarm: [] as number[],
+    galleryFirst: [] as number[],
+    queueAgain: [] as number[],
+    galleryAgain: [] as number[]
+  }
   const floorOpen = { react: [] as number[], static: [] as number[] }
   let context: BrowserContext | undefined
   let page: Page | undefined
@@ -291,11 +301,17 @@ try {
       `open run ${run + 1}: floor react ${ms(floorOpen.react[run])}, floor static ${ms(floorOpen.static[run])}, queue(new context) ${ms(open.queueCold[run])} (first contentful paint ${ms(open.queueColdFcp[run])}, app ready ${ms(open.queueReady[run])}), gallery(first) ${ms(open.galleryFirst[run])}, queue(again) ${ms(open.queueAgain[run])}, gallery(again) ${ms(open.galleryAgain[run])}, queue(reload) ${ms(open.queueWarm[run])}`
     )
   }
-  const openRow = (label: string, v: number[]) => add(label, `median ${ms(median(v))}, max ${ms(Math.max(...v))} (all: ${v.map((x) => Math.round(x)).join(', ')})`, '< 500 ms', check(Math.max(...v) < 500))
+  const openRow = (label: string, v: number[]) =>
+    add(label, `median ${ms(median(v))}, max ${ms(Math.max(...v))} (all: ${v.map((x) => Math.round(x)).join(', ')})`, '< 500 ms', check(Math.max(...v) < 500))
   openRow('Queue: page load, nothing cached → first rows painted', open.queueCold)
   openRow('Queue: page load, nothing cached → first contentful paint (paint timing)', open.queueColdFcp)
   const spread = (v: number[]) => `median ${ms(median(v))}, max ${ms(Math.max(...v))}`
-  add('Queue: page load, nothing cached → the app ready (it has taken the first screen over: clicks and keys work)', `${spread(open.queueReady)} (all: ${open.queueReady.map((x) => Math.round(x)).join(', ')})`, 'none of its own', '')
+  add(
+    'Queue: page load, nothing cached → the app ready (it has taken the first screen over: clicks and keys work)',
+    `${spread(open.queueReady)} (all: ${open.queueReady.map((x) => Math.round(x)).join(', ')})`,
+    'none of its own',
+    ''
+  )
   const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2)
   const floorRow = (label: string, v: number[]) =>
     add(label, `${spread(v)}; the Queue's first rows are ${ratio(open.queueCold, v)}× this, the app ready ${ratio(open.queueReady, v)}×`, 'baseline', '')
@@ -344,7 +360,9 @@ try {
     await page.evaluate('window.__cells = 100')
     sheetOpen.push(await openTab(page, 'compare', 'Compare'))
     await page.locator('[data-testid="compare-cell"]').first().focus()
-    await page.evaluate(`(() => { window.__mark('compare'); document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: ']', bubbles: true })); })()`)
+    await page.evaluate(
+      `(() => { window.__mark('compare'); document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: ']', bubbles: true })); })()`
+    )
     sheetTurn.push(await paintedAfter(page, 'compare'))
     await page.keyboard.press('[')
     log(`sheet run ${run + 1}: open ${ms(sheetOpen[run])}, page turn ${ms(sheetTurn[run])}`)
@@ -359,7 +377,12 @@ try {
     await page.waitForTimeout(300)
     const s = await scrollFrames(page, '[data-testid="compare-scroll"]', '.compare-cell.status-queued', 120, step)
     log(`Compare scroll (${speed}): ${JSON.stringify(s)}`)
-    add(`Compare: frame time while wheel-scrolling the sheet, ${speed}`, `p95 ${ms(s.p95)} (p50 ${ms(s.p50)}, max ${ms(s.max)}; ${s.over17}/${s.frames} frames > 17 ms; ${s.longTasks} long tasks; ${Math.round(s.scrolledPx)} px)`, 'p95 < 17 ms', check(s.p95 < 17))
+    add(
+      `Compare: frame time while wheel-scrolling the sheet, ${speed}`,
+      `p95 ${ms(s.p95)} (p50 ${ms(s.p50)}, max ${ms(s.max)}; ${s.over17}/${s.frames} frames > 17 ms; ${s.longTasks} long tasks; ${Math.round(s.scrolledPx)} px)`,
+      'p95 < 17 ms',
+      check(s.p95 < 17)
+    )
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `scale-compare-${step}.png`) })
   }
   const afterUi = memory(app.pid)
@@ -421,14 +444,24 @@ try {
   const zipSyncMs = median(zipSync)
   const appMs = median(appTimes)
   const where = values['export-dir'] ? ` on ${values['export-dir']}` : ''
-  add(`zip -0 -q, ${files.length} PNGs (${(totalBytes / 1048576).toFixed(0)} MB)${where}`, `median ${ms(zipMs)}; with an fsync of its ZIP ${ms(zipSyncMs)} (n=${ROUNDS})`, 'baseline', '')
+  add(
+    `zip -0 -q, ${files.length} PNGs (${(totalBytes / 1048576).toFixed(0)} MB)${where}`,
+    `median ${ms(zipMs)}; with an fsync of its ZIP ${ms(zipSyncMs)} (n=${ROUNDS})`,
+    'baseline',
+    ''
+  )
   add(
     "App's startExport → ZIP complete and fsynced (HTTP, same files)",
     `median ${ms(appMs)} = ${(appMs / zipMs).toFixed(2)}× zip, ${(appMs / zipSyncMs).toFixed(2)}× zip + fsync (all: ${appTimes.map((v) => ms(v)).join(', ')})`,
     '≤ 1.3× zip',
     check(appMs <= 1.3 * zipMs)
   )
-  add(`Main process RSS after ${ROUNDS + 1} exports of ${files.length} files`, `${mb(exportMem.rss)} (peak VmHWM ${mb(exportMem.hwm)})`, '< 300 MB', check(exportMem.hwm < 300 * 1024))
+  add(
+    `Main process RSS after ${ROUNDS + 1} exports of ${files.length} files`,
+    `${mb(exportMem.rss)} (peak VmHWM ${mb(exportMem.hwm)})`,
+    '< 300 MB',
+    check(exportMem.hwm < 300 * 1024)
+  )
 } catch (err) {
   if (!(err instanceof SkipExport)) throw err
 } finally {
@@ -442,7 +475,9 @@ try {
 const widths = [0, 1, 2, 3].map((i) => Math.max(...[['Measure', 'Result', 'Target', ''], ...rows].map((r) => r[i].length)))
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
 const load = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ')
-console.log(`\nUI scale benchmark — ${new Date().toISOString()}, ${process.platform} ${process.arch}, ${cpus().length} CPUs, node ${process.version}, Chromium ${chromiumVersion}`)
+console.log(
+  `\nUI scale benchmark — ${new Date().toISOString()}, ${process.platform} ${process.arch}, ${cpus().length} CPUs, node ${process.version}, Chromium ${chromiumVersion}`
+)
 console.log(`Load average (1/5/15 min) at start ${load(loadAtStart)}, at end ${load(loadavg())}: other work on the machine skews frame times.`)
 console.log(line(['Measure', 'Result', 'Target', '']))
 console.log(line(widths.map((w) => '-'.repeat(w))))

@@ -11,7 +11,16 @@ mkdirSync(out, { recursive: true })
 const app = await startHeadlessApp({ demo: { durationMs: 300, failureRate: 0 } })
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
 try {
-  const prompts = ['a lighthouse at dawn', 'a fox in the snow', 'a city of glass', 'a red barn at dusk', 'portrait of a café owner', 'an isometric robot workshop', 'a desert caravan at night', 'a koi pond in the rain']
+  const prompts = [
+    'a lighthouse at dawn',
+    'a fox in the snow',
+    'a city of glass',
+    'a red barn at dusk',
+    'portrait of a café owner',
+    'an isometric robot workshop',
+    'a desert caravan at night',
+    'a koi pond in the rain'
+  ]
   await app.call('queuePrompts', { prompts, batchName: 'Screenshots' })
   for (let i = 0; i < 100; i++) {
     const counts = await app.call('getStatusCounts', undefined)

@@ -42,9 +42,21 @@ export const BUILT = join('build', 'Release', 'better_sqlite3.node')
  * (npm_config_build_from_source=true or =better-sqlite3) or BATCH_STUDIO_BUILD_FROM_SOURCE=1 skips the
  * download. Returns no steps, with the reason, when Electron itself is not installed.
  */
-export function nativePlan({ version, platform = process.platform, arch = process.arch, moduleDir, execPath = process.execPath, prebuildInstall, nodeGyp, env = process.env }) {
+export function nativePlan({
+  version,
+  platform = process.platform,
+  arch = process.arch,
+  moduleDir,
+  execPath = process.execPath,
+  prebuildInstall,
+  nodeGyp,
+  env = process.env
+}) {
   if (!version) {
-    return { skip: 'Electron binary not installed: skipping the Electron build of better-sqlite3 (Node tests, CLI and headless mode do not need it).', steps: [] }
+    return {
+      skip: 'Electron binary not installed: skipping the Electron build of better-sqlite3 (Node tests, CLI and headless mode do not need it).',
+      steps: []
+    }
   }
   const base = { ...env }
   // These describe the package being installed (Batch Studio, perhaps from git), not better-sqlite3:
@@ -81,7 +93,10 @@ export function nativePlan({ version, platform = process.platform, arch = proces
  * Runs the plan's steps in order until one leaves the binary in place; returns that step's name. A step
  * that exits 0 without the binary counts as failed. Throws, naming every failure, when none works.
  */
-export function runPlan(plan, { moduleDir, run = (step) => spawnSync(step.command, step.args, { cwd: step.cwd, env: step.env, stdio: 'inherit' }), log = console.log } = {}) {
+export function runPlan(
+  plan,
+  { moduleDir, run = (step) => spawnSync(step.command, step.args, { cwd: step.cwd, env: step.env, stdio: 'inherit' }), log = console.log } = {}
+) {
   const failures = []
   for (const step of plan.steps) {
     const built = join(moduleDir, BUILT)
@@ -90,7 +105,9 @@ export function runPlan(plan, { moduleDir, run = (step) => spawnSync(step.comman
     if (result.status === 0 && existsSync(built)) return step.name
     const why = result.error ? result.error.message : result.status === 0 ? `no ${BUILT}` : `exit ${result.status ?? result.signal}`
     failures.push(`${step.name}: ${why}`)
-    log(`[electron-native] ${step.name === 'prebuilt' ? 'no prebuilt binary for this platform' : step.name} (${why})${step === plan.steps.at(-1) ? '' : '; trying the next way'}`)
+    log(
+      `[electron-native] ${step.name === 'prebuilt' ? 'no prebuilt binary for this platform' : step.name} (${why})${step === plan.steps.at(-1) ? '' : '; trying the next way'}`
+    )
   }
   throw new Error(`no way to get better-sqlite3 for Electron worked (${failures.join('; ') || 'nothing to try'})`)
 }

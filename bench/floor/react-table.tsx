@@ -6,12 +6,18 @@ import { FLOOR_COLUMNS, floorRows } from './rows'
 createRoot(document.getElementById('root')!).render(
   <table>
     <thead>
-      <tr>{FLOOR_COLUMNS.map((c) => <th key={c}>{c}</th>)}</tr>
+      <tr>
+        {FLOOR_COLUMNS.map((c) => (
+          <th key={c}>{c}</th>
+        ))}
+      </tr>
     </thead>
     <tbody>
       {floorRows().map((row) => (
         <tr key={row.id} data-testid="job-row">
-          {row.cells.map((cell, i) => <td key={i}>{cell}</td>)}
+          {row.cells.map((cell, i) => (
+            <td key={i}>{cell}</td>
+          ))}
         </tr>
       ))}
     </tbody>

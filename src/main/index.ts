@@ -8,7 +8,17 @@ import { existsSync } from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { desktopAssetUrl, parseDesktopAssetUrl } from '../shared/assetUrl'
-import { ACTIVE_STATUSES, ASSET_SCHEME, EVENT_NAMES, IPC_PREFIX, METHOD_NAMES, parseArg, TERMINAL_STATUSES, type MethodName, type PathPurpose } from '../shared/contract'
+import {
+  ACTIVE_STATUSES,
+  ASSET_SCHEME,
+  EVENT_NAMES,
+  IPC_PREFIX,
+  METHOD_NAMES,
+  parseArg,
+  TERMINAL_STATUSES,
+  type MethodName,
+  type PathPurpose
+} from '../shared/contract'
 import { Core } from './core/core'
 import { startSimulator } from './demo/server'
 import { sealedKeys } from './core/settings/keys'
@@ -46,7 +56,13 @@ const desktop = {
     const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
     const chosen =
       purpose === 'export-zip'
-        ? (await dialog.showSaveDialog(win, { defaultPath: suggested, filters: [{ name: 'ZIP', extensions: ['zip'] }], properties: ['createDirectory', 'showOverwriteConfirmation'] })).filePath
+        ? (
+            await dialog.showSaveDialog(win, {
+              defaultPath: suggested,
+              filters: [{ name: 'ZIP', extensions: ['zip'] }],
+              properties: ['createDirectory', 'showOverwriteConfirmation']
+            })
+          ).filePath
         : (await dialog.showOpenDialog(win, { defaultPath: suggested, properties: ['openDirectory', 'createDirectory'] })).filePaths[0]
     if (!chosen) return null
     chosenPaths.add(resolve(chosen))
@@ -59,12 +75,18 @@ const desktop = {
  * the output folder (the export's default place) and the output folder it already has.
  */
 function refuseUnchosenPath(name: MethodName, arg: unknown, outputRoot: string): void {
-  const path = name === 'startExport' || name === 'exportSheet' ? (arg as { destination: string }).destination : name === 'updateSettings' ? (arg as { outputRoot?: string }).outputRoot : undefined
+  const path =
+    name === 'startExport' || name === 'exportSheet'
+      ? (arg as { destination: string }).destination
+      : name === 'updateSettings'
+        ? (arg as { outputRoot?: string }).outputRoot
+        : undefined
   if (path === undefined) return
   const full = resolve(path)
   const root = resolve(outputRoot)
   // An export folder is chosen as its parent; the export is written inside it.
-  const chosen = chosenPaths.has(full) || ((name === 'startExport' || name === 'exportSheet') && (chosenPaths.has(dirname(full)) || full.startsWith(root + sep)))
+  const chosen =
+    chosenPaths.has(full) || ((name === 'startExport' || name === 'exportSheet') && (chosenPaths.has(dirname(full)) || full.startsWith(root + sep)))
   if (!chosen && full !== root) throw new Error('Choose the path with the dialog (Choose…)')
 }
 
@@ -134,7 +156,8 @@ function createWindow(core: Core): BrowserWindow {
       win.setProgressBar((ended - baseline) / (ended - baseline + active))
     }),
     core.on('batchFinished', ({ name, done, failed }) => {
-      if (Notification.isSupported()) new Notification({ title: `${name} finished`, body: `${done} done${failed ? `, ${failed} failed or need attention` : ''}` }).show()
+      if (Notification.isSupported())
+        new Notification({ title: `${name} finished`, body: `${done} done${failed ? `, ${failed} failed or need attention` : ''}` }).show()
     })
   )
   win.on('closed', () => unsubscribe.forEach((u) => u()))
@@ -146,7 +169,9 @@ async function start(): Promise<void> {
   await app.whenReady()
   // Deny every permission (camera, microphone, location, notifications from the page, MIDI, HID…), asked or
   // checked, except the two the app's own page uses.
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(OUR_PERMISSIONS.has(permission) && isOurPage(details.requestingUrl)))
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(OUR_PERMISSIONS.has(permission) && isOurPage(details.requestingUrl))
+  )
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => OUR_PERMISSIONS.has(permission) && isOurPage(requestingOrigin))
   session.defaultSession.setDevicePermissionHandler(() => false)
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -156,9 +181,19 @@ async function start(): Promise<void> {
   })
   let core: Core
   try {
-    core = await Core.open({ dataDir, settings: electronStoreSettings(), keys: sealedKeys(join(dataDir, 'keys.json'), safeStorage), nativeBinding: nativeBinding(), desktop, startSimulator })
+    core = await Core.open({
+      dataDir,
+      settings: electronStoreSettings(),
+      keys: sealedKeys(join(dataDir, 'keys.json'), safeStorage),
+      nativeBinding: nativeBinding(),
+      desktop,
+      startSimulator
+    })
   } catch (err) {
-    dialog.showErrorBox('Batch Studio could not open its library', `${(err as Error).message}\n\nIf this mentions NODE_MODULE_VERSION, run \`npm start\` again: it rebuilds the database module for Electron.`)
+    dialog.showErrorBox(
+      'Batch Studio could not open its library',
+      `${(err as Error).message}\n\nIf this mentions NODE_MODULE_VERSION, run \`npm start\` again: it rebuilds the database module for Electron.`
+    )
     app.exit(1)
     return
   }

@@ -23,7 +23,12 @@ async function main(): Promise<void> {
   if (!Number.isFinite(failureRate) || failureRate < 0 || failureRate > 1) throw new Error('--failure-rate must be a share from 0 to 1 (0.1 = 10 %)')
   const keys = Object.fromEntries(PROTOCOLS.map((p) => [p, randomBytes(18).toString('base64url')])) as Record<SimProvider, string>
   const sim = await startSimulator({ durationMs, failureRate, keys, urlTtlMs: 600_000 })
-  const rows = PROTOCOLS.map((p) => ({ provider: p, baseUrl: sim.baseUrl(p), key: keys[p], env: `${providerInfo(p).envName}_BASE_URL=${sim.baseUrl(p)} ${providerInfo(p).envName}_API_KEY=${keys[p]}` }))
+  const rows = PROTOCOLS.map((p) => ({
+    provider: p,
+    baseUrl: sim.baseUrl(p),
+    key: keys[p],
+    env: `${providerInfo(p).envName}_BASE_URL=${sim.baseUrl(p)} ${providerInfo(p).envName}_API_KEY=${keys[p]}`
+  }))
   if (values.json) console.log(JSON.stringify({ providers: rows, files: sim.engine.filesBase }))
   else {
     console.log(`Batch Studio simulator — jobs take ${durationMs} ms, ${Math.round(failureRate * 100)} % fail. Ctrl+C stops it.`)

@@ -6,7 +6,20 @@
 import type { AssetVariant } from './assetUrl'
 import { z } from 'zod'
 import { JOB_KINDS, POLL_STRATEGIES, PROVIDER_IDS, type JobKind } from './catalogue'
-import { JOB_SORT_COLUMNS, JOB_STATUSES, MAX_INPUT_BYTES, POLLING_LIMITS, type Asset, type Batch, type ExportProgress, type Job, type JobEvent, type Settings, type Stats, type StatusCounts } from './model'
+import {
+  JOB_SORT_COLUMNS,
+  JOB_STATUSES,
+  MAX_INPUT_BYTES,
+  POLLING_LIMITS,
+  type Asset,
+  type Batch,
+  type ExportProgress,
+  type Job,
+  type JobEvent,
+  type Settings,
+  type Stats,
+  type StatusCounts
+} from './model'
 import { BUDGET_SCOPES, type Balance, type CostReport, type JobCost } from './costs'
 import { CURRENCIES, PRICE_UNITS } from './pricing'
 import { AXIS_KEY_PATTERN, type AxisKey, type Sheet } from './sheet'
@@ -32,14 +45,16 @@ const axisKey = z.custom<AxisKey>((v) => typeof v === 'string' && AXIS_KEY_PATTE
 export const SheetAxesSchema = z.object({ rows: axisKey, cols: axisKey, pages: axisKey.optional() }).strict()
 
 /** A pipeline step at queue time: it takes the previous step's downloaded file as input, on any provider. */
-export const PipelineStep = z.object({
-  provider: z.enum(PROVIDER_IDS),
-  model: z.string().min(1).max(200),
-  kind: z.enum(JOB_KINDS).optional(),
-  /** The step's own prompt; empty keeps the generation's. */
-  prompt: z.string().trim().max(10_000).optional(),
-  params: paramValues.default({})
-}).strict()
+export const PipelineStep = z
+  .object({
+    provider: z.enum(PROVIDER_IDS),
+    model: z.string().min(1).max(200),
+    kind: z.enum(JOB_KINDS).optional(),
+    /** The step's own prompt; empty keeps the generation's. */
+    prompt: z.string().trim().max(10_000).optional(),
+    params: paramValues.default({})
+  })
+  .strict()
 export type PipelineStep = z.input<typeof PipelineStep>
 
 /** Derived: made from another job (a step or an input picture); has children: something was made from it. */
@@ -63,7 +78,10 @@ export const QueueRequest = z.object({
   /** A step chained after each job on the same provider (Wondercat: generate, then trim the video). */
   then: z.object({ model: z.string().min(1).max(200), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}) }).optional(),
   /** A budget cap for the batch (set with the call that makes it, or replacing the batch's cap). */
-  budget: z.object({ amount: z.number().min(0).max(1e9), currency: z.literal('usd') }).strict().optional(),
+  budget: z
+    .object({ amount: z.number().min(0).max(1e9), currency: z.literal('usd') })
+    .strict()
+    .optional(),
   /** The user agreed to queue jobs of unknown price although a budget applies (it cannot hold them back). */
   allowUnknownCost: z.boolean().default(false),
   /** Steps after each job, in order, each starting from the previous one's file once it is on disk (any provider). */
@@ -144,27 +162,39 @@ export const SettingsPatch = z.object({
   polling: z
     .partialRecord(
       z.enum(PROVIDER_IDS),
-      z.object({
-        strategy: z.enum(POLL_STRATEGIES),
-        rate: z.number().min(POLLING_LIMITS.rate.min).max(POLLING_LIMITS.rate.max),
-        burst: z.number().int().min(POLLING_LIMITS.burst.min).max(POLLING_LIMITS.burst.max),
-        concurrency: z.number().int().min(POLLING_LIMITS.concurrency.min).max(POLLING_LIMITS.concurrency.max),
-        /** Longest a job may run at the provider before it goes to the user; 0 = the model's documented max. */
-        maxWaitSeconds: z.number().int().min(POLLING_LIMITS.maxWaitSeconds.min).max(POLLING_LIMITS.maxWaitSeconds.max),
-        /** The learned strategy notices a finished job within this many seconds; 0 = each model's documented interval. */
-        latencySeconds: z.number().min(POLLING_LIMITS.latencySeconds.min).max(POLLING_LIMITS.latencySeconds.max)
-      }).partial()
+      z
+        .object({
+          strategy: z.enum(POLL_STRATEGIES),
+          rate: z.number().min(POLLING_LIMITS.rate.min).max(POLLING_LIMITS.rate.max),
+          burst: z.number().int().min(POLLING_LIMITS.burst.min).max(POLLING_LIMITS.burst.max),
+          concurrency: z.number().int().min(POLLING_LIMITS.concurrency.min).max(POLLING_LIMITS.concurrency.max),
+          /** Longest a job may run at the provider before it goes to the user; 0 = the model's documented max. */
+          maxWaitSeconds: z.number().int().min(POLLING_LIMITS.maxWaitSeconds.min).max(POLLING_LIMITS.maxWaitSeconds.max),
+          /** The learned strategy notices a finished job within this many seconds; 0 = each model's documented interval. */
+          latencySeconds: z.number().min(POLLING_LIMITS.latencySeconds.min).max(POLLING_LIMITS.latencySeconds.max)
+        })
+        .partial()
     )
     .optional(),
   defaultProvider: z.enum(PROVIDER_IDS).optional(),
   /** Prices by price-table key ("bfl/flux-2-pro", "letzai/images?baseModel=flux2&mode=1k"); null restores the default. */
   prices: z
     .record(
-      z.string().min(3).max(400).regex(/^[a-z]+\/[^/]/),
-      z.object({ unit: z.enum(PRICE_UNITS), amount: z.number().min(0).max(1e6), first: z.number().min(0).max(1e6).optional(), currency: z.enum(CURRENCIES) }).strict().nullable()
+      z
+        .string()
+        .min(3)
+        .max(400)
+        .regex(/^[a-z]+\/[^/]/),
+      z
+        .object({ unit: z.enum(PRICE_UNITS), amount: z.number().min(0).max(1e6), first: z.number().min(0).max(1e6).optional(), currency: z.enum(CURRENCIES) })
+        .strict()
+        .nullable()
     )
     .optional(),
-  demo: z.object({ durationMs: z.number().int().min(0).max(600_000), failureRate: z.number().min(0).max(1) }).partial().optional()
+  demo: z
+    .object({ durationMs: z.number().int().min(0).max(600_000), failureRate: z.number().min(0).max(1) })
+    .partial()
+    .optional()
 })
 
 const none = z.undefined().optional()
@@ -213,14 +243,25 @@ export const methods = {
    * Keeps a file the user dropped or picked (its bytes, base64) in the data folder, so a job can take it as
    * input by the path this returns. Only image, video and audio files, up to 12 MB.
    */
-  addInputFile: method<{ path: string; name: string; mime: string; size: number }>()(z.object({ name: z.string().min(1).max(255), dataBase64: z.string().min(1).max(MAX_INPUT_BASE64) })),
+  addInputFile: method<{ path: string; name: string; mime: string; size: number }>()(
+    z.object({ name: z.string().min(1).max(255), dataBase64: z.string().min(1).max(MAX_INPUT_BASE64) })
+  ),
   /** The provider's own model list, where its API publishes one (Settings → Refresh models); `models` is null where it has none. */
-  listProviderModels: method<{ models: { id: string; label?: string; kind?: JobKind }[] | null; message: string }>()(z.object({ provider: z.enum(PROVIDER_IDS) })),
+  listProviderModels: method<{ models: { id: string; label?: string; kind?: JobKind }[] | null; message: string }>()(
+    z.object({ provider: z.enum(PROVIDER_IDS) })
+  ),
   /** Cost totals per batch, provider, model and day (the ledger), over all jobs or a filter. */
-  getCosts: method<CostReport>()(z.object({ batchId: id.optional(), provider: z.enum(PROVIDER_IDS).optional(), model: z.string().max(200).optional() }).default({})),
+  getCosts: method<CostReport>()(
+    z.object({ batchId: id.optional(), provider: z.enum(PROVIDER_IDS).optional(), model: z.string().max(200).optional() }).default({})
+  ),
   /** Sets a budget cap (per batch: its id; per provider: its id; per day: ""), or removes it (amount null). */
   setBudget: method<Settings>()(
-    z.object({ scope: z.enum(BUDGET_SCOPES), key: z.string().max(200).default(''), amount: z.number().min(0).max(1e9).nullable(), currency: z.enum(CURRENCIES).default('usd') })
+    z.object({
+      scope: z.enum(BUDGET_SCOPES),
+      key: z.string().max(200).default(''),
+      amount: z.number().min(0).max(1e9).nullable(),
+      currency: z.enum(CURRENCIES).default('usd')
+    })
   ),
   /** Asks the provider for the account's balance (where it documents a balance endpoint). */
   refreshBalance: method<Balance | null>()(z.object({ provider: z.enum(PROVIDER_IDS) })),
@@ -234,7 +275,13 @@ export const methods = {
   setSheetWinner: method<{ changed: number }>()(z.object({ batchId: id, jobId: id, winner: z.boolean() })),
   /** Writes the sheet into a folder: a PNG contact sheet with its labels drawn in, or an HTML page with the files beside it. */
   exportSheet: method<{ path: string; cells: number }>()(
-    z.object({ batchId: id, format: z.enum(['png', 'html']), destination: z.string().min(1).max(4096), axes: SheetAxesSchema.optional(), cellSize: z.number().int().min(64).max(1024).default(256) })
+    z.object({
+      batchId: id,
+      format: z.enum(['png', 'html']),
+      destination: z.string().min(1).max(4096),
+      axes: SheetAxesSchema.optional(),
+      cellSize: z.number().int().min(64).max(1024).default(256)
+    })
   ),
   getSettings: method<Settings>()(none),
   updateSettings: method<Settings>()(SettingsPatch)
@@ -263,7 +310,14 @@ export type EventName = keyof Events
 
 export const METHOD_NAMES = Object.keys(methods) as MethodName[]
 /** Every event name, held to Events' keys by the compiler: a name missing here, or one Events lacks, does not compile. */
-const EVENT_KEYS: { readonly [E in EventName]: true } = { jobsChanged: true, countsChanged: true, settingsChanged: true, notice: true, exportProgress: true, batchFinished: true }
+const EVENT_KEYS: { readonly [E in EventName]: true } = {
+  jobsChanged: true,
+  countsChanged: true,
+  settingsChanged: true,
+  notice: true,
+  exportProgress: true,
+  batchFinished: true
+}
 export const EVENT_NAMES = Object.keys(EVENT_KEYS) as readonly EventName[]
 
 /** The renderer's view of main: the API plus a subscription to events (returns an unsubscribe). */

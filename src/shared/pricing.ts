@@ -129,8 +129,25 @@ export const BILLING: Record<ProviderId, ProviderBilling> = {
 }
 
 const bflSource = 'black-forest-labs/skills skills/bfl-api/SKILL.md'
-const mp = (model: string, first: number, perMp: number): PriceEntry => ({ provider: 'bfl', model, unit: 'megapixel', first, amount: perMp, currency: 'credits', source: bflSource, readOn: READ })
-const flat = (provider: ProviderId, model: string, amount: number, currency: Currency, source: string, when?: Record<string, string>, unit: PriceUnit = 'image'): PriceEntry => ({
+const mp = (model: string, first: number, perMp: number): PriceEntry => ({
+  provider: 'bfl',
+  model,
+  unit: 'megapixel',
+  first,
+  amount: perMp,
+  currency: 'credits',
+  source: bflSource,
+  readOn: READ
+})
+const flat = (
+  provider: ProviderId,
+  model: string,
+  amount: number,
+  currency: Currency,
+  source: string,
+  when?: Record<string, string>,
+  unit: PriceUnit = 'image'
+): PriceEntry => ({
   provider,
   model,
   unit,
@@ -140,8 +157,10 @@ const flat = (provider: ProviderId, model: string, amount: number, currency: Cur
   readOn: READ,
   ...(when ? { when } : {})
 })
-const letzai = (model: string, when: Record<string, string>, credits: number, source = 'letz.ai api_instructions.md') => flat('letzai', model, credits, 'credits', source, when)
-const apixo = (model: string, usd: number, when?: Record<string, string>, unit: PriceUnit = 'image') => flat('apixo', model, usd, 'usd', `apixo.ai docs, ${model} page`, when, unit)
+const letzai = (model: string, when: Record<string, string>, credits: number, source = 'letz.ai api_instructions.md') =>
+  flat('letzai', model, credits, 'credits', source, when)
+const apixo = (model: string, usd: number, when?: Record<string, string>, unit: PriceUnit = 'image') =>
+  flat('apixo', model, usd, 'usd', `apixo.ai docs, ${model} page`, when, unit)
 const demo = (model: string, usd: number, unit: PriceUnit = 'image') => flat('demo', model, usd, 'usd', 'Batch Studio’s pretend Demo price', undefined, unit)
 
 /** The defaults. A model, or a variant of one, not listed here has no known price. */
@@ -282,7 +301,8 @@ export function estimateJob(table: readonly PriceEntry[], provider: ProviderId, 
   const problem = priceProblem(entry)
   if (problem) return { amount: null, currency: null, usd: null, reason: `the price of ${providerInfo(provider).label} / ${model} is unusable: ${problem}` }
   const q = quantity(entry, params)
-  if (typeof q === 'string') return { amount: null, currency: entry.currency, usd: null, reason: `${providerInfo(provider).label} / ${model} is priced per ${entry.unit} and ${q}` }
+  if (typeof q === 'string')
+    return { amount: null, currency: entry.currency, usd: null, reason: `${providerInfo(provider).label} / ${model} is priced per ${entry.unit} and ${q}` }
   const amount = round((q.first ? (entry.first ?? 0) : 0) + q.units * entry.amount)
   const usd = entry.currency === 'usd' ? amount : billing.usdPerCredit !== null ? round(amount * billing.usdPerCredit) : null
   return { amount, currency: entry.currency, usd, reason: null }
@@ -311,7 +331,10 @@ export function addEstimate(totals: CostTotals, provider: ProviderId, e: Pick<Jo
 }
 
 /** The estimate of a set of job groups (a matrix: each group is one provider/model/params with its job count). */
-export function estimateJobs(table: readonly PriceEntry[], groups: readonly { provider: ProviderId; model: string; params?: Record<string, unknown>; jobs: number }[]): MatrixEstimate {
+export function estimateJobs(
+  table: readonly PriceEntry[],
+  groups: readonly { provider: ProviderId; model: string; params?: Record<string, unknown>; jobs: number }[]
+): MatrixEstimate {
   const out: MatrixEstimate = { jobs: 0, totals: { usd: 0, credits: {} }, unknown: [] }
   for (const g of groups) {
     out.jobs += g.jobs
@@ -338,7 +361,8 @@ export function formatCredits(n: number): string {
 export function formatTotals(t: CostTotals, o: { nothing?: string } = {}): string {
   const parts: string[] = []
   if (t.usd > 0 || Object.keys(t.credits).length === 0) parts.push(formatUsd(t.usd))
-  for (const [provider, credits] of Object.entries(t.credits) as [ProviderId, number][]) parts.push(`${credits.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${providerInfo(provider).label} credits`)
+  for (const [provider, credits] of Object.entries(t.credits) as [ProviderId, number][])
+    parts.push(`${credits.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${providerInfo(provider).label} credits`)
   return parts.length ? parts.join(' + ') : (o.nothing ?? 'unknown')
 }
 

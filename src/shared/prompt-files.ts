@@ -224,7 +224,8 @@ function* csvItems(text: string): Generator<Item> {
       columns = r.fields.map(columnName)
       const seen = new Set<string>()
       for (const c of columns) {
-        if (!(FIELDS as readonly string[]).includes(c)) yield { problem: { line: r.line, message: `unknown column "${c}" in the header (columns: ${FIELD_LIST})` } }
+        if (!(FIELDS as readonly string[]).includes(c))
+          yield { problem: { line: r.line, message: `unknown column "${c}" in the header (columns: ${FIELD_LIST})` } }
         else if (seen.has(c)) yield { problem: { line: r.line, message: `column "${c}" appears twice in the header` } }
         seen.add(c)
       }
@@ -235,7 +236,13 @@ function* csvItems(text: string): Generator<Item> {
       continue
     }
     if (r.fields.length !== columns.length) {
-      yield { problem: { line: r.line, message: `expected ${columns.length} field${columns.length === 1 ? '' : 's'} (${columns.join(', ')}), found ${r.fields.length}`, ...lineRange(r.line, r.lastLine) } }
+      yield {
+        problem: {
+          line: r.line,
+          message: `expected ${columns.length} field${columns.length === 1 ? '' : 's'} (${columns.join(', ')}), found ${r.fields.length}`,
+          ...lineRange(r.line, r.lastLine)
+        }
+      }
       continue
     }
     const row: RawRow = { line: r.line, ...lineRange(r.line, r.lastLine), prompt: '' }
@@ -286,7 +293,9 @@ function* jsonlItems(text: string): Generator<Item> {
       yield { problem: { line, message: 'no "prompt" field' } }
       continue
     }
-    yield { row: { line, prompt: obj.prompt, provider: obj.provider, model: obj.model, count: obj.count, params: obj.params ?? obj[PARAMS_ALIAS], input: obj.input } }
+    yield {
+      row: { line, prompt: obj.prompt, provider: obj.provider, model: obj.model, count: obj.count, params: obj.params ?? obj[PARAMS_ALIAS], input: obj.input }
+    }
   }
 }
 
@@ -327,7 +336,9 @@ function modelByName(models: readonly ModelInfo[], name: string): ModelInfo | un
 /** A provider by its id in any case or its name as the app shows it ("Demo", "LetzAI"). */
 function providerByName(name: string): ProviderId | undefined {
   const want = folded(name)
-  return PROVIDER_IDS.find((id) => id === want || folded(providerInfo(id).label) === want || folded(providerInfo(id).label.replace(/\s*\(.*\)\s*$/, '')) === want)
+  return PROVIDER_IDS.find(
+    (id) => id === want || folded(providerInfo(id).label) === want || folded(providerInfo(id).label.replace(/\s*\(.*\)\s*$/, '')) === want
+  )
 }
 
 /**
@@ -358,7 +369,8 @@ function checkParams(raw: unknown, model: ModelInfo): Record<string, ParamValue>
     const spec = model.params?.find((p) => p.name === name)
     if (spec?.type === 'number') {
       if (typeof value !== 'number' || !Number.isFinite(value)) return `param "${name}" must be a number`
-      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) return `param "${name}" must be between ${spec.min} and ${spec.max}`
+      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max))
+        return `param "${name}" must be between ${spec.min} and ${spec.max}`
     }
     if (spec?.type === 'select' && !spec.options?.includes(String(value))) return `param "${name}" must be one of ${spec.options?.join(', ')}`
     out[name] = value as ParamValue
@@ -368,8 +380,15 @@ function checkParams(raw: unknown, model: ModelInfo): Record<string, ParamValue>
 
 function checkInputs(raw: unknown): string[] | string {
   if (raw === undefined || raw === null || raw === '') return []
-  const list = typeof raw === 'string' ? raw.split(INPUT_SEPARATOR).map((p) => p.trim()).filter(Boolean) : raw
-  if (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || !p)) return `"input" must be a file path, or several separated by "${INPUT_SEPARATOR}" (a list of paths in JSON lines)`
+  const list =
+    typeof raw === 'string'
+      ? raw
+          .split(INPUT_SEPARATOR)
+          .map((p) => p.trim())
+          .filter(Boolean)
+      : raw
+  if (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || !p))
+    return `"input" must be a file path, or several separated by "${INPUT_SEPARATOR}" (a list of paths in JSON lines)`
   if (list.length > 16) return `at most 16 input files a row (${list.length} given)`
   return list as string[]
 }
@@ -406,7 +425,8 @@ export function resolveRow(raw: RawRow, d: RowDefaults): PromptRow | string {
   const inputs = checkInputs(raw.input)
   if (typeof inputs === 'string') return inputs
   const given = inputs.length + (d.sharedInputs ?? 0)
-  if (model.input && given < model.input.min) return `model "${model.id}" needs ${model.input.min === 1 ? `an input ${model.input.media}` : `${model.input.min} input files`}: add an "input" column with its path`
+  if (model.input && given < model.input.min)
+    return `model "${model.id}" needs ${model.input.min === 1 ? `an input ${model.input.media}` : `${model.input.min} input files`}: add an "input" column with its path`
   if (!model.input && given > 0 && info(providerName, model.id)) return `model "${model.id}" takes no input files`
   return { line: raw.line, prompt, provider: providerName, model: model.id, kind: model.kind, count, params, inputs }
 }
@@ -428,7 +448,9 @@ export function* checkedRows(text: string, format: PromptFormat, d: RowDefaults)
     if (item.problem) yield item
     else {
       const row = resolveRow(item.row, d)
-      yield typeof row === 'string' ? { problem: { line: item.row.line, message: row, ...(item.row.lastLine ? { lastLine: item.row.lastLine } : {}) } } : { row }
+      yield typeof row === 'string'
+        ? { problem: { line: item.row.line, message: row, ...(item.row.lastLine ? { lastLine: item.row.lastLine } : {}) } }
+        : { row }
     }
   }
 }
@@ -493,7 +515,8 @@ class Grouper {
     let list = this.byKey.get(key)
     if (!list) this.byKey.set(key, (list = []))
     let g = list[list.length - 1]
-    if (!g || g.prompts.length >= MAX_PROMPTS_PER_CALL) list.push((g = { provider: r.provider, model: r.model, params: r.params, count: r.count, prompts: [], promptInputs: [], jobs: 0, firstLine: r.line }))
+    if (!g || g.prompts.length >= MAX_PROMPTS_PER_CALL)
+      list.push((g = { provider: r.provider, model: r.model, params: r.params, count: r.count, prompts: [], promptInputs: [], jobs: 0, firstLine: r.line }))
     g.prompts.push(r.prompt)
     g.promptInputs.push(r.inputs)
     g.jobs += r.count

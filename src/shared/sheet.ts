@@ -98,8 +98,19 @@ export function defaultAxes(jobs: readonly SheetJob[]): SheetAxes {
 const PENDING: readonly JobStatus[] = ['queued', 'submitting', 'running', 'downloading']
 
 /** Lays jobs (in queue order) out on the axes; `winners` holds "pageKey\u0000rowKey" → job id. */
-export function layoutSheet(batch: { id: number; name: string }, axes: SheetAxes, jobs: readonly SheetJob[], winners: ReadonlyMap<string, number> = new Map()): Sheet {
-  const make = (key: AxisKey | undefined): SheetAxis & { index: Map<string, number> } => ({ key: key ?? 'variant', title: key ? axisTitle(key) : '', keys: [], labels: [], index: new Map() })
+export function layoutSheet(
+  batch: { id: number; name: string },
+  axes: SheetAxes,
+  jobs: readonly SheetJob[],
+  winners: ReadonlyMap<string, number> = new Map()
+): Sheet {
+  const make = (key: AxisKey | undefined): SheetAxis & { index: Map<string, number> } => ({
+    key: key ?? 'variant',
+    title: key ? axisTitle(key) : '',
+    keys: [],
+    labels: [],
+    index: new Map()
+  })
   const rows = make(axes.rows)
   const cols = make(axes.cols)
   const pages = make(axes.pages)
@@ -146,7 +157,6 @@ export function layoutSheet(batch: { id: number; name: string }, axes: SheetAxes
 /** The cell of a job, or null (a winner is marked by its job). */
 export function findCell(sheet: Sheet, jobId: number): { page: number; row: number; col: number } | null {
   for (const [page, grid] of sheet.cells.entries())
-    for (const [row, line] of grid.entries())
-      for (const [col, cell] of line.entries()) if (cell?.jobId === jobId) return { page, row, col }
+    for (const [row, line] of grid.entries()) for (const [col, cell] of line.entries()) if (cell?.jobId === jobId) return { page, row, col }
   return null
 }

@@ -58,7 +58,9 @@ test('a 3 × 3 × 2 matrix with failures: Compare shows 18 labelled cells, failu
   const cells = page.getByTestId('compare-cell')
   await expect(cells).toHaveCount(9)
   await page.screenshot({ path: 'test-results/compare-live.png' })
-  await expect.poll(async () => (await app.call('getStatusCounts', undefined)).done + (await app.call('getStatusCounts', undefined)).failed, { timeout: 90_000 }).toBe(18)
+  await expect
+    .poll(async () => (await app.call('getStatusCounts', undefined)).done + (await app.call('getStatusCounts', undefined)).failed, { timeout: 90_000 })
+    .toBe(18)
   await expect(page.getByTestId('compare-summary')).toContainText('0 waiting')
 
   // 18 cells over the two pages, each where its job belongs, the failures in place with their reason.
@@ -115,7 +117,13 @@ test('a 3 × 3 × 2 matrix with failures: Compare shows 18 labelled cells, failu
   await dialog.getByRole('button', { name: 'Done' }).click()
 
   const png = readFileSync(written)
-  const meta = JSON.parse(readPngText(png)['batch-studio:sheet']) as { rows: string[]; cols: string[]; pages: string[]; geometry: SheetGeometry; cells: ({ job: number; status: string; winner: boolean } | null)[][][] }
+  const meta = JSON.parse(readPngText(png)['batch-studio:sheet']) as {
+    rows: string[]
+    cols: string[]
+    pages: string[]
+    geometry: SheetGeometry
+    cells: ({ job: number; status: string; winner: boolean } | null)[][][]
+  }
   expect(meta.rows).toEqual(PROMPTS)
   expect(meta.cols).toEqual(MODEL_LABELS)
   expect(meta.pages).toEqual(['#1', '#2'])

@@ -31,7 +31,13 @@ const rows = (page: Page) => page.getByTestId('job-row')
 const prompts = (page: Page) => rows(page).locator('.prompt-text').allInnerTexts()
 
 test('a CSV with a bad row: the bad row is listed by line, the good rows are queued only after confirming', async ({ page }) => {
-  const csv = ['prompt,provider,model,count', 'a red balloon,demo,images,2', '"a blue kite, at noon",,,', 'a green frog,foo,,1', 'a yellow sun,demo,images,1'].join('\n')
+  const csv = [
+    'prompt,provider,model,count',
+    'a red balloon,demo,images,2',
+    '"a blue kite, at noon",,,',
+    'a green frog,foo,,1',
+    'a yellow sun,demo,images,1'
+  ].join('\n')
   await page.getByLabel('Import prompt file').setInputFiles({ name: 'kites.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
 
   const review = page.getByTestId('import-review')
@@ -71,7 +77,10 @@ test('a prompt matrix: 2 prompts × 2 demo models × 2 variations is 8 jobs', as
   await expect(page.getByTestId('model-chip')).toHaveText(['Demo · Image', 'Demo · Video (from a picture)'])
   // The video starts from a picture (the image model makes its own from the prompt alone).
   await expect(page.getByRole('button', { name: 'Queue', exact: true })).toBeDisabled()
-  const png = Buffer.from(await page.evaluate(() => Object.assign(document.createElement('canvas'), { width: 8, height: 8 }).toDataURL('image/png').split(',')[1]), 'base64')
+  const png = Buffer.from(
+    await page.evaluate(() => Object.assign(document.createElement('canvas'), { width: 8, height: 8 }).toDataURL('image/png').split(',')[1]),
+    'base64'
+  )
   await page.getByLabel('Choose input file').setInputFiles({ name: 'start.png', mimeType: 'image/png', buffer: png })
   await expect(page.getByRole('group', { name: 'Input' }).getByRole('img', { name: 'start.png' })).toBeVisible()
   await page.getByLabel('Count per prompt').fill('2')
@@ -96,7 +105,9 @@ test('seeds as variations: one job per seed, each drawer showing its seed; a mod
   await page.getByRole('radio', { name: 'Seeds' }).check()
   await page.getByLabel('Seed list').fill('7, 8, 9')
   await expect(page.getByText('one job per seed, sent as the model’s Seed')).toBeVisible()
-  await expect(page.getByRole('complementary', { name: 'Composer' }).getByRole('alert')).toHaveText('Demo · Image takes no seed: choose Count instead (each variation is a new picture).')
+  await expect(page.getByRole('complementary', { name: 'Composer' }).getByRole('alert')).toHaveText(
+    'Demo · Image takes no seed: choose Count instead (each variation is a new picture).'
+  )
   await expect(page.getByRole('button', { name: 'Queue', exact: true })).toBeDisabled()
 
   // BFL takes one: the app pointed at a simulated BFL, as a user points it at the real service.

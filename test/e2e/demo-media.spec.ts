@@ -56,7 +56,10 @@ async function pngBytes(page: Page): Promise<Buffer> {
 
 test('item 2: a Demo video job finishes with a real video: its tile shows a frame, and the lightbox plays it', async ({ page }) => {
   await chooseOnly(page, /Video/)
-  await composer(page).getByRole('group', { name: 'Input' }).getByLabel('Choose input file').setInputFiles({ name: 'start.png', mimeType: 'image/png', buffer: await pngBytes(page) })
+  await composer(page)
+    .getByRole('group', { name: 'Input' })
+    .getByLabel('Choose input file')
+    .setInputFiles({ name: 'start.png', mimeType: 'image/png', buffer: await pngBytes(page) })
   await composer(page).getByLabel('Prompts').fill('waves rolling onto a beach at dusk')
   await queueButton(page).click()
   await expect(doneRows(page)).toHaveCount(1, { timeout: 60_000 })
@@ -88,8 +91,12 @@ test('item 2: a Demo video job finishes with a real video: its tile shows a fram
 })
 
 test('item 7: Count = 2 at 1024×1024 makes two different 1024×1024 pictures, and each drawer says what its seed is', async ({ page }) => {
-  await composer(page).getByLabel(/ Width$/).fill('1024')
-  await composer(page).getByLabel(/ Height$/).fill('1024')
+  await composer(page)
+    .getByLabel(/ Width$/)
+    .fill('1024')
+  await composer(page)
+    .getByLabel(/ Height$/)
+    .fill('1024')
   await composer(page).getByLabel('Count per prompt').fill('2')
   await composer(page).getByLabel('Prompts').fill('a red fox in fresh snow')
   await queueButton(page).click()

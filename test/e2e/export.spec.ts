@@ -150,7 +150,12 @@ test('exports the gallery to a ZIP whose manifest matches its files; embedding p
   const zip2 = await readZip(embedded)
   const json2 = JSON.parse(zip2.get('manifest.json')!.toString('utf8')) as { files: ManifestRow[] }
   expect(json2.files).toHaveLength(2)
-  expect(json2.files.map((f) => f.prompt).sort()).toEqual(assets.filter((a) => chosen.includes(a.id)).map((a) => a.prompt).sort())
+  expect(json2.files.map((f) => f.prompt).sort()).toEqual(
+    assets
+      .filter((a) => chosen.includes(a.id))
+      .map((a) => a.prompt)
+      .sort()
+  )
   for (const f of json2.files) {
     const png = zip2.get(f.file)!
     expect(readPngText(png).prompt).toBe(f.prompt)

@@ -70,7 +70,17 @@ test('6: a running job shows its time left from the model’s history, the run i
 
 test('9: an unreachable provider is said in words, shown as such, and its job waits with its tries counted', async ({ page }) => {
   const port = await closedPort()
-  app = await startHeadlessApp({}, { env: { LETZAI_BASE_URL: `http://127.0.0.1:${port}`, LETZAI_API_KEY: 'e2e-letz-key', BFL_BASE_URL: 'https://api.batch-studio-e2e.invalid', BFL_API_KEY: 'e2e-bfl-key' } })
+  app = await startHeadlessApp(
+    {},
+    {
+      env: {
+        LETZAI_BASE_URL: `http://127.0.0.1:${port}`,
+        LETZAI_API_KEY: 'e2e-letz-key',
+        BFL_BASE_URL: 'https://api.batch-studio-e2e.invalid',
+        BFL_API_KEY: 'e2e-bfl-key'
+      }
+    }
+  )
   await page.setViewportSize(SMALL)
   await page.goto(app.url)
 
@@ -78,7 +88,9 @@ test('9: an unreachable provider is said in words, shown as such, and its job wa
   await page.getByRole('tab', { name: 'Settings' }).click()
   await page.getByRole('tab', { name: /BFL/ }).click()
   await page.getByRole('button', { name: 'Test connection' }).click()
-  await expect(page.getByTestId('connection-result')).toHaveText("Can't reach api.batch-studio-e2e.invalid (the name was not found) — check your connection; the key was not checked")
+  await expect(page.getByTestId('connection-result')).toHaveText(
+    "Can't reach api.batch-studio-e2e.invalid (the name was not found) — check your connection; the key was not checked"
+  )
   const panel = page.getByTestId('provider-settings')
   await expect(panel.getByRole('status')).toContainText("Can't reach api.batch-studio-e2e.invalid since")
   await expect(panel.getByText('active', { exact: true })).toHaveCount(0)
@@ -96,7 +108,9 @@ test('9: an unreachable provider is said in words, shown as such, and its job wa
   // The tries rise (the row says how many so far) while the provider never took it.
   await expect(fox).toContainText(/[2-9] tries so far/, { timeout: 15_000 })
   await expect(fox).toContainText(/try [3-9] in \d+:\d\d/)
-  await expect(page.getByRole('contentinfo', { name: 'Status' }).getByTestId('unreachable-provider').filter({ hasText: 'LetzAI' })).toContainText(`Can't reach 127.0.0.1:${port} since`)
+  await expect(page.getByRole('contentinfo', { name: 'Status' }).getByTestId('unreachable-provider').filter({ hasText: 'LetzAI' })).toContainText(
+    `Can't reach 127.0.0.1:${port} since`
+  )
   await page.screenshot({ path: join(SHOTS, 'unreachable-queue-1000.png') })
 })
 

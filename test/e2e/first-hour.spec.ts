@@ -49,7 +49,10 @@ test('item 3: one queue action is one batch, whatever its calls, with one "finis
   await page.getByLabel('Prompts').fill('a quiet harbour\na neon alley\na red barn')
   await page.getByRole('button', { name: 'Choose models' }).click()
   await page.getByRole('checkbox', { name: /^Demo · Video/ }).check()
-  const png = Buffer.from(await page.evaluate(() => Object.assign(document.createElement('canvas'), { width: 8, height: 8 }).toDataURL('image/png').split(',')[1]), 'base64')
+  const png = Buffer.from(
+    await page.evaluate(() => Object.assign(document.createElement('canvas'), { width: 8, height: 8 }).toDataURL('image/png').split(',')[1]),
+    'base64'
+  )
   await page.getByLabel('Choose input file').setInputFiles({ name: 'start.png', mimeType: 'image/png', buffer: png })
   await page.getByLabel('Batch name').fill('Two models')
   await expect(page.getByTestId('job-preview')).toHaveText('3 prompts × 2 models × 1 variation = 6 jobs')
@@ -75,7 +78,10 @@ test('item 3: one queue action is one batch, whatever its calls, with one "finis
   expect(folders.size).toBe(1)
   // Exactly one toast per queue action, each counting all of its jobs.
   await page.waitForTimeout(1000)
-  expect(await finishedToasts()).toEqual([expect.stringContaining('Batch “Two models” finished: 6 done'), expect.stringContaining('Batch “kites” finished: 3 done')])
+  expect(await finishedToasts()).toEqual([
+    expect.stringContaining('Batch “Two models” finished: 6 done'),
+    expect.stringContaining('Batch “kites” finished: 3 done')
+  ])
 })
 
 test('item 4: an unclosed quote is pointed at where it opened, the row after it is kept, and every line left out is counted', async ({ page }) => {
@@ -105,7 +111,9 @@ test('item 5: a retried job leaves the selection with the "failed" view; a statu
   await chips.getByRole('button', { name: /^failed/ }).click()
   await expect(chips.getByRole('button', { name: /^failed/ })).toHaveAttribute('aria-pressed', 'true')
   await rows(page).first().click()
-  await rows(page).last().click({ modifiers: ['Shift'] })
+  await rows(page)
+    .last()
+    .click({ modifiers: ['Shift'] })
   await page.getByRole('button', { name: 'Close details' }).click()
   const bar = page.getByTestId('bulk-bar')
   await expect(bar).toContainText('6 jobs selected')
@@ -127,7 +135,10 @@ test('item 5: a retried job leaves the selection with the "failed" view; a statu
   await chips.getByRole('button', { name: /^canceled/ }).click()
   await expect(pressed).toHaveText([/^canceled/])
   await expect(rows(page)).toHaveCount(1)
-  await chips.getByRole('button', { name: /^(queued|submitting|running) / }).first().click()
+  await chips
+    .getByRole('button', { name: /^(queued|submitting|running) / })
+    .first()
+    .click()
   await expect(pressed).toHaveCount(1)
   await expect(pressed).not.toHaveText([/^canceled/])
   await expect(rows(page).and(page.locator('[data-status="canceled"]'))).toHaveCount(0)
@@ -163,7 +174,10 @@ test('item 12: one name per model in the picker, the queue row, the filter and t
   await expect(page.getByText('Live', { exact: true })).toBeVisible()
   await expect(page.getByTestId('model-chip')).toHaveText([`Demo · ${videoName}`])
 
-  const png = Buffer.from(await page.evaluate(() => Object.assign(document.createElement('canvas'), { width: 8, height: 8 }).toDataURL('image/png').split(',')[1]), 'base64')
+  const png = Buffer.from(
+    await page.evaluate(() => Object.assign(document.createElement('canvas'), { width: 8, height: 8 }).toDataURL('image/png').split(',')[1]),
+    'base64'
+  )
   await page.getByLabel('Choose input file').setInputFiles({ name: 'start.png', mimeType: 'image/png', buffer: png })
   await page.getByLabel('Prompts').fill('waves roll in')
   await page.getByRole('button', { name: 'Queue', exact: true }).click()
@@ -183,7 +197,10 @@ const unnamedControls = (page: Page, within: string) =>
     return [...root.querySelectorAll('input, select, textarea')]
       .filter((el) => (el as HTMLInputElement).type !== 'hidden' && (el as HTMLElement).offsetParent !== null)
       .filter((el) => {
-        const labelled = el.getAttribute('aria-labelledby')?.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim())
+        const labelled = el
+          .getAttribute('aria-labelledby')
+          ?.split(/\s+/)
+          .some((id) => document.getElementById(id)?.textContent?.trim())
         return !el.getAttribute('aria-label')?.trim() && !labelled && !(el as HTMLInputElement).labels?.length
       })
       .map((el) => el.outerHTML.slice(0, 160))

@@ -9,7 +9,7 @@ let app: HeadlessApp
 test.beforeAll(async () => {
   app = await startHeadlessApp({ demo: { durationMs: 200, failureRate: 0 } })
   await app.call('queuePrompts', { prompts: ['a lighthouse at dawn', 'a fox in the snow', 'a city of glass'] })
-  for (let t0 = Date.now(); (await app.call('listJobs', { status: ['done'] })).total < 3; ) {
+  for (let t0 = Date.now(); (await app.call('listJobs', { status: ['done'] })).total < 3;) {
     if (Date.now() - t0 > 30_000) throw new Error('the three jobs did not finish')
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -81,11 +81,14 @@ test('a click that comes while the app takes the screen over is not lost', async
 
 test('when the page policy refuses the first screen its styles, the app builds its own screen', async ({ page }) => {
   // The page as main serves it, but with the policy it would have without the first screen's style hashes.
-  await page.route((url) => url.pathname === '/', async (route) => {
-    const response = await route.fetch()
-    const policy = response.headers()['content-security-policy'].replace(/ 'unsafe-hashes'( 'sha256-[^']+')+/, '')
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': policy } })
-  })
+  await page.route(
+    (url) => url.pathname === '/',
+    async (route) => {
+      const response = await route.fetch()
+      const policy = response.headers()['content-security-policy'].replace(/ 'unsafe-hashes'( 'sha256-[^']+')+/, '')
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': policy } })
+    }
+  )
   const warnings: string[] = []
   page.on('console', (msg) => msg.type() === 'warning' && warnings.push(msg.text()))
   await page.goto(app.url)

@@ -177,7 +177,9 @@ test('a file moved away on disk shows as a missing tile, and a rescan reports it
 })
 
 // Last: it adds a job (and, once done, a gallery item) that the tests above do not expect.
-test('re-queue from the lightbox: the model follows the provider, and an upscale takes this picture as its input, not the image model\'s size', async ({ page }) => {
+test("re-queue from the lightbox: the model follows the provider, and an upscale takes this picture as its input, not the image model's size", async ({
+  page
+}) => {
   const problems = watchProblems(page)
   await openGallery(page)
   const target = page.getByTestId('gallery-item').first()

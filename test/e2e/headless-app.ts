@@ -16,8 +16,10 @@ import type { StoredSettings } from '../../src/main/core/settings/settings'
 const isLocalhostName = (host: unknown) => typeof host === 'string' && /\.localhost\.?$/i.test(host)
 const systemLookup = dns.lookup
 const systemLookupAsync = dns.promises.lookup
-dns.lookup = ((host: string, ...rest: unknown[]) => (systemLookup as (...a: unknown[]) => void)(isLocalhostName(host) ? '127.0.0.1' : host, ...rest)) as typeof dns.lookup
-dns.promises.lookup = ((host: string, ...rest: unknown[]) => (systemLookupAsync as (...a: unknown[]) => Promise<unknown>)(isLocalhostName(host) ? '127.0.0.1' : host, ...rest)) as typeof dns.promises.lookup
+dns.lookup = ((host: string, ...rest: unknown[]) =>
+  (systemLookup as (...a: unknown[]) => void)(isLocalhostName(host) ? '127.0.0.1' : host, ...rest)) as typeof dns.lookup
+dns.promises.lookup = ((host: string, ...rest: unknown[]) =>
+  (systemLookupAsync as (...a: unknown[]) => Promise<unknown>)(isLocalhostName(host) ? '127.0.0.1' : host, ...rest)) as typeof dns.promises.lookup
 
 export interface HeadlessApp {
   url: string
@@ -39,8 +41,14 @@ export interface HeadlessAppOptions {
 export async function startHeadlessApp(settings: StoredSettings = {}, options: HeadlessAppOptions = {}): Promise<HeadlessApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bs-e2e-'))
   mkdirSync(dataDir, { recursive: true })
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ outputRoot: join(dataDir, 'Pictures'), demo: { durationMs: 1500, failureRate: 0 }, ...settings }))
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless.ts', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
+  writeFileSync(
+    join(dataDir, 'config.json'),
+    JSON.stringify({ outputRoot: join(dataDir, 'Pictures'), demo: { durationMs: 1500, failureRate: 0 }, ...settings })
+  )
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/headless.ts', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env }
+  })
   let output = ''
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`headless app did not start:\n${output}`)), 30_000)
@@ -65,7 +73,11 @@ export async function startHeadlessApp(settings: StoredSettings = {}, options: H
     dataDir,
     pid: child.pid!,
     call: async (name, arg) => {
-      const res = await fetch(`${origin}/api/${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ arg }) })
+      const res = await fetch(`${origin}/api/${name}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ arg })
+      })
       const body = (await res.json()) as { ok: boolean; result?: unknown; error?: string }
       if (!body.ok) throw new Error(`${name}: ${body.error}`)
       return body.result as never

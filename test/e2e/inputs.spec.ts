@@ -101,7 +101,9 @@ test('Queue is held back, with the reason, while a model lacks its input; a file
   await chooseOnly(page, ['Demo · Upscale'])
   await composer(page).getByLabel('Prompts').fill('crisp')
   await expect(queueButton(page)).toBeDisabled()
-  await expect(composer(page).getByRole('alert')).toHaveText('Demo · Upscale needs an input image: choose a file, drop one on Input, or use a gallery item (“Use as input”).')
+  await expect(composer(page).getByRole('alert')).toHaveText(
+    'Demo · Upscale needs an input image: choose a file, drop one on Input, or use a gallery item (“Use as input”).'
+  )
 
   const png = await pngBytes(page)
   await inputArea(page).getByLabel('Choose input file').setInputFiles({ name: 'sketch.png', mimeType: 'image/png', buffer: png })
@@ -122,7 +124,12 @@ test('Queue is held back, with the reason, while a model lacks its input; a file
   await page.locator('#view-panel').dispatchEvent('dragover', { dataTransfer: drop })
   await expect(page.getByText('Drop a prompt file')).toBeVisible()
   const box = (await inputArea(page).boundingBox())!
-  expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('[data-testid="input-area"]') !== null, { x: box.x + box.width / 2, y: box.y + box.height / 2 })).toBe(true)
+  expect(
+    await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('[data-testid="input-area"]') !== null, {
+      x: box.x + box.width / 2,
+      y: box.y + box.height / 2
+    })
+  ).toBe(true)
   await inputArea(page).dispatchEvent('dragover', { dataTransfer: drop })
   await expect(page.getByText('Drop a prompt file')).toBeHidden()
   await inputArea(page).dispatchEvent('drop', { dataTransfer: drop })
@@ -142,7 +149,7 @@ test('Queue is held back, with the reason, while a model lacks its input; a file
   await expect(page.getByTestId('job-drawer').getByRole('list', { name: 'Input files' })).toContainText(jobs[0].inputs[0].path)
 })
 
-test('a typed-in model id gets the generic fields and a JSON box; bad JSON holds Queue back; the provider\'s refusal shows on the job', async ({ page }) => {
+test("a typed-in model id gets the generic fields and a JSON box; bad JSON holds Queue back; the provider's refusal shows on the job", async ({ page }) => {
   // A suggested model shows its boolean fields as checkboxes, with the API's surprising default stated.
   const watermark = composer(page).getByRole('checkbox', { name: 'Demo · Image Watermark' })
   await expect(watermark).not.toBeChecked()
@@ -188,7 +195,7 @@ test('a typed-in model id gets the generic fields and a JSON box; bad JSON holds
   await expect(page.getByTestId('job-drawer').getByRole('alert')).not.toContainText('{"')
 })
 
-test('main\'s refusal of an input reads as a sentence: a gallery picture deleted from disk before Queue', async ({ page }) => {
+test("main's refusal of an input reads as a sentence: a gallery picture deleted from disk before Queue", async ({ page }) => {
   await composer(page).getByLabel('Prompts').fill('a koi pond in the rain')
   await queueButton(page).click()
   await expect(doneRows(page)).toHaveCount(1, { timeout: 60_000 })

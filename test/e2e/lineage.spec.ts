@@ -92,12 +92,17 @@ test('generate 20, favourite 5, send them to upscale: 5 results, each linked to 
   await page.getByRole('tab', { name: 'Queue' }).click()
   await page.locator(`[data-testid="job-row"][data-job-id="${shownJob}"]`).click()
   const drawer = page.getByTestId('job-drawer')
-  await drawer.getByTestId('lineage-parents').locator(`[data-job-id="${parentOf.get(shownJob)}"]`).click()
+  await drawer
+    .getByTestId('lineage-parents')
+    .locator(`[data-job-id="${parentOf.get(shownJob)}"]`)
+    .click()
   await expect(drawer.getByTestId('lineage-children').locator(`[data-job-id="${shownJob}"]`)).toBeVisible()
 
   // A file gone from disk: the send is refused in the dialog, before anything is queued.
   const before = await app.call('getStatusCounts', undefined)
-  const lost = (await app.call('listGallery', { favorite: false, lineage: undefined })).items.find((a) => a.model === 'images' && !favourites.some((f) => f.id === a.id))!
+  const lost = (await app.call('listGallery', { favorite: false, lineage: undefined })).items.find(
+    (a) => a.model === 'images' && !favourites.some((f) => f.id === a.id)
+  )!
   rmSync(lost.path)
   await page.getByRole('tab', { name: 'Gallery' }).click()
   await page.getByLabel('Lineage').selectOption('')

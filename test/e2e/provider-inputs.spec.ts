@@ -70,7 +70,10 @@ test('a gallery picture goes through an edit or upscale on each provider that ta
 
   await composer(page).getByRole('button', { name: 'Choose models' }).click()
   await composer(page).getByRole('checkbox', { name: 'Demo · Image', exact: true }).uncheck()
-  for (const t of TARGETS) await composer(page).getByRole('checkbox', { name: optionName(t.provider, t.model), exact: true }).check()
+  for (const t of TARGETS)
+    await composer(page)
+      .getByRole('checkbox', { name: optionName(t.provider, t.model), exact: true })
+      .check()
   await composer(page).getByRole('button', { name: 'Done' }).click()
   await composer(page).getByLabel('Prompts').fill('the same lighthouse, at night')
   await expect(composer(page).getByTestId('job-preview')).toContainText(`= ${TARGETS.length} jobs`)
@@ -91,7 +94,11 @@ test('a gallery picture goes through an edit or upscale on each provider that ta
       expect(job.status).toBe('failed')
       expect(job.error).toContain('takes input images only as public URLs')
     } else {
-      expect({ job: `${t.provider}/${t.model}`, status: job.status, error: job.error }).toEqual({ job: `${t.provider}/${t.model}`, status: 'done', error: null })
+      expect({ job: `${t.provider}/${t.model}`, status: job.status, error: job.error }).toEqual({
+        job: `${t.provider}/${t.model}`,
+        status: 'done',
+        error: null
+      })
       expect(job.firstAssetId).not.toBeNull()
     }
   }

@@ -29,14 +29,17 @@ test.afterEach(async ({ page }) => {
   expect(seen).toEqual([])
 })
 
-test('refresh Wonda\'s models in Settings, then queue one the catalogue does not list; BFL says it has no list', async ({ page }) => {
+test("refresh Wonda's models in Settings, then queue one the catalogue does not list; BFL says it has no list", async ({ page }) => {
   await page.getByRole('tab', { name: 'Settings' }).click()
   await page.getByRole('tablist', { name: 'Providers' }).getByRole('tab', { name: /^BFL/ }).click()
   let panel = page.getByRole('tabpanel').getByTestId('provider-settings')
   await panel.getByRole('button', { name: 'Refresh models' }).click()
   await expect(panel.getByTestId('models-result')).toHaveText('BFL (FLUX) does not list its models over its API; any model id it accepts can still be typed in')
 
-  await page.getByRole('tablist', { name: 'Providers' }).getByRole('tab', { name: /^Wondercat/ }).click()
+  await page
+    .getByRole('tablist', { name: 'Providers' })
+    .getByRole('tab', { name: /^Wondercat/ })
+    .click()
   panel = page.getByRole('tabpanel').getByTestId('provider-settings')
   await panel.getByRole('button', { name: 'Refresh models' }).click()
   await expect(panel.getByTestId('models-result')).toHaveText(/^Wondercat lists \d+ models$/)

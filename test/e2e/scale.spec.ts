@@ -79,7 +79,9 @@ test('the gallery of 100,000 items paints, scrolls to the middle and the end, an
 
   const grid = page.getByTestId('gallery-grid')
   await scrollTo(grid, 0.5)
-  await expect.poll(async () => (await shownIds(tiles, 'data-asset-id')).some((id) => Math.abs(id - library.assets / 2) < library.assets * 0.02), { timeout: 20_000 }).toBe(true)
+  await expect
+    .poll(async () => (await shownIds(tiles, 'data-asset-id')).some((id) => Math.abs(id - library.assets / 2) < library.assets * 0.02), { timeout: 20_000 })
+    .toBe(true)
 
   await scrollTo(grid, 1)
   await expect(page.locator('[data-testid="gallery-item"][data-asset-id="1"]')).toBeVisible({ timeout: 20_000 })

@@ -24,7 +24,10 @@ test.afterEach(async ({ page }) => {
 
 async function openProvider(page: Page, label: string) {
   await page.getByRole('tab', { name: 'Settings' }).click()
-  await page.getByRole('tablist', { name: 'Providers' }).getByRole('tab', { name: new RegExp(`^${label}`) }).click()
+  await page
+    .getByRole('tablist', { name: 'Providers' })
+    .getByRole('tab', { name: new RegExp(`^${label}`) })
+    .click()
   const panel = page.getByRole('tabpanel').getByTestId('provider-settings')
   await expect(panel.getByRole('heading', { level: 2 })).toHaveText(new RegExp(`^${label}`))
   return panel

@@ -38,13 +38,27 @@ test('queue three prompts, see them done, browse and open them in the gallery', 
   const items = page.getByTestId('gallery-item')
   await expect(items).toHaveCount(3)
   // Thumbnails really load from disk through the bridge.
-  await expect.poll(() => items.first().locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0)
+  await expect
+    .poll(() =>
+      items
+        .first()
+        .locator('img')
+        .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)
+    )
+    .toBeGreaterThan(0)
   if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/gallery.png' })
 
   await items.first().click()
   const lightbox = page.getByTestId('lightbox')
   await expect(lightbox).toBeVisible()
-  await expect.poll(() => lightbox.locator('img').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0)
+  await expect
+    .poll(() =>
+      lightbox
+        .locator('img')
+        .first()
+        .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)
+    )
+    .toBeGreaterThan(0)
   if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/lightbox.png' })
   await page.keyboard.press('Escape')
   await expect(lightbox).toBeHidden()

@@ -77,7 +77,9 @@ describe('batch-studio CLI costs', () => {
     const r = await cli(['run', '--provider', 'demo', '--prompts', prompts, '--max-cost', '$0.15', '--json'], env)
     expect(r.code, r.stderr).toBe(1)
     expect(r.stderr).toContain('Estimated cost: 12 jobs ≈ $0.36')
-    expect(r.stderr).toMatch(/error: Budget reached: Batch “prompts\.txt” has \$0\.15 spent or reserved of its \$0\.15 cap, and the next job would cost \$0\.03\. The unsent jobs are kept queued/)
+    expect(r.stderr).toMatch(
+      /error: Budget reached: Batch “prompts\.txt” has \$0\.15 spent or reserved of its \$0\.15 cap, and the next job would cost \$0\.03\. The unsent jobs are kept queued/
+    )
     const after = [...sim.engine.submitsByPrompt().values()].reduce((a, b) => a + b, 0)
     expect(after - before).toBe(5)
     const run = lastJson(r.stdout) as { jobs: { status: string }[]; costs: { spent: { usd: number }; estimated: { usd: number } } }
@@ -85,7 +87,9 @@ describe('batch-studio CLI costs', () => {
     expect(run.jobs.filter((j) => j.status === 'queued')).toHaveLength(7)
     expect(run.costs.spent.usd).toBeCloseTo(0.15, 9)
     expect(run.costs.estimated.usd).toBeCloseTo(0.36, 9)
-    const status = lastJson((await cli(['status', '--json'], { BATCH_STUDIO_DATA_DIR: dir })).stdout) as { costs: { total: { spent: { usd: number } }; byProvider: { provider: string }[]; byDay: { day: string }[] } }
+    const status = lastJson((await cli(['status', '--json'], { BATCH_STUDIO_DATA_DIR: dir })).stdout) as {
+      costs: { total: { spent: { usd: number } }; byProvider: { provider: string }[]; byDay: { day: string }[] }
+    }
     expect(status.costs.total.spent.usd).toBeCloseTo(0.15, 9)
     expect(status.costs.byProvider.map((p) => p.provider)).toEqual(['demo'])
     expect(status.costs.byDay.map((d) => d.day)).toContain('not sent')

@@ -123,7 +123,11 @@ describe('batch-studio CLI', () => {
   it.concurrent('runs a .csv file with RFC 4180 quoting and per-row count and model', async ({ expect }) => {
     const dir = dataDir()
     const out = join(dir, 'out')
-    const prompts = write(dir, 'prompts.csv', 'prompt,model,count\r\n"csv: a fox, in the snow",images,2\r\n"csv: the ""best"" whale",,\r\n"csv: two\nlines",images,1\r\n')
+    const prompts = write(
+      dir,
+      'prompts.csv',
+      'prompt,model,count\r\n"csv: a fox, in the snow",images,2\r\n"csv: the ""best"" whale",,\r\n"csv: two\nlines",images,1\r\n'
+    )
     const r = await cli(['run', '--prompts', prompts, '--out', out, '--json'], env(dir))
     expect(r.code, r.stderr).toBe(0)
     const { jobs } = lastJson(r.stdout)
@@ -137,7 +141,11 @@ describe('batch-studio CLI', () => {
     const prompts = write(
       dir,
       'prompts.jsonl',
-      ['{"prompt":"jsonl: a small fox","params":{"width":1024,"height":1024}}', '', '{"prompt":"jsonl: a whale","count":2,"provider":"demo","model":"images"}'].join('\n')
+      [
+        '{"prompt":"jsonl: a small fox","params":{"width":1024,"height":1024}}',
+        '',
+        '{"prompt":"jsonl: a whale","count":2,"provider":"demo","model":"images"}'
+      ].join('\n')
     )
     const r = await cli(['run', '--prompts', prompts, '--out', out, '--json', '--batch', 'my batch'], env(dir))
     expect(r.code, r.stderr).toBe(0)
@@ -147,7 +155,7 @@ describe('batch-studio CLI', () => {
     expect(jobs[0].files[0]).toContain(join(out, 'my-batch'))
   })
 
-  it.concurrent('takes input pictures from --input and from a prompt file\'s input column (relative to the file)', async ({ expect }) => {
+  it.concurrent("takes input pictures from --input and from a prompt file's input column (relative to the file)", async ({ expect }) => {
     const dir = dataDir()
     const out = join(dir, 'out')
     const picture = join(dir, 'start.png')
@@ -207,7 +215,10 @@ describe('batch-studio CLI', () => {
     try {
       const dir = dataDir()
       const prompts = write(dir, 'p.txt', 'fail: doomed\n')
-      const r = await cli(['run', '--provider', 'demo', '--prompts', prompts, '--out', join(dir, 'out'), '--json'], env(dir, { DEMO_BASE_URL: failing.baseUrl('letzai') }))
+      const r = await cli(
+        ['run', '--provider', 'demo', '--prompts', prompts, '--out', join(dir, 'out'), '--json'],
+        env(dir, { DEMO_BASE_URL: failing.baseUrl('letzai') })
+      )
       expect(r.code, r.stderr).toBe(1)
       const { jobs } = lastJson(r.stdout)
       expect(jobs).toHaveLength(1)
@@ -245,7 +256,10 @@ describe('batch-studio CLI', () => {
       const attention = jobs.filter((j) => j.status === 'needs_attention')
       // A job caught between sending and storing its id is not sent again; every other one is done.
       expect(resumed.code, resumed.stderr).toBe(attention.length ? 1 : 0)
-      expectDoneWithFiles(jobs.filter((j) => j.status !== 'needs_attention'), out)
+      expectDoneWithFiles(
+        jobs.filter((j) => j.status !== 'needs_attention'),
+        out
+      )
       const submits = slow.engine.submitsByPrompt()
       for (const p of all) expect(submits.get(p) ?? 0, p).toBeLessThanOrEqual(1)
       for (const j of jobs.filter((j) => j.status === 'done')) expect(submits.get(j.prompt)).toBe(1)
@@ -363,7 +377,10 @@ describe('prompt files', () => {
   it('takes a model the catalogue does not list, and input files per row', () => {
     const csv = readPrompts('prompt,model,input\nx,brand-new-model,\ny,upscales,a.png|/abs/b.png\n', 'csv', d)
     expect(csv.problems).toEqual([])
-    expect(csv.rows.map((r) => [r.model, r.kind, r.inputs])).toEqual([['brand-new-model', 'image', []], ['upscales', 'upscale', ['a.png', '/abs/b.png']]])
+    expect(csv.rows.map((r) => [r.model, r.kind, r.inputs])).toEqual([
+      ['brand-new-model', 'image', []],
+      ['upscales', 'upscale', ['a.png', '/abs/b.png']]
+    ])
     const jsonl = readPrompts('{"prompt":"z","model":"image-edits","input":["in.webp"]}\n', 'jsonl', d)
     expect(jsonl.rows[0]).toMatchObject({ model: 'image-edits', kind: 'edit', inputs: ['in.webp'] })
     expect(jsonl.groups[0].promptInputs).toEqual([['in.webp']])
@@ -371,16 +388,26 @@ describe('prompt files', () => {
   })
 
   it('checks JSON lines and applies the defaults', () => {
-    const { rows, problems } = readPrompts('{"prompt":"a","input":"/in/a.png"}\n{"prompt":"b","count":3,"params":{"strength":3},"input":"/in/b.png"}\n', 'jsonl', { ...d, count: 2, kind: 'upscale' })
+    const { rows, problems } = readPrompts(
+      '{"prompt":"a","input":"/in/a.png"}\n{"prompt":"b","count":3,"params":{"strength":3},"input":"/in/b.png"}\n',
+      'jsonl',
+      { ...d, count: 2, kind: 'upscale' }
+    )
     expect(problems).toEqual([])
-    expect(rows.map((r) => [r.prompt, r.model, r.count])).toEqual([['a', 'upscales', 2], ['b', 'upscales', 3]])
+    expect(rows.map((r) => [r.prompt, r.model, r.count])).toEqual([
+      ['a', 'upscales', 2],
+      ['b', 'upscales', 3]
+    ])
     const bad = readPrompts('not json\n[1]\n{"promt":"x"}\n{"prompt":""}\n{"prompt":"x","params":{"width":99999}}\n', 'jsonl', d).problems
     expect(bad.map((p) => p.line)).toEqual([1, 2, 3, 4, 5])
     expect(bad[4].message).toMatch(/width/)
   })
 
   it('skips blank lines and comments in text files', () => {
-    expect(readPrompts('\uFEFF# head\none\n\n  # indented comment\n two \n', 'txt', d).rows.map((r) => [r.line, r.prompt])).toEqual([[2, 'one'], [5, 'two']])
+    expect(readPrompts('\uFEFF# head\none\n\n  # indented comment\n two \n', 'txt', d).rows.map((r) => [r.line, r.prompt])).toEqual([
+      [2, 'one'],
+      [5, 'two']
+    ])
   })
 })
 

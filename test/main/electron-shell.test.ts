@@ -56,7 +56,12 @@ interface Snapshot {
   errorBoxes: { title: string; content: string }[]
   exits: number[]
   appListeners: Record<string, number>
-  windows: { options: { webPreferences?: Record<string, unknown> }; loadedUrl: string | null; windowOpenHandler: boolean; webContentsListeners: Record<string, number> }[]
+  windows: {
+    options: { webPreferences?: Record<string, unknown> }
+    loadedUrl: string | null
+    windowOpenHandler: boolean
+    webContentsListeners: Record<string, number>
+  }[]
 }
 
 /** The main bundle running under the stand-in, in a child process, driven over its IPC channel. */
@@ -150,7 +155,16 @@ afterAll(() => {
 })
 
 const OUR_PAGE = 'bs-app://app/'
-const FOREIGN = ['https://evil.example/', 'bs-app://app.evil.example/', 'bs-app://evil/', 'file:///etc/passwd', 'http://localhost:5173/', 'about:blank', 'not a url', null]
+const FOREIGN = [
+  'https://evil.example/',
+  'bs-app://app.evil.example/',
+  'bs-app://evil/',
+  'file:///etc/passwd',
+  'http://localhost:5173/',
+  'about:blank',
+  'not a url',
+  null
+]
 
 describe('the desktop shell, built and run with a stand-in for electron', () => {
   let app: Shell
@@ -201,7 +215,10 @@ describe('the desktop shell, built and run with a stand-in for electron', () => 
     expect(snap.privilegedSchemes.map((s) => s.scheme).sort()).toEqual(['bs-app', 'bs-asset'])
     expect(snap.privilegedSchemes.find((s) => s.scheme === 'bs-app')?.privileges).toMatchObject({ standard: true, secure: true })
     expect([...snap.protocols].sort()).toEqual(['bs-app', 'bs-asset'])
-    expect((await app.call('protocol', { scheme: 'bs-asset', url: 'bs-asset://asset/999999/file' })).value).toEqual({ status: 404, body: 'File missing on disk' })
+    expect((await app.call('protocol', { scheme: 'bs-asset', url: 'bs-asset://asset/999999/file' })).value).toEqual({
+      status: 404,
+      body: 'File missing on disk'
+    })
     expect((await app.call('protocol', { scheme: 'bs-asset', url: 'bs-asset://asset/../../etc/passwd' })).value).toMatchObject({ status: 404 })
     const page = await app.call('protocol', { scheme: 'bs-app', url: 'bs-app://app/' })
     expect(page.ok, page.error).toBe(true)
@@ -212,7 +229,23 @@ describe('the desktop shell, built and run with a stand-in for electron', () => 
   })
 
   it('denies every permission request and check, but copying and full screen for its own page', async () => {
-    const denied = ['media', 'geolocation', 'notifications', 'midi', 'midiSysex', 'pointerLock', 'openExternal', 'clipboard-read', 'display-capture', 'hid', 'serial', 'usb', 'idle-detection', 'storage-access', 'unknown']
+    const denied = [
+      'media',
+      'geolocation',
+      'notifications',
+      'midi',
+      'midiSysex',
+      'pointerLock',
+      'openExternal',
+      'clipboard-read',
+      'display-capture',
+      'hid',
+      'serial',
+      'usb',
+      'idle-detection',
+      'storage-access',
+      'unknown'
+    ]
     for (const permission of denied) {
       expect((await app.call('permissionRequest', { permission, url: OUR_PAGE })).value, permission).toBe(false)
       expect((await app.call('permissionCheck', { permission, origin: 'bs-app://app' })).value, permission).toBe(false)
@@ -241,7 +274,13 @@ describe('the desktop shell with the dev server renderer', () => {
     const dev = shell({ ELECTRON_RENDERER_URL: 'http://localhost:5173' })
     const snap = await dev.started()
     expect(snap.windows[0].loadedUrl).toBe('http://localhost:5173')
-    for (const sender of ['http://localhost:5173.evil.com/', 'http://localhost:51730/', 'http://localhost:5173@evil.com/', 'https://localhost:5173/', 'bs-app://app/']) {
+    for (const sender of [
+      'http://localhost:5173.evil.com/',
+      'http://localhost:51730/',
+      'http://localhost:5173@evil.com/',
+      'https://localhost:5173/',
+      'bs-app://app/'
+    ]) {
       expect((await dev.invoke('getSettings', sender)).error, sender).toMatch(/unexpected page/)
       expect((await dev.call('permissionCheck', { permission: 'fullscreen', origin: sender.replace(/\/$/, '') })).value, sender).toBe(false)
     }
@@ -303,7 +342,11 @@ describe('the preload, built', () => {
     }
     const module = { exports: {} }
     const globals = { console, setTimeout, clearTimeout, queueMicrotask, URL, TextEncoder, TextDecoder, Promise }
-    ;(runInNewContext(`(function (require, module, exports) {${code}\n})`, globals) as (r: typeof require, m: typeof module, e: object) => void)(require, module, module.exports)
+    ;(runInNewContext(`(function (require, module, exports) {${code}\n})`, globals) as (r: typeof require, m: typeof module, e: object) => void)(
+      require,
+      module,
+      module.exports
+    )
 
     expect([...exposed.keys()]).toEqual(['batchStudio'])
     const bridge = exposed.get('batchStudio')!

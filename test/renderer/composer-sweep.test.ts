@@ -29,7 +29,11 @@ describe('parameter sweep', () => {
   })
 
   it('makes one call per value, the value in its params, the sweep the sheet’s pages', () => {
-    const plan = planMatrix({ prompts: ['a', 'b'], models: [{ key: 'demo/images', params: { quality: 2, width: 1024 } }], variations: { mode: 'sweep', param: 'quality', values: [1, 3] } })
+    const plan = planMatrix({
+      prompts: ['a', 'b'],
+      models: [{ key: 'demo/images', params: { quality: 2, width: 1024 } }],
+      variations: { mode: 'sweep', param: 'quality', values: [1, 3] }
+    })
     expect(plan.jobs).toBe(4)
     expect(plan.calls.map((c) => [c.params, c.count, c.axes])).toEqual([
       [{ quality: 1, width: 1024 }, 1, { rows: 'prompt', cols: 'model', pages: 'param:quality' }],

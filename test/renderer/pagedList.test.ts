@@ -65,7 +65,10 @@ describe('PagedList', () => {
     list.ensure(0, 99)
     await s.answerAll()
     const version = list.getVersion()
-    list.patch([{ id: 1000, v: 2 }, { id: 5, v: 9 }])
+    list.patch([
+      { id: 1000, v: 2 },
+      { id: 5, v: 9 }
+    ])
     expect(list.get(0)).toEqual({ id: 1000, v: 2 })
     expect(list.getVersion()).toBeGreaterThan(version)
     list.patch([{ id: 1000, v: 1 }])
@@ -163,7 +166,13 @@ describe('PagedList', () => {
   it('takes a seeded first page as loaded', () => {
     const s = server(0)
     const list = make(s)
-    list.seed({ total: 2, items: [{ id: 2, v: 0 }, { id: 1, v: 0 }] })
+    list.seed({
+      total: 2,
+      items: [
+        { id: 2, v: 0 },
+        { id: 1, v: 0 }
+      ]
+    })
     expect(list.loaded).toBe(true)
     expect(list.total).toBe(2)
     expect(list.get(1)).toEqual({ id: 1, v: 0 })

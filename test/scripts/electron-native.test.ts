@@ -22,7 +22,16 @@ interface Plan {
 }
 interface Native {
   BUILT: string
-  nativePlan(o: { version: string | null; platform?: string; arch?: string; moduleDir: string; execPath?: string; prebuildInstall?: string | null; nodeGyp?: string | null; env?: NodeJS.ProcessEnv }): Plan
+  nativePlan(o: {
+    version: string | null
+    platform?: string
+    arch?: string
+    moduleDir: string
+    execPath?: string
+    prebuildInstall?: string | null
+    nodeGyp?: string | null
+    env?: NodeJS.ProcessEnv
+  }): Plan
   runPlan(plan: Plan, o: { moduleDir: string; log?: (line: string) => void }): string
 }
 
@@ -35,7 +44,16 @@ beforeAll(async () => {
 })
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const base = { version: '41.7.1', platform: 'darwin', arch: 'arm64', moduleDir: '/m', execPath: '/usr/bin/node', prebuildInstall: '/pi/bin.js', nodeGyp: '/gyp/node-gyp.js', env: {} }
+const base = {
+  version: '41.7.1',
+  platform: 'darwin',
+  arch: 'arm64',
+  moduleDir: '/m',
+  execPath: '/usr/bin/node',
+  prebuildInstall: '/pi/bin.js',
+  nodeGyp: '/gyp/node-gyp.js',
+  env: {}
+}
 
 describe('electron-native: the plan', () => {
   it('tries the prebuilt Electron binary first, then compiles', () => {
@@ -43,7 +61,17 @@ describe('electron-native: the plan', () => {
     expect(plan.skip).toBeNull()
     expect(plan.steps.map((s) => [s.name, s.command, ...s.args])).toEqual([
       ['prebuilt', '/usr/bin/node', '/pi/bin.js', '--runtime', 'electron', '--target', '41.7.1', '--arch', 'arm64', '--platform', 'darwin'],
-      ['compile', '/usr/bin/node', '/gyp/node-gyp.js', 'rebuild', '--release', '--target=41.7.1', '--arch=arm64', '--dist-url=https://electronjs.org/headers', '--runtime=electron']
+      [
+        'compile',
+        '/usr/bin/node',
+        '/gyp/node-gyp.js',
+        'rebuild',
+        '--release',
+        '--target=41.7.1',
+        '--arch=arm64',
+        '--dist-url=https://electronjs.org/headers',
+        '--runtime=electron'
+      ]
     ])
     expect(plan.steps.every((s) => s.cwd === '/m')).toBe(true)
   })
@@ -58,7 +86,12 @@ describe('electron-native: the plan', () => {
   })
 
   it("does not pass on the installing package's origin (a git install would make prebuild-install refuse to download)", () => {
-    const env = { npm_package_resolved: 'git+ssh://git@github.com/x/batch-studio.git', npm_package_from: 'git+https://x', npm_config_nodedir: '/n', PATH: '/bin' }
+    const env = {
+      npm_package_resolved: 'git+ssh://git@github.com/x/batch-studio.git',
+      npm_package_from: 'git+https://x',
+      npm_config_nodedir: '/n',
+      PATH: '/bin'
+    }
     const [prebuilt] = native.nativePlan({ ...base, env }).steps
     expect(prebuilt.env).toEqual({ PATH: '/bin' })
   })
@@ -92,7 +125,13 @@ describe('electron-native: running the plan (child processes standing in for pre
     const log: string[] = []
     const plan = native.nativePlan({ version: '41.7.1', moduleDir: dir, prebuildInstall, nodeGyp, env: { PATH: process.env.PATH } })
     const how = native.runPlan(plan, { moduleDir: dir, log: (l) => log.push(l) })
-    return { how, log, calls: spawnSync('cat', [join(dir, 'calls.log')], { encoding: 'utf8' }).stdout.trim().split('\n') }
+    return {
+      how,
+      log,
+      calls: spawnSync('cat', [join(dir, 'calls.log')], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+    }
   }
 
   it('uses the prebuilt binary when the download works, and never compiles', () => {
@@ -119,7 +158,10 @@ describe('electron-native: running the plan (child processes standing in for pre
 describe('electron-native: install without the Electron binary', () => {
   it('skips with a note and exits 0 (ELECTRON_SKIP_BINARY_DOWNLOAD=1 installs)', () => {
     // The Electron package is installed here without its binary, as ELECTRON_SKIP_BINARY_DOWNLOAD=1 leaves it.
-    const run = spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', npm_lifecycle_event: 'postinstall' } })
+    const run = spawnSync(process.execPath, [SCRIPT], {
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', npm_lifecycle_event: 'postinstall' }
+    })
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/Electron binary not installed: skipping the Electron build of better-sqlite3/)
   })

@@ -11,7 +11,8 @@ describe('asset URLs', () => {
   })
 
   it('takes nothing else for an asset', () => {
-    for (const bad of ['/asset/1/raw', '/asset/-1/file', '/asset/1/file/x', '/asset/1234567890123456/file', '/other/1/file', '/asset/../1/file']) expect(parseHeadlessAssetPath(bad)).toBeNull()
+    for (const bad of ['/asset/1/raw', '/asset/-1/file', '/asset/1/file/x', '/asset/1234567890123456/file', '/other/1/file', '/asset/../1/file'])
+      expect(parseHeadlessAssetPath(bad)).toBeNull()
     expect(parseDesktopAssetUrl('https://asset/1/file')).toBeNull()
     expect(parseDesktopAssetUrl('not a url')).toBeNull()
   })
@@ -21,7 +22,9 @@ describe('base URLs', () => {
   it('takes https anywhere and plain http only on this machine, saying why not', () => {
     expect(checkBaseUrl('https://api.bfl.ai').host).toBe('api.bfl.ai')
     expect(checkBaseUrl('http://localhost:8080/x').port).toBe('8080')
-    expect(() => checkBaseUrl('http://example.com')).toThrow('Base URL "http://example.com" must use https (plain http is allowed only on 127.0.0.1 or localhost)')
+    expect(() => checkBaseUrl('http://example.com')).toThrow(
+      'Base URL "http://example.com" must use https (plain http is allowed only on 127.0.0.1 or localhost)'
+    )
     expect(() => checkBaseUrl('nope')).toThrow('is not a URL')
   })
 })

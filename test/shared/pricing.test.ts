@@ -12,7 +12,12 @@ describe('pricing', () => {
     expect(estimateJob(DEFAULT_PRICES, 'bfl', 'flux-2-max', { width: 2000, height: 1000 })).toMatchObject({ amount: 10, currency: 'credits', usd: 0.1 })
     // The model's own default size counts as one megapixel.
     expect(estimateJob(DEFAULT_PRICES, 'bfl', 'flux-2-pro')).toMatchObject({ amount: 3, usd: 0.03 })
-    expect(estimateJob(DEFAULT_PRICES, 'letzai', 'images', { baseModel: 'flux2', mode: 'hd' })).toEqual({ amount: 120, currency: 'credits', usd: null, reason: null })
+    expect(estimateJob(DEFAULT_PRICES, 'letzai', 'images', { baseModel: 'flux2', mode: 'hd' })).toEqual({
+      amount: 120,
+      currency: 'credits',
+      usd: null,
+      reason: null
+    })
     expect(estimateJob(DEFAULT_PRICES, 'wondercat', 'nano-banana-2', { resolution: '1K' })).toMatchObject({ amount: 0.004, usd: 0.004 })
     expect(estimateJob(DEFAULT_PRICES, 'apixo', 'veo-3-1', { mode: 'quality' })).toMatchObject({ amount: 1.5, usd: 1.5 })
     // APIXO's veo-3-1 defaults to fast.
@@ -25,7 +30,10 @@ describe('pricing', () => {
     expect(estimateJob(DEFAULT_PRICES, 'letzai', 'images', { baseModel: 'flux2' }).amount).toBeNull()
     expect(estimateJob(DEFAULT_PRICES, 'wondercat', 'nano-banana-2').amount).toBeNull()
     expect(estimateJob(DEFAULT_PRICES, 'bfl', 'flux-dev').amount).toBeNull()
-    const e = estimateJobs(DEFAULT_PRICES, [{ provider: 'umrgen', model: 'default', jobs: 3 }, { provider: 'demo', model: 'images', jobs: 2 }])
+    const e = estimateJobs(DEFAULT_PRICES, [
+      { provider: 'umrgen', model: 'default', jobs: 3 },
+      { provider: 'demo', model: 'images', jobs: 2 }
+    ])
     expect(formatTotals(e.totals)).toBe('$0.06')
     expect(e.unknown).toEqual([expect.objectContaining({ provider: 'umrgen', jobs: 3 })])
   })
@@ -38,8 +46,14 @@ describe('pricing', () => {
     expect(priceProblem({ unit: 'image', currency: 'usd' })).toBe('no amount')
     expect(priceProblem({ unit: 'megapixel', currency: 'credits', amount: 1 })).toBe('no price for the first megapixel')
     // A hand-edited config.json with such prices: each job of that model is unknown.
-    const table = priceTable({ 'demo/images': { unit: 'frame', currency: 'usd', amount: 1 } as unknown as PriceOverride, 'demo/upscales': { unit: 'image', currency: 'usd', amount: -0.5 } })
-    expect(estimateJob(table, 'demo', 'images')).toMatchObject({ amount: null, reason: 'the price of Demo (offline simulator) / images is unusable: unknown unit "frame"' })
+    const table = priceTable({
+      'demo/images': { unit: 'frame', currency: 'usd', amount: 1 } as unknown as PriceOverride,
+      'demo/upscales': { unit: 'image', currency: 'usd', amount: -0.5 }
+    })
+    expect(estimateJob(table, 'demo', 'images')).toMatchObject({
+      amount: null,
+      reason: 'the price of Demo (offline simulator) / images is unusable: unknown unit "frame"'
+    })
     expect(estimateJob(table, 'demo', 'upscales').amount).toBeNull()
     // A second per unit without a duration is unknown too.
     const perSecond = priceTable({ 'wondercat/seedance-2': { unit: 'second', currency: 'usd', amount: 0.1 } })
@@ -59,7 +73,9 @@ describe('pricing', () => {
 
   it('the contract refuses bad prices and budgets from the renderer', () => {
     expect(() => parseArg('updateSettings', { prices: { 'demo/images': { unit: 'image', currency: 'usd', amount: -1 } } })).toThrow(/prices/)
-    expect(() => parseArg('updateSettings', { prices: { 'demo/images': { unit: 'frame', currency: 'usd', amount: 1 } } })).toThrow(/Invalid argument to updateSettings/)
+    expect(() => parseArg('updateSettings', { prices: { 'demo/images': { unit: 'frame', currency: 'usd', amount: 1 } } })).toThrow(
+      /Invalid argument to updateSettings/
+    )
     expect(() => parseArg('setBudget', { scope: 'week', key: '', amount: 1 })).toThrow(/scope/)
     expect(() => parseArg('setBudget', { scope: 'day', amount: -5 })).toThrow(/amount/)
     expect(() => parseArg('queuePrompts', { prompts: ['a'], budget: { amount: 1, currency: 'credits' } })).toThrow(/budget/)

@@ -8,7 +8,10 @@ describe('prompt files', () => {
     const csv = readPrompts('prompt,parameters\nfox,"{""width"":1024}"\n', 'csv', { provider: 'demo', count: 1 })
     expect(csv.problems).toEqual([])
     expect(csv.rows[0].params).toEqual({ width: 1024 })
-    const jsonl = readPrompts('{"prompt":"fox","parameters":{"width":1024}}\n{"prompt":"owl","params":{},"parameters":{}}\n', 'jsonl', { provider: 'demo', count: 1 })
+    const jsonl = readPrompts('{"prompt":"fox","parameters":{"width":1024}}\n{"prompt":"owl","params":{},"parameters":{}}\n', 'jsonl', {
+      provider: 'demo',
+      count: 1
+    })
     expect(jsonl.rows.map((r) => r.params)).toEqual([{ width: 1024 }])
     expect(jsonl.problems).toEqual([{ line: 2, message: expect.stringMatching(/both "params" and "parameters"/) }])
   })
@@ -23,7 +26,9 @@ describe('prompt files', () => {
     ])
     expect(readPrompts('prompt,input\nfox,/in/fox.png\n', 'csv', { provider: 'demo', kind: 'video', count: 1 }).rows[0].model).toBe('videos')
     expect(readPrompts('prompt\nfox\n', 'txt', { provider: 'demo', kind: 'video', count: 1 }).problems[0].message).toMatch(/needs an input image/)
-    expect(readPrompts('prompt,model\nfox,videos\n', 'csv', { provider: 'demo', kind: 'image', count: 1 }).problems[0].message).toMatch(/makes video jobs, not image/)
+    expect(readPrompts('prompt,model\nfox,videos\n', 'csv', { provider: 'demo', kind: 'image', count: 1 }).problems[0].message).toMatch(
+      /makes video jobs, not image/
+    )
   })
 
   it('points an unclosed quote at the line it opened on, reads on from the next line, and counts every line it keeps out', () => {
@@ -46,13 +51,25 @@ describe('prompt files', () => {
     const spanning = readPrompts('prompt,count\n"two\nlines",0\nok,1\n', 'csv', d)
     expect(spanning.problems).toEqual([{ line: 2, lastLine: 3, message: expect.stringMatching(/count must be/) }])
     expect(linesNotQueued(spanning.problems)).toBe(2)
-    expect(linesNotQueued([{ line: 4, message: 'a' }, { line: 4, message: 'b' }, { line: 2, lastLine: 4, message: 'c' }])).toBe(3)
+    expect(
+      linesNotQueued([
+        { line: 4, message: 'a' },
+        { line: 4, message: 'b' },
+        { line: 2, lastLine: 4, message: 'c' }
+      ])
+    ).toBe(3)
   })
 
   it('takes the model and provider names the app shows (any case), as well as ids', () => {
     const d = { provider: 'demo' as const, count: 1 }
-    const videoLabel = providerInfo('demo').models.find((m) => m.id === 'videos')!.label.toLowerCase()
-    const { rows, problems } = readPrompts(`prompt,provider,model,input\na,Demo,Image,\nb,demo,IMAGES,\nc,DEMO,Video,/in/c.png\nd,demo,${videoLabel},/in/d.png\n`, 'csv', d)
+    const videoLabel = providerInfo('demo')
+      .models.find((m) => m.id === 'videos')!
+      .label.toLowerCase()
+    const { rows, problems } = readPrompts(
+      `prompt,provider,model,input\na,Demo,Image,\nb,demo,IMAGES,\nc,DEMO,Video,/in/c.png\nd,demo,${videoLabel},/in/d.png\n`,
+      'csv',
+      d
+    )
     expect(problems).toEqual([])
     expect(rows.map((r) => [r.provider, r.model])).toEqual([
       ['demo', 'images'],
@@ -64,7 +81,10 @@ describe('prompt files', () => {
   })
 
   it('groups rows into queue calls by provider, model, params and count, each pointing at its first line', () => {
-    const { groups } = readPrompts('{"prompt":"a"}\n{"prompt":"b","count":3}\n{"prompt":"c"}\n{"prompt":"d","count":3}\n', 'jsonl', { provider: 'demo', count: 1 })
+    const { groups } = readPrompts('{"prompt":"a"}\n{"prompt":"b","count":3}\n{"prompt":"c"}\n{"prompt":"d","count":3}\n', 'jsonl', {
+      provider: 'demo',
+      count: 1
+    })
     expect(groups.map((g) => [g.prompts, g.count, g.jobs, g.firstLine])).toEqual([
       [['a', 'c'], 1, 2, 1],
       [['b', 'd'], 3, 6, 2]

@@ -181,7 +181,13 @@ const OPTIONS = {
   sheet: { ...common, 'batch-id': { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, cell: { type: 'string' } }
 } as const satisfies Record<CommandName, ParseArgsConfig['options']>
 
-export type Values<C extends CommandName> = { [K in keyof (typeof OPTIONS)[C]]?: (typeof OPTIONS)[C][K] extends { type: 'boolean' } ? boolean : (typeof OPTIONS)[C][K] extends { multiple: true } ? string[] : string }
+export type Values<C extends CommandName> = {
+  [K in keyof (typeof OPTIONS)[C]]?: (typeof OPTIONS)[C][K] extends { type: 'boolean' }
+    ? boolean
+    : (typeof OPTIONS)[C][K] extends { multiple: true }
+      ? string[]
+      : string
+}
 
 export type Parsed = { [C in CommandName]: { command: C; values: Values<C> } }[CommandName] | { command: 'help'; topic: CommandName | 'main' }
 
@@ -198,7 +204,12 @@ export function parseCommandLine(argv: string[]): Parsed {
     if (!isCommand(topic)) throw new UsageError(`unknown command "${topic}" (commands: ${COMMANDS.join(', ')})`)
     return { command: 'help', topic }
   }
-  if (!isCommand(first)) throw new UsageError(first.startsWith('-') ? `expected a command before ${first} (commands: ${COMMANDS.join(', ')})` : `unknown command "${first}" (commands: ${COMMANDS.join(', ')})`)
+  if (!isCommand(first))
+    throw new UsageError(
+      first.startsWith('-')
+        ? `expected a command before ${first} (commands: ${COMMANDS.join(', ')})`
+        : `unknown command "${first}" (commands: ${COMMANDS.join(', ')})`
+    )
   let values: Record<string, unknown>
   try {
     values = parseArgs({ args: rest, options: OPTIONS[first] as ParseArgsConfig['options'], strict: true, allowPositionals: false }).values
@@ -226,7 +237,8 @@ function describeParseError(err: Error & { code?: string }): string {
 /** A whole number option within bounds. */
 export function intOption(name: string, raw: string | undefined, min: number, max: number, command: CommandName): number | undefined {
   if (raw === undefined) return undefined
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, command)
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, command)
   return Number(raw)
 }
 

@@ -21,7 +21,19 @@ import { costLine, estimateLine, estimateRun } from './costs'
 import { Ledger } from '../core/storage/ledger'
 import { priceTable } from '../../shared/pricing'
 import { formatOf, isKind, readPrompts, unknownProvider, type QueueGroup } from '../../shared/prompt-files'
-import { allGood, countsLine, emptyCounts, excerpt, outcomeMessage, Progress, reportJobs, summary, waitForJobs, type JobReport, type WaitOutcome } from './report'
+import {
+  allGood,
+  countsLine,
+  emptyCounts,
+  excerpt,
+  outcomeMessage,
+  Progress,
+  reportJobs,
+  summary,
+  waitForJobs,
+  type JobReport,
+  type WaitOutcome
+} from './report'
 
 export interface Io {
   env: NodeJS.ProcessEnv
@@ -164,7 +176,8 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
   const stored = fileSettings.read()
   const provider = values.provider ?? stored.defaultProvider ?? 'demo'
   if (!(PROVIDER_IDS as readonly string[]).includes(provider)) throw new UsageError(unknownProvider(provider), 'run')
-  if (values.kind !== undefined && (!isKind(values.kind) || values.kind === 'trim')) throw new UsageError(`--kind must be one of image, video, edit, upscale, audio`, 'run')
+  if (values.kind !== undefined && (!isKind(values.kind) || values.kind === 'trim'))
+    throw new UsageError(`--kind must be one of image, video, edit, upscale, audio`, 'run')
   const count = intOption('count', values.count, 1, 100, 'run') ?? 1
   const file = values.prompts
   const path = resolve(io.cwd, file)
@@ -176,7 +189,13 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
-  const { rows, problems, groups } = readPrompts(text, formatOf(path), { provider: provider as ProviderId, model: values.model, kind: values.kind as JobKind | undefined, count, sharedInputs: values.input?.length ?? 0 })
+  const { rows, problems, groups } = readPrompts(text, formatOf(path), {
+    provider: provider as ProviderId,
+    model: values.model,
+    kind: values.kind as JobKind | undefined,
+    count,
+    sharedInputs: values.input?.length ?? 0
+  })
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''
     throw new UsageError(`${file}:${problems[0].line}: ${problems[0].message}${more}`)
@@ -186,7 +205,9 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
   // Input files: --input for every job (from the working folder), a row's own from the prompt file's folder.
   const shared = (values.input ?? []).map((p) => ({ path: resolve(io.cwd, p) }))
   const requests = groups.map((g: QueueGroup) => {
-    const promptInputs = g.promptInputs.some((list) => list.length) ? g.promptInputs.map((list) => list.map((p) => ({ path: resolve(dirname(path), p) }))) : undefined
+    const promptInputs = g.promptInputs.some((list) => list.length)
+      ? g.promptInputs.map((list) => list.map((p) => ({ path: resolve(dirname(path), p) })))
+      : undefined
     const arg = {
       prompts: g.prompts,
       count: g.count,
@@ -204,12 +225,15 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
     }
   })
   // The estimate, from the same price table as the app (its defaults and the user's edits), before anything is queued.
-  const estimate = estimateRun(requests as (typeof requests[number] & { provider: ProviderId })[], priceTable(stored.prices ?? {}))
+  const estimate = estimateRun(requests as ((typeof requests)[number] & { provider: ProviderId })[], priceTable(stored.prices ?? {}))
   io.stderr.write(`${estimateLine(estimate)}\n`)
   if (values['dry-run']) return { code: EXIT.ok, out: values.json ? jsonLine([], { estimate }) : estimateLine(estimate) }
   const maxCost = moneyOption('max-cost', values['max-cost'], 'run')
   if (maxCost !== undefined && estimate.unknown.length && !values['allow-unknown-cost']) {
-    throw new UsageError(`--max-cost cannot hold back jobs of unknown price (${estimate.unknown.map((u) => `${u.provider}/${u.model}`).join(', ')}): give them a price in the app's Settings, or add --allow-unknown-cost to queue them anyway`, 'run')
+    throw new UsageError(
+      `--max-cost cannot hold back jobs of unknown price (${estimate.unknown.map((u) => `${u.provider}/${u.model}`).join(', ')}): give them a price in the app's Settings, or add --allow-unknown-cost to queue them anyway`,
+      'run'
+    )
   }
   const keys = headlessKeys(dataDir, io.env)
   checkProviders([...new Set(groups.map((g) => g.provider))], keys, stored, io.env, dataDir)
@@ -237,7 +261,9 @@ export async function runCommand(values: Values<'run'>, io: Io): Promise<Outcome
       const { jobIds } = queued
       ids.push(...jobIds)
       const dir = core.store.batchOutputDir(batchId)
-      io.stderr.write(`Queued ${jobIds.length} job${jobIds.length === 1 ? '' : 's'} on ${arg.provider}/${arg.model} as batch #${batchId} "${arg.batchName}" → ${dir}\n`)
+      io.stderr.write(
+        `Queued ${jobIds.length} job${jobIds.length === 1 ? '' : 's'} on ${arg.provider}/${arg.model} as batch #${batchId} "${arg.batchName}" → ${dir}\n`
+      )
     }
   } catch (err) {
     await core.close().finally(stop.off)
@@ -272,7 +298,15 @@ export async function resumeCommand(values: Values<'resume'>, io: Io): Promise<O
     throw err
   })
   io.stderr.write(`Resuming ${unfinished.length} unfinished job${unfinished.length === 1 ? '' : 's'} in ${dataDir}\n`)
-  return waitAndReport(core, unfinished.map((j) => j.id), 'resume', dataDir, io, json, stop)
+  return waitAndReport(
+    core,
+    unfinished.map((j) => j.id),
+    'resume',
+    dataDir,
+    io,
+    json,
+    stop
+  )
 }
 
 export async function statusCommand(values: Values<'status'>, io: Io): Promise<Outcome> {

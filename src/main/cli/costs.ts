@@ -10,7 +10,12 @@ import type { ProviderId } from '../../shared/catalogue'
 export function estimateRun(requests: readonly (QueueRequest & { provider: ProviderId; model?: string })[], table: readonly PriceEntry[]): MatrixEstimate {
   return estimateJobs(
     table,
-    requests.map((r) => ({ provider: r.provider, model: r.model ?? providerInfo(r.provider).models[0].id, params: r.params ?? {}, jobs: r.prompts.length * (r.count ?? 1) }))
+    requests.map((r) => ({
+      provider: r.provider,
+      model: r.model ?? providerInfo(r.provider).models[0].id,
+      params: r.params ?? {},
+      jobs: r.prompts.length * (r.count ?? 1)
+    }))
   )
 }
 
@@ -18,14 +23,17 @@ export function estimateRun(requests: readonly (QueueRequest & { provider: Provi
 export function estimateLine(e: MatrixEstimate): string {
   const priced = e.jobs - e.unknown.reduce((n, u) => n + u.jobs, 0)
   const total = priced > 0 ? `≈ ${formatTotals(e.totals)}` : 'cost unknown'
-  const unknown = e.unknown.length ? `; unknown price (not counted): ${e.unknown.map((u) => `${providerInfo(u.provider).label} / ${u.model} (${u.jobs} job${u.jobs === 1 ? '' : 's'})`).join(', ')}` : ''
+  const unknown = e.unknown.length
+    ? `; unknown price (not counted): ${e.unknown.map((u) => `${providerInfo(u.provider).label} / ${u.model} (${u.jobs} job${u.jobs === 1 ? '' : 's'})`).join(', ')}`
+    : ''
   return `Estimated cost: ${e.jobs} job${e.jobs === 1 ? '' : 's'} ${total}${unknown}`
 }
 
 /** "spent $1.20, possibly $0.06 more (in flight or needing attention), 3 jobs of unknown price". */
 export function costLine(s: CostSummary): string {
   const parts = [`spent ${formatTotals(s.spent)}`]
-  if (s.possibly.usd > 0 || Object.keys(s.possibly.credits).length) parts.push(`possibly ${formatTotals(s.possibly)} more (in flight, needing attention, or failed where the provider may bill)`)
+  if (s.possibly.usd > 0 || Object.keys(s.possibly.credits).length)
+    parts.push(`possibly ${formatTotals(s.possibly)} more (in flight, needing attention, or failed where the provider may bill)`)
   if (s.unknown) parts.push(`${s.unknown} job${s.unknown === 1 ? '' : 's'} of unknown price`)
   return `Cost: ${parts.join(', ')}; estimated for all ${s.jobs}: ${formatTotals(s.estimated)}`
 }

@@ -19,7 +19,8 @@ import { unknownProvider } from '../../shared/prompt-files'
 function idList(name: string, raw: string | undefined): number[] | undefined {
   if (raw === undefined) return undefined
   const parts = raw.split(/[\s,]+/).filter(Boolean)
-  if (!parts.length || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) throw new UsageError(`--${name} must be job or file ids separated by commas (e.g. 12,13,40)`, 'send')
+  if (!parts.length || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1))
+    throw new UsageError(`--${name} must be job or file ids separated by commas (e.g. 12,13,40)`, 'send')
   return parts.map(Number)
 }
 
@@ -42,8 +43,12 @@ export async function sendCommand(values: Values<'send'>, io: Io): Promise<Outco
   const assetIds = idList('assets', values.assets)
   const batchId = intOption('batch-id', values['batch-id'], 1, Number.MAX_SAFE_INTEGER, 'send')
   const minRating = intOption('min-rating', values['min-rating'], 0, 5, 'send')
-  const filter = values.favorites || batchId !== undefined || minRating !== undefined ? { ...(values.favorites ? { favorite: true } : {}), ...(batchId !== undefined ? { batchId } : {}), ...(minRating ? { minRating } : {}) } : undefined
-  if ([jobIds, assetIds, filter].filter(Boolean).length !== 1) throw new UsageError('name what to send with one of --jobs, --assets, or the filter options (--favorites, --batch-id, --min-rating)', 'send')
+  const filter =
+    values.favorites || batchId !== undefined || minRating !== undefined
+      ? { ...(values.favorites ? { favorite: true } : {}), ...(batchId !== undefined ? { batchId } : {}), ...(minRating ? { minRating } : {}) }
+      : undefined
+  if ([jobIds, assetIds, filter].filter(Boolean).length !== 1)
+    throw new UsageError('name what to send with one of --jobs, --assets, or the filter options (--favorites, --batch-id, --min-rating)', 'send')
   let request
   try {
     request = parseArg('sendTo', { jobIds, assetIds, filter, provider, model: values.model, prompt: values.prompt, params, batchName: values.batch })
@@ -85,7 +90,9 @@ export async function sheetCommand(values: Values<'sheet'>, io: Io): Promise<Out
     const dir = resolve(io.cwd, values.out ?? '.')
     const fileOf = (assetId: number) => store.asset(assetId) ?? null
     const written = format === 'png' ? await writeSheetPng(sheet, fileOf, dir, cell) : await writeSheetHtml(sheet, fileOf, dir)
-    io.stderr.write(`Wrote the sheet of "${sheet.name}" (${sheet.rows.labels.length} × ${sheet.cols.labels.length}${sheet.pages.labels.length > 1 ? ` × ${sheet.pages.labels.length}` : ''}; ${sheet.counts.done} done, ${sheet.counts.failed} failed, ${sheet.counts.pending} waiting)\n`)
+    io.stderr.write(
+      `Wrote the sheet of "${sheet.name}" (${sheet.rows.labels.length} × ${sheet.cols.labels.length}${sheet.pages.labels.length > 1 ? ` × ${sheet.pages.labels.length}` : ''}; ${sheet.counts.done} done, ${sheet.counts.failed} failed, ${sheet.counts.pending} waiting)\n`
+    )
     return { code: EXIT.ok, out: values.json ? JSON.stringify(written) : written.path }
   } finally {
     store.close()

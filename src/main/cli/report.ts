@@ -132,7 +132,11 @@ export type WaitOutcome =
  * credits: they would wait forever), when the poller has nothing left to do while some still wait (e.g.
  * their batch was paused in the app), or when `signal` is aborted.
  */
-export async function waitForJobs(core: Core, ids: number[], o: { signal: AbortSignal; onTick?: (c: StatusCounts) => void; intervalMs?: number }): Promise<WaitOutcome> {
+export async function waitForJobs(
+  core: Core,
+  ids: number[],
+  o: { signal: AbortSignal; onTick?: (c: StatusCounts) => void; intervalMs?: number }
+): Promise<WaitOutcome> {
   let idleTicks = 0
   for (;;) {
     if (o.signal.aborted) return { kind: 'stopped', signal: String(o.signal.reason ?? 'SIGINT') }
@@ -186,7 +190,8 @@ export function summary(jobs: JobReport[], extra: { outputDirs?: string[] } = {}
   const bad = jobs.filter((j) => j.status !== 'done' || j.error !== null)
   if (bad.length) {
     lines.push('Not done:')
-    for (const j of bad.slice(0, 20)) lines.push(`  #${j.id} ${j.status.replace('_', ' ')}  "${excerpt(j.prompt)}"${j.error ? ` — ${excerpt(j.error, 160)}` : ''}`)
+    for (const j of bad.slice(0, 20))
+      lines.push(`  #${j.id} ${j.status.replace('_', ' ')}  "${excerpt(j.prompt)}"${j.error ? ` — ${excerpt(j.error, 160)}` : ''}`)
     if (bad.length > 20) lines.push(`  … and ${bad.length - 20} more (batch-studio status)`)
   }
   return lines.join('\n')

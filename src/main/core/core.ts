@@ -122,11 +122,18 @@ export class Core {
         if (asset) this.thumbnailer.add(assetId, path, asset.mime)
       },
       onStorage: (reason) =>
-        this.events.emit('notice', reason
-          ? { level: 'error', message: `Batch Studio cannot write its library (${reason}). Nothing is sent or lost meanwhile; work resumes by itself once the disk has room again.` }
-          : { level: 'info', message: 'The library can be written again: work resumed.' }),
+        this.events.emit(
+          'notice',
+          reason
+            ? {
+                level: 'error',
+                message: `Batch Studio cannot write its library (${reason}). Nothing is sent or lost meanwhile; work resumes by itself once the disk has room again.`
+              }
+            : { level: 'info', message: 'The library can be written again: work resumed.' }
+        ),
       onProviderPaused: (provider, reason) => {
-        if (reason) this.events.emit('notice', { level: reason === USER_PAUSE ? 'info' : 'error', message: `${providerInfo(provider).label} paused: ${reason}` })
+        if (reason)
+          this.events.emit('notice', { level: reason === USER_PAUSE ? 'info' : 'error', message: `${providerInfo(provider).label} paused: ${reason}` })
         this.settingsService.announce()
       },
       onReachability: () => this.settingsService.announce(),

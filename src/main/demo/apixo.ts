@@ -109,7 +109,8 @@ function validate(model: string, input: Input): string | null {
       const bad = oneOf(input, 'mode', ['text-to-image', 'image-to-image'])
       if (bad) return bad
       if (model === 'nano-banana-2' && (!isStr(input.aspect_ratio) || !isStr(input.resolution))) return 'input.aspect_ratio and input.resolution are required'
-      if (input.resolution !== undefined && !['1k', '2k', '4k', '1K', '2K', '4K'].includes(String(input.resolution))) return 'input.resolution must be 1k, 2k or 4k'
+      if (input.resolution !== undefined && !['1k', '2k', '4k', '1K', '2K', '4K'].includes(String(input.resolution)))
+        return 'input.resolution must be 1k, 2k or 4k'
       return input.mode === 'image-to-image' ? count(images, 1, max, 'image-to-image') : null
     }
     case 'flux-2': {
@@ -120,7 +121,8 @@ function validate(model: string, input: Input): string | null {
     }
     case 'veo-3-1': {
       if (!isStr(prompt)) return 'Missing required field: input.prompt'
-      const bad = oneOf(input, 'mode', ['quality', 'fast']) ?? oneOf(input, 'generationType', ['TEXT_2_VIDEO', 'FIRST_AND_LAST_FRAMES_2_VIDEO', 'REFERENCE_2_VIDEO'])
+      const bad =
+        oneOf(input, 'mode', ['quality', 'fast']) ?? oneOf(input, 'generationType', ['TEXT_2_VIDEO', 'FIRST_AND_LAST_FRAMES_2_VIDEO', 'REFERENCE_2_VIDEO'])
       if (bad) return bad
       if (input.generationType === 'FIRST_AND_LAST_FRAMES_2_VIDEO') return count(images, 1, 2, 'FIRST_AND_LAST_FRAMES_2_VIDEO')
       if (input.generationType === 'REFERENCE_2_VIDEO') {
@@ -149,7 +151,8 @@ function validate(model: string, input: Input): string | null {
     case 'suno': {
       const bad = oneOf(input, 'mode', ['V4', 'V4_5', 'V4_5ALL', 'V4_5PLUS', 'V5', 'V5_5'])
       if (bad) return bad
-      if (typeof input.customMode !== 'boolean' || typeof input.instrumental !== 'boolean') return 'input.customMode and input.instrumental are required booleans'
+      if (typeof input.customMode !== 'boolean' || typeof input.instrumental !== 'boolean')
+        return 'input.customMode and input.instrumental are required booleans'
       if (!input.customMode) return isStr(prompt) && prompt.length <= 500 ? null : 'input.prompt is required (up to 500 characters) when customMode is false'
       if (!isStr(input.style) || !isStr(input.title)) return 'input.style and input.title are required when customMode is true'
       return input.instrumental || isStr(prompt) ? null : 'input.prompt (the lyrics) is required when customMode is true and instrumental is false'
@@ -181,7 +184,16 @@ function resultJson(engine: SimEngine, job: ReturnType<SimEngine['createJob']>):
   if (job.kind === 'audio') {
     // Suno makes two tracks a task (its page: "2 tracks/task").
     const tracks = [0, 1].map((i) => engine.fileUrl(job, i, ext))
-    if (job.extra.sunoTracks) return JSON.stringify({ data: tracks.map((url, i) => ({ id: `${job.id}-${i}`, audio_url: url, image_url: `${engine.filesBase}/covers/${job.id}-${i}.jpeg`, title: job.prompt.slice(0, 80), duration: 120 })) })
+    if (job.extra.sunoTracks)
+      return JSON.stringify({
+        data: tracks.map((url, i) => ({
+          id: `${job.id}-${i}`,
+          audio_url: url,
+          image_url: `${engine.filesBase}/covers/${job.id}-${i}.jpeg`,
+          title: job.prompt.slice(0, 80),
+          duration: 120
+        }))
+      })
     return JSON.stringify({ resultUrls: tracks })
   }
   return JSON.stringify({ resultUrls: [engine.fileUrl(job, 0, ext)] })
@@ -220,7 +232,8 @@ export async function handleApixo(engine: SimEngine, req: IncomingMessage, res: 
     if (apixoSim(engine).outOfCredits) return reply(res, 400, null, 'Insufficient credits')
     const requestType = body.request_type ?? 'async'
     if (requestType !== 'async' && requestType !== 'callback') return reply(res, 400, { error: 'request_type must be async or callback' }, 'Invalid request')
-    if (requestType === 'callback' && !isStr(body.callback_url)) return reply(res, 400, { error: 'callback_url is required when request_type is callback' }, 'Invalid request')
+    if (requestType === 'callback' && !isStr(body.callback_url))
+      return reply(res, 400, { error: 'callback_url is required when request_type is callback' }, 'Invalid request')
     const input = body.input
     if (!input || typeof input !== 'object' || Array.isArray(input)) return reply(res, 400, { error: 'Missing required field: input' }, 'Invalid request')
     const invalid = validate(model, input as Input)

@@ -85,9 +85,12 @@ function checkInt(body: Body, field: string, o: { nullable?: boolean; ge?: numbe
   if (v === undefined || (v === null && o.nullable)) return
   const loc = ['body', field]
   if (!isInt(v)) return void issues.push({ type: 'int_type', loc, msg: 'Input should be a valid integer', input: v })
-  if (o.ge !== undefined && v < o.ge) issues.push({ type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${o.ge}`, input: v, ctx: { ge: o.ge } })
-  if (o.le !== undefined && v > o.le) issues.push({ type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${o.le}`, input: v, ctx: { le: o.le } })
-  if (o.multipleOf !== undefined && v % o.multipleOf !== 0) issues.push({ type: 'multiple_of', loc, msg: `Input should be a multiple of ${o.multipleOf}`, input: v, ctx: { multiple_of: o.multipleOf } })
+  if (o.ge !== undefined && v < o.ge)
+    issues.push({ type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${o.ge}`, input: v, ctx: { ge: o.ge } })
+  if (o.le !== undefined && v > o.le)
+    issues.push({ type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${o.le}`, input: v, ctx: { le: o.le } })
+  if (o.multipleOf !== undefined && v % o.multipleOf !== 0)
+    issues.push({ type: 'multiple_of', loc, msg: `Input should be a multiple of ${o.multipleOf}`, input: v, ctx: { multiple_of: o.multipleOf } })
 }
 
 function checkNumber(body: Body, field: string, ge: number, le: number, issues: Issue[]): void {
@@ -111,7 +114,8 @@ function checkString(body: Body, field: string, required: boolean, issues: Issue
 
 function checkBool(body: Body, field: string, issues: Issue[]): void {
   const v = body[field]
-  if (v !== undefined && v !== null && typeof v !== 'boolean') issues.push({ type: 'bool_type', loc: ['body', field], msg: 'Input should be a valid boolean', input: v })
+  if (v !== undefined && v !== null && typeof v !== 'boolean')
+    issues.push({ type: 'bool_type', loc: ['body', field], msg: 'Input should be a valid boolean', input: v })
 }
 
 /** "Aspect ratio of the image between 21:9 and 9:21" (OpenAPI); the refusal's wording is a GUESS. */
@@ -120,7 +124,8 @@ function checkAspect(body: Body, issues: Issue[]): void {
   if (v === undefined || v === null) return
   const m = typeof v === 'string' ? /^(\d+):(\d+)$/.exec(v) : null
   const ratio = m ? Number(m[1]) / Number(m[2]) : NaN
-  if (!m || !(ratio >= 9 / 21 - 1e-9 && ratio <= 21 / 9 + 1e-9)) issues.push({ type: 'value_error', loc: ['body', 'aspect_ratio'], msg: 'Value error, Aspect ratio must be between 21:9 and 9:21', input: v })
+  if (!m || !(ratio >= 9 / 21 - 1e-9 && ratio <= 21 / 9 + 1e-9))
+    issues.push({ type: 'value_error', loc: ['body', 'aspect_ratio'], msg: 'Value error, Aspect ratio must be between 21:9 and 9:21', input: v })
 }
 
 function imageFieldsOf(family: Family): string[] {
@@ -203,7 +208,13 @@ function validate(family: Family, body: Body, issues: Issue[]): void {
   checkInt(body, 'safety_tolerance', { ge: 0, le: flux2 ? 5 : 6 }, issues)
   const format = body.output_format
   if (format !== undefined && format !== null && !['jpeg', 'png', 'webp'].includes(format as string)) {
-    issues.push({ type: 'enum', loc: ['body', 'output_format'], msg: "Input should be 'jpeg', 'png' or 'webp'", input: format, ctx: { expected: "'jpeg', 'png' or 'webp'" } })
+    issues.push({
+      type: 'enum',
+      loc: ['body', 'output_format'],
+      msg: "Input should be 'jpeg', 'png' or 'webp'",
+      input: format,
+      ctx: { expected: "'jpeg', 'png' or 'webp'" }
+    })
   }
   checkBool(body, 'prompt_upsampling', issues)
   checkString(body, 'webhook_url', false, issues)
@@ -243,9 +254,10 @@ function costOf(model: string, body: Body, inputs: Record<string, InputSeen>): {
   const inputMp = Object.values(inputs).reduce((sum, i) => sum + i.mp, 0)
   const width = isInt(body.width) && body.width > 0 ? body.width : 1024
   const height = isInt(body.height) && body.height > 0 ? body.height : 1024
-  const outputMp = width * height / 1e6
+  const outputMp = (width * height) / 1e6
   const price = PRICES[model]
-  const cost = price === undefined ? null : typeof price === 'number' ? price : round2(price.first + Math.max(0, outputMp - 1) * price.perMp + inputMp * price.perMp)
+  const cost =
+    price === undefined ? null : typeof price === 'number' ? price : round2(price.first + Math.max(0, outputMp - 1) * price.perMp + inputMp * price.perMp)
   const family = ENDPOINTS[model]
   const byMegapixel = family === 'flux2' || family === 'flex' || family === 'klein'
   return { cost, input_mp: Object.keys(inputs).length ? round2(inputMp) : null, output_mp: byMegapixel ? round2(outputMp) : null }
@@ -254,7 +266,8 @@ function costOf(model: string, body: Body, inputs: Record<string, InputSeen>): {
 function activeTasks(engine: SimEngine, model?: string): number {
   const now = engine.now()
   let n = 0
-  for (const job of engine.jobs.values()) if (job.provider === 'bfl' && job.canceledAt === null && now < job.readyAt && (model === undefined || job.model === model)) n++
+  for (const job of engine.jobs.values())
+    if (job.provider === 'bfl' && job.canceledAt === null && now < job.readyAt && (model === undefined || job.model === model)) n++
   return n
 }
 
@@ -274,7 +287,14 @@ function resultBody(engine: SimEngine, job: SimJob, statusOverride?: string): Re
   const state = engine.recordPoll(job)
   const terminal = state.phase !== 'queued' && state.phase !== 'running'
   const running = typeof job.extra.runningStatus === 'string' && state.phase === 'running' ? job.extra.runningStatus : 'Pending'
-  const body: Record<string, unknown> = { id: job.id, status: running, result: null, progress: terminal ? null : round2(state.progress), details: null, preview: null }
+  const body: Record<string, unknown> = {
+    id: job.id,
+    status: running,
+    result: null,
+    progress: terminal ? null : round2(state.progress),
+    details: null,
+    preview: null
+  }
   if (statusOverride) return { ...body, status: statusOverride }
   if (!terminal) return body
   if (typeof job.extra.finalStatus === 'string') {
@@ -282,13 +302,25 @@ function resultBody(engine: SimEngine, job: SimJob, statusOverride?: string): Re
     return { ...body, status, details: status.includes('Moderated') ? { 'Moderation Reasons': ['Simulated moderation'] } : null }
   }
   // The text of an Error: black-forest-labs/skills endpoints.md shows it in `error` (the OpenAPI names no field).
-  if (state.phase === 'failed' || state.phase === 'canceled') return { ...body, status: 'Error', error: 'Generation failed: the simulated model refused this prompt' }
+  if (state.phase === 'failed' || state.phase === 'canceled')
+    return { ...body, status: 'Error', error: 'Generation failed: the simulated model refused this prompt' }
   const now = engine.now()
   // output_format defaults to jpeg (OpenAPI: every request schema's output_format default).
   const format = (job.extra.body as Record<string, unknown> | undefined)?.output_format
   const ext = format === 'png' ? 'png' : format === 'webp' ? 'webp' : 'jpg'
   const sample = engine.fileUrl(job, 0, ext, now + (engine.options.urlTtlMs ?? TEN_MINUTES))
-  return { ...body, status: 'Ready', result: { sample, prompt: job.prompt, seed: Number.parseInt(job.id.slice(0, 6), 16), start_time: job.createdAt / 1000, end_time: job.readyAt / 1000, duration: (job.readyAt - job.createdAt) / 1000 } }
+  return {
+    ...body,
+    status: 'Ready',
+    result: {
+      sample,
+      prompt: job.prompt,
+      seed: Number.parseInt(job.id.slice(0, 6), 16),
+      start_time: job.createdAt / 1000,
+      end_time: job.readyAt / 1000,
+      duration: (job.readyAt - job.createdAt) / 1000
+    }
+  }
 }
 
 function keyOf(req: IncomingMessage): string | null {
@@ -352,10 +384,14 @@ export async function handleBfl(engine: SimEngine, req: IncomingMessage, res: Se
   try {
     parsed = JSON.parse(text)
   } catch (err) {
-    return sendJson(res, 422, { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: (err as Error).message } }] })
+    return sendJson(res, 422, {
+      detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: (err as Error).message } }]
+    })
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return sendJson(res, 422, { detail: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: parsed }] })
+    return sendJson(res, 422, {
+      detail: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: parsed }]
+    })
   }
   const body = parsed as Body
   const issues: Issue[] = []
@@ -370,7 +406,12 @@ export async function handleBfl(engine: SimEngine, req: IncomingMessage, res: Se
     const cap = overModel ? Math.min(modelCap, accountCap) : accountCap
     const retryAfter = engine.options.activeTasksRetryAfter
     // The 429's body is a GUESS (BFL documents the status, not the body); FastAPI's {"detail": …} shape.
-    return sendJson(res, 429, { detail: `You have exceeded the number of active tasks (${cap}). Wait until one of them has finished.` }, retryAfter !== undefined ? { 'Retry-After': retryAfter } : {})
+    return sendJson(
+      res,
+      429,
+      { detail: `You have exceeded the number of active tasks (${cap}). Wait until one of them has finished.` },
+      retryAfter !== undefined ? { 'Retry-After': retryAfter } : {}
+    )
   }
   const pollHost = regionalHost(host)
   const { cost, input_mp, output_mp } = costOf(endpoint, body, inputs)

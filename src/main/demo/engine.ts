@@ -199,7 +199,17 @@ export class SimEngine {
     this.save(job)
     const entry = this.ledger.get(id)
     if (entry) entry.submits++
-    else this.ledger.set(id, { provider, prompt: input.prompt, submits: 1, polls: 0, pollsAfterTerminal: 0, downloads: 0, readyAt: job.readyAt, firstSeenReadyAt: null })
+    else
+      this.ledger.set(id, {
+        provider,
+        prompt: input.prompt,
+        submits: 1,
+        polls: 0,
+        pollsAfterTerminal: 0,
+        downloads: 0,
+        readyAt: job.readyAt,
+        firstSeenReadyAt: null
+      })
     return job
   }
 

@@ -23,14 +23,67 @@ const STATUS = { queued: 'new', running: 'generating', succeeded: 'ready', faile
 
 /** The fields each create endpoint's DTO allows (current letzai-skill SKILL.md); anything else is a 400. */
 const ALLOWED: Record<Endpoint | 'user-assets', readonly string[]> = {
-  images: ['prompt', 'baseModel', 'mode', 'width', 'height', 'quality', 'creativity', 'hasWatermark', 'systemVersion', 'hideFromUserProfile', 'webhookUrl', 'organizationId'],
-  videos: ['prompt', 'originalImageCompletionId', 'imageUrl', 'imageUrls', 'prompts', 'baseModel', 'width', 'height', 'resolution', 'settings', 'webhookUrl', 'hidePrompt', 'organizationId'],
-  'image-edits': ['mode', 'prompt', 'imageUrl', 'inputImageUrls', 'originalImageCompletionId', 'originalImageCompletionIds', 'baseModel', 'settings', 'imageCompletionsCount', 'mask', 'width', 'height', 'webhookUrl', 'organizationId', 'hidePrompt'],
+  images: [
+    'prompt',
+    'baseModel',
+    'mode',
+    'width',
+    'height',
+    'quality',
+    'creativity',
+    'hasWatermark',
+    'systemVersion',
+    'hideFromUserProfile',
+    'webhookUrl',
+    'organizationId'
+  ],
+  videos: [
+    'prompt',
+    'originalImageCompletionId',
+    'imageUrl',
+    'imageUrls',
+    'prompts',
+    'baseModel',
+    'width',
+    'height',
+    'resolution',
+    'settings',
+    'webhookUrl',
+    'hidePrompt',
+    'organizationId'
+  ],
+  'image-edits': [
+    'mode',
+    'prompt',
+    'imageUrl',
+    'inputImageUrls',
+    'originalImageCompletionId',
+    'originalImageCompletionIds',
+    'baseModel',
+    'settings',
+    'imageCompletionsCount',
+    'mask',
+    'width',
+    'height',
+    'webhookUrl',
+    'organizationId',
+    'hidePrompt'
+  ],
   upscale: ['imageId', 'imageUrl', 'mode', 'size', 'strength', 'prompt', 'webhookUrl', 'organizationId'],
   'user-assets': ['extension', 'originalFilename', 'mimeType', 'fileSize', 'caption', 'metadata', 'numberOfImages']
 }
 const UPLOAD_EXTENSIONS = ['jpg', 'jpeg', 'png', 'gif', 'webp', 'mp4', 'webm', 'mov', 'avi', 'mp3', 'wav', 'ogg', 'm4a', 'aac', 'flac']
-const UPLOAD_MIME: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', mp4: 'video/mp4', webm: 'video/webm', mp3: 'audio/mpeg', wav: 'audio/wav' }
+const UPLOAD_MIME: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav'
+}
 const EDIT_MODES = ['context', 'skin', 'in', 'out']
 const UPSCALE_MODES = ['default', 'nano-banana-pro', 'nano-banana-2', 'gpt-image-2', 'pruna']
 
@@ -58,9 +111,11 @@ function validate(endpoint: Endpoint, body: Record<string, unknown>): string[] {
     .filter((k) => !ALLOWED[endpoint].includes(k))
     .map((k) => `property ${k} should not exist`)
   const str = (k: string) => body[k] === undefined || typeof body[k] === 'string'
-  for (const k of ['prompt', 'baseModel', 'mode', 'imageUrl', 'originalImageCompletionId', 'imageId', 'mask']) if (!str(k)) problems.push(`${k} must be a string`)
+  for (const k of ['prompt', 'baseModel', 'mode', 'imageUrl', 'originalImageCompletionId', 'imageId', 'mask'])
+    if (!str(k)) problems.push(`${k} must be a string`)
   for (const k of ['imageUrl']) if (body[k] !== undefined && !isUrl(body[k])) problems.push(`${k} must be a URL address`)
-  for (const k of ['inputImageUrls', 'imageUrls']) if (body[k] !== undefined && (!Array.isArray(body[k]) || !(body[k] as unknown[]).every(isUrl))) problems.push(`each value in ${k} must be a URL address`)
+  for (const k of ['inputImageUrls', 'imageUrls'])
+    if (body[k] !== undefined && (!Array.isArray(body[k]) || !(body[k] as unknown[]).every(isUrl))) problems.push(`each value in ${k} must be a URL address`)
   const hasPrompt = typeof body.prompt === 'string' && body.prompt.trim() !== ''
   const settings = body.settings
   if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) problems.push('settings must be an object')
@@ -69,34 +124,50 @@ function validate(endpoint: Endpoint, body: Record<string, unknown>): string[] {
     case 'images':
       if (!hasPrompt) problems.push('prompt should not be empty')
       // Current skill: 480–2160; api_instructions.md: 520–2160 (the catalogue keeps to the narrower one).
-      for (const k of ['width', 'height']) if (body[k] !== undefined && !isInt(body[k], 480, 2160)) problems.push(`${k} must not be less than 480 and not greater than 2160`)
-      for (const k of ['quality', 'creativity']) if (body[k] !== undefined && !isInt(body[k], 1, 6)) problems.push(`${k} must not be less than 1 and not greater than 6`)
+      for (const k of ['width', 'height'])
+        if (body[k] !== undefined && !isInt(body[k], 480, 2160)) problems.push(`${k} must not be less than 480 and not greater than 2160`)
+      for (const k of ['quality', 'creativity'])
+        if (body[k] !== undefined && !isInt(body[k], 1, 6)) problems.push(`${k} must not be less than 1 and not greater than 6`)
       if (body.hasWatermark !== undefined && typeof body.hasWatermark !== 'boolean') problems.push('hasWatermark must be a boolean value')
-      if (body.systemVersion !== undefined && body.systemVersion !== 2 && body.systemVersion !== 3) problems.push('systemVersion must be one of the following values: 2, 3')
+      if (body.systemVersion !== undefined && body.systemVersion !== 2 && body.systemVersion !== 3)
+        problems.push('systemVersion must be one of the following values: 2, 3')
       // GUESS: an unknown base model is refused (older docs list INVALID_MODEL); aliases such as the preview id pass.
-      if (typeof body.baseModel === 'string' && !(LETZAI_BASE_MODELS as readonly string[]).includes(body.baseModel)) problems.push(`baseModel must be one of the following values: ${LETZAI_BASE_MODELS.join(', ')}`)
+      if (typeof body.baseModel === 'string' && !(LETZAI_BASE_MODELS as readonly string[]).includes(body.baseModel))
+        problems.push(`baseModel must be one of the following values: ${LETZAI_BASE_MODELS.join(', ')}`)
       break
     case 'videos':
       if (!hasPrompt) problems.push('prompt should not be empty')
       // Older skill and api_reference: a video starts from a picture (the current skill says it may be text-only).
-      if (body.imageUrl === undefined && body.originalImageCompletionId === undefined && body.imageUrls === undefined) problems.push('imageUrl or originalImageCompletionId is required: a video starts from a source image')
+      if (body.imageUrl === undefined && body.originalImageCompletionId === undefined && body.imageUrls === undefined)
+        problems.push('imageUrl or originalImageCompletionId is required: a video starts from a source image')
       if (s.duration !== undefined && typeof s.duration !== 'number') problems.push('settings.duration must be a number')
       break
     case 'image-edits':
       if (typeof body.mode !== 'string' || !EDIT_MODES.includes(body.mode)) problems.push(`mode must be one of the following values: ${EDIT_MODES.join(', ')}`)
-      if (body.imageUrl === undefined && body.inputImageUrls === undefined && body.originalImageCompletionId === undefined && body.originalImageCompletionIds === undefined) problems.push('imageUrl, inputImageUrls, originalImageCompletionId or originalImageCompletionIds is required')
+      if (
+        body.imageUrl === undefined &&
+        body.inputImageUrls === undefined &&
+        body.originalImageCompletionId === undefined &&
+        body.originalImageCompletionIds === undefined
+      )
+        problems.push('imageUrl, inputImageUrls, originalImageCompletionId or originalImageCompletionIds is required')
       if (body.mode === 'context' && !hasPrompt) problems.push('prompt should not be empty')
       // Pipedream's LetzAI action: the mask is required for inpainting, settings {panControls, zoomSize} for outpainting.
       if (body.mode === 'in' && (typeof body.mask !== 'string' || !body.mask)) problems.push('mask (a base64 image) is required for mode "in"')
-      if (body.mode === 'out' && (typeof s.panControls !== 'object' || s.panControls === null || typeof s.zoomSize !== 'number')) problems.push('settings.panControls and settings.zoomSize are required for mode "out"')
-      if (s.resolution !== undefined && s.resolution !== '2k' && s.resolution !== '4k') problems.push('settings.resolution must be one of the following values: 2k, 4k')
-      if (body.imageCompletionsCount !== undefined && !isInt(body.imageCompletionsCount, 1, 5)) problems.push('imageCompletionsCount must not be less than 1 and not greater than 5')
+      if (body.mode === 'out' && (typeof s.panControls !== 'object' || s.panControls === null || typeof s.zoomSize !== 'number'))
+        problems.push('settings.panControls and settings.zoomSize are required for mode "out"')
+      if (s.resolution !== undefined && s.resolution !== '2k' && s.resolution !== '4k')
+        problems.push('settings.resolution must be one of the following values: 2k, 4k')
+      if (body.imageCompletionsCount !== undefined && !isInt(body.imageCompletionsCount, 1, 5))
+        problems.push('imageCompletionsCount must not be less than 1 and not greater than 5')
       break
     case 'upscale':
       if (body.imageId === undefined && body.imageUrl === undefined) problems.push('imageId or imageUrl is required')
-      if (body.strength !== undefined && !(typeof body.strength === 'number' && body.strength >= 1 && body.strength <= 5)) problems.push('strength must not be less than 1 and not greater than 5')
+      if (body.strength !== undefined && !(typeof body.strength === 'number' && body.strength >= 1 && body.strength <= 5))
+        problems.push('strength must not be less than 1 and not greater than 5')
       if (body.size !== undefined && !isInt(body.size, 2, 12)) problems.push('size must not be less than 2 and not greater than 12')
-      if (typeof body.mode === 'string' && !UPSCALE_MODES.includes(body.mode)) problems.push(`mode must be one of the following values: ${UPSCALE_MODES.join(', ')}`)
+      if (typeof body.mode === 'string' && !UPSCALE_MODES.includes(body.mode))
+        problems.push(`mode must be one of the following values: ${UPSCALE_MODES.join(', ')}`)
       break
   }
   return problems
@@ -123,11 +194,23 @@ function dto(engine: SimEngine, job: SimJob, forceStatus?: string): Record<strin
   const failure = job.extra.failMessage ?? 'Generation failed: the simulated model refused this prompt'
   const done = state.phase === 'succeeded' && !forceStatus
   const failed = state.phase === 'failed' && !forceStatus
-  const imageVersions = (j: SimJob) => ({ original: engine.fileUrl(j, 0, 'png'), '1920x1920': engine.fileUrl(j, 1, 'png'), '640x640': engine.fileUrl(j, 2, 'png') })
+  const imageVersions = (j: SimJob) => ({
+    original: engine.fileUrl(j, 0, 'png'),
+    '1920x1920': engine.fileUrl(j, 1, 'png'),
+    '640x640': engine.fileUrl(j, 2, 'png')
+  })
   switch (endpoint) {
     case 'images':
       // The image DTO (Pipedream's test event, api_instructions.md): progressMessage carries a failure's words.
-      return { ...base, prompt: job.prompt, baseModel: job.extra.baseModel ?? null, hasWatermark: job.extra.hasWatermark, privacy: 'private', ...(done ? { imageVersions: imageVersions(job) } : {}), ...(failed ? { progressMessage: failure, statusDetail: failure } : {}) }
+      return {
+        ...base,
+        prompt: job.prompt,
+        baseModel: job.extra.baseModel ?? null,
+        hasWatermark: job.extra.hasWatermark,
+        privacy: 'private',
+        ...(done ? { imageVersions: imageVersions(job) } : {}),
+        ...(failed ? { progressMessage: failure, statusDetail: failure } : {})
+      }
     case 'upscale':
       return { ...base, ...(done ? { imageVersions: imageVersions(job) } : {}), ...(failed ? { statusDetail: failure } : {}) }
     case 'videos': {
@@ -143,7 +226,13 @@ function dto(engine: SimEngine, job: SimJob, forceStatus?: string): Record<strin
         mode: job.extra.mode,
         prompt: job.prompt,
         inputImageUrl: job.extra.imageUrl ?? null,
-        generatedImageCompletion: { id: `${job.id}-gen`, status, progress, imageVersions: done ? imageVersions(job) : {}, ...(failed ? { statusDetail: failure } : {}) },
+        generatedImageCompletion: {
+          id: `${job.id}-gen`,
+          status,
+          progress,
+          imageVersions: done ? imageVersions(job) : {},
+          ...(failed ? { statusDetail: failure } : {})
+        },
         imageCompletionChoices: [],
         ...(failed ? { statusDetail: failure } : {})
       }
@@ -163,8 +252,14 @@ export async function handleLetzai(engine: SimEngine, req: IncomingMessage, res:
       res.writeHead(status, { 'Content-Type': 'application/xml' })
       res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`)
     }
-    if (req.headers.authorization) return xml(400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified')
-    if (!pending || signature !== pending.name) return xml(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.')
+    if (req.headers.authorization)
+      return xml(
+        400,
+        'InvalidArgument',
+        'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified'
+      )
+    if (!pending || signature !== pending.name)
+      return xml(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.')
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
     const bytes = Buffer.concat(chunks)
@@ -194,7 +289,11 @@ export async function handleLetzai(engine: SimEngine, req: IncomingMessage, res:
     const page = Math.max(1, Number(ctx?.url.searchParams.get('page') ?? 1) || 1)
     const limit = Math.min(50, Math.max(1, Number(ctx?.url.searchParams.get('limit') ?? 10) || 10))
     const mine = [...engine.jobs.values()].filter((j) => j.provider === 'letzai' && endpointOf(j) === 'images').sort((a, b) => b.createdAt - a.createdAt)
-    return sendJson(res, 200, mine.slice((page - 1) * limit, page * limit).map((j) => dto(engine, j)))
+    return sendJson(
+      res,
+      200,
+      mine.slice((page - 1) * limit, page * limit).map((j) => dto(engine, j))
+    )
   }
 
   if (isInterrupt) {
@@ -219,8 +318,11 @@ export async function handleLetzai(engine: SimEngine, req: IncomingMessage, res:
     }
 
     if (first === 'user-assets') {
-      const problems = Object.keys(body).filter((k) => !ALLOWED['user-assets'].includes(k)).map((k) => `property ${k} should not exist`)
-      if (typeof body.extension !== 'string' || !UPLOAD_EXTENSIONS.includes(body.extension)) problems.push(`extension must be one of the following values: ${UPLOAD_EXTENSIONS.join(', ')}`)
+      const problems = Object.keys(body)
+        .filter((k) => !ALLOWED['user-assets'].includes(k))
+        .map((k) => `property ${k} should not exist`)
+      if (typeof body.extension !== 'string' || !UPLOAD_EXTENSIONS.includes(body.extension))
+        problems.push(`extension must be one of the following values: ${UPLOAD_EXTENSIONS.join(', ')}`)
       if (problems.length) return nestError(res, 400, problems)
       const assetId = randomBytes(8).toString('hex')
       const signature = randomBytes(12).toString('hex')
@@ -255,7 +357,9 @@ export async function handleLetzai(engine: SimEngine, req: IncomingMessage, res:
       extra: {
         endpoint,
         ...(endpoint === 'images' ? { hasWatermark: body.hasWatermark ?? true, baseModel: body.baseModel ?? null } : {}),
-        ...(endpoint !== 'images' ? { imageUrl: body.imageUrl ?? null, imageId: body.imageId ?? body.originalImageCompletionId ?? null, inputImageUrls: body.inputImageUrls ?? null } : {}),
+        ...(endpoint !== 'images'
+          ? { imageUrl: body.imageUrl ?? null, imageId: body.imageId ?? body.originalImageCompletionId ?? null, inputImageUrls: body.inputImageUrls ?? null }
+          : {}),
         ...(endpoint === 'image-edits' ? { mode: body.mode, baseModel: body.baseModel ?? null } : {}),
         ...(endpoint === 'upscale' ? { mode: body.mode ?? 'default', strength: body.strength ?? 1 } : {}),
         ...(Object.keys(settings).length ? { settings } : {}),
@@ -277,7 +381,8 @@ export async function handleLetzai(engine: SimEngine, req: IncomingMessage, res:
 
   // GET /<endpoint>/<id>: the id must be a job of that endpoint.
   const job = engine.jobs.get(id)
-  if (!job || job.provider !== 'letzai' || endpointOf(job) !== first) return nestError(res, 404, `${first === 'image-edits' ? 'Image edit' : first === 'videos' ? 'Video' : first === 'upscale' ? 'Upscale' : 'Image'} not found`)
+  if (!job || job.provider !== 'letzai' || endpointOf(job) !== first)
+    return nestError(res, 404, `${first === 'image-edits' ? 'Image edit' : first === 'videos' ? 'Video' : first === 'upscale' ? 'Upscale' : 'Image'} not found`)
   engine.recordPoll(job)
   return sendJson(res, 200, dto(engine, job, fault?.fault === 'unknown_status' ? 'mystery-state' : undefined))
 }

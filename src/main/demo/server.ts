@@ -56,7 +56,15 @@ async function serveFile(engine: SimEngine, req: IncomingMessage, res: ServerRes
   const match = /^\/files\/([0-9a-f]+)\/(\d+)\.(png|jpg|webp|mp4|wav)$/.exec(url.pathname)
   const job = match ? engine.jobs.get(match[1]) : undefined
   const carriedKey = Boolean(req.headers.authorization || req.headers['x-key'])
-  const record = { at: Date.now(), provider: 'files' as const, target: 'download' as const, method: req.method ?? 'GET', path: url.pathname, carriedKey, status: 200 }
+  const record = {
+    at: Date.now(),
+    provider: 'files' as const,
+    target: 'download' as const,
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    carriedKey,
+    status: 200
+  }
   engine.log(record)
   if (!job || !match) {
     record.status = 404
@@ -81,7 +89,15 @@ async function serveFile(engine: SimEngine, req: IncomingMessage, res: ServerRes
 function serveUpload(engine: SimEngine, req: IncomingMessage, res: ServerResponse, id: string): void {
   const carriedKey = Boolean(req.headers.authorization || req.headers['x-key'])
   const file = engine.uploads.get(id)
-  engine.log({ at: Date.now(), provider: 'files', target: 'download', method: req.method ?? 'GET', path: `/uploads/${id}`, carriedKey, status: file ? 200 : 404 })
+  engine.log({
+    at: Date.now(),
+    provider: 'files',
+    target: 'download',
+    method: req.method ?? 'GET',
+    path: `/uploads/${id}`,
+    carriedKey,
+    status: file ? 200 : 404
+  })
   if (!file) return sendJson(res, 404, { error: 'no such upload' })
   res.writeHead(200, { 'Content-Type': file.mime, 'Content-Length': file.bytes.length })
   res.end(file.bytes)
@@ -122,7 +138,16 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     if (handler) {
       const carriedKey = Boolean(req.headers.authorization || req.headers['x-key'])
       const target = req.method === 'POST' ? 'submit' : 'poll'
-      const record: RequestRecord = { at: Date.now(), provider: prefix as SimProvider, target, method: req.method ?? 'GET', path: url.pathname, carriedKey, status: 0, host: req.headers.host }
+      const record: RequestRecord = {
+        at: Date.now(),
+        provider: prefix as SimProvider,
+        target,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        carriedKey,
+        status: 0,
+        host: req.headers.host
+      }
       engine.log(record)
       res.on('finish', () => (record.status = res.statusCode))
       handler(engine, req, res, path.split('?')[0], { url, record }).catch((err: Error) => answerError(res, err))

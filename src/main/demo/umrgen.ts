@@ -158,7 +158,13 @@ async function generate(engine: SimEngine, req: IncomingMessage, res: ServerResp
     created.fails = true
     created.extra.failError = JSON.stringify({
       error: { type: 'prompt_outputs_failed_validation', message: 'Prompt outputs failed validation', details: '', extra_info: {} },
-      node_errors: { '60': { errors: [{ type: 'value_smaller_than_min', message: `Value ${p.seed} smaller than min of 0`, details: 'noise_seed', extra_info: {} }], dependent_outputs: ['Save'], class_type: 'RandomNoise' } }
+      node_errors: {
+        '60': {
+          errors: [{ type: 'value_smaller_than_min', message: `Value ${p.seed} smaller than min of 0`, details: 'noise_seed', extra_info: {} }],
+          dependent_outputs: ['Save'],
+          class_type: 'RandomNoise'
+        }
+      }
     })
   }
   engine.save(created)

@@ -27,10 +27,30 @@ const MIME = { png: 'image/png', mp4: 'video/mp4', wav: 'audio/wav' } as const
 
 /** Model keys Wonda's sources name, per endpoint (the CLI skill's model waterfall; the MCP server's examples). */
 export const WONDA_MODELS: Record<string, { kind: SimKind; models: readonly string[] }> = {
-  '/image/generate': { kind: 'image', models: ['nano-banana-2', 'nano-banana-pro', 'gpt-image-2', 'seedream-4-5', 'z-image', 'grok-imagine-pro', 'runware-vectorize', 'birefnet-bg-removal'] },
+  '/image/generate': {
+    kind: 'image',
+    models: ['nano-banana-2', 'nano-banana-pro', 'gpt-image-2', 'seedream-4-5', 'z-image', 'grok-imagine-pro', 'runware-vectorize', 'birefnet-bg-removal']
+  },
   '/video/generate': {
     kind: 'video',
-    models: ['seedance-2', 'seedance-2-omni', 'seedance-2-video-edit', 'sora2', 'sora2pro', 'veo3_1', 'veo3_1-fast', 'gemini-omni-video', 'kling_3_pro', 'kling_2_6_pro', 'kling_2_6_motion_control', 'kling2_5-pro', 'grok-imagine-video', 'topaz-video-upscale', 'sync-lipsync-v2-pro', 'bria-video-background-removal']
+    models: [
+      'seedance-2',
+      'seedance-2-omni',
+      'seedance-2-video-edit',
+      'sora2',
+      'sora2pro',
+      'veo3_1',
+      'veo3_1-fast',
+      'gemini-omni-video',
+      'kling_3_pro',
+      'kling_2_6_pro',
+      'kling_2_6_motion_control',
+      'kling2_5-pro',
+      'grok-imagine-video',
+      'topaz-video-upscale',
+      'sync-lipsync-v2-pro',
+      'bria-video-background-removal'
+    ]
   },
   '/music/generate': { kind: 'audio', models: ['suno-music'] },
   '/audio/speech': { kind: 'audio', models: ['elevenlabs-tts', 'minimax-speech-2-8-hd'] },
@@ -39,9 +59,22 @@ export const WONDA_MODELS: Record<string, { kind: SimKind; models: readonly stri
 
 /** wonda.sh/docs/media-upload "Supported Formats". */
 const UPLOAD_TYPES = new Set([
-  'image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/svg+xml',
-  'video/mp4', 'video/webm', 'video/quicktime', 'video/x-msvideo',
-  'audio/mpeg', 'audio/mp3', 'audio/wav', 'audio/ogg', 'audio/webm', 'audio/aac', 'audio/m4a'
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+  'image/svg+xml',
+  'video/mp4',
+  'video/webm',
+  'video/quicktime',
+  'video/x-msvideo',
+  'audio/mpeg',
+  'audio/mp3',
+  'audio/wav',
+  'audio/ogg',
+  'audio/webm',
+  'audio/aac',
+  'audio/m4a'
 ])
 
 function error(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
@@ -60,7 +93,15 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
 function outputMedia(engine: SimEngine, job: SimJob): Record<string, unknown> {
   const ext = SimEngine.extOf(job.kind)
   const image = job.kind === 'image'
-  return { mediaId: job.extra.outputMediaId, url: engine.fileUrl(job, 0, ext), mimeType: MIME[ext], width: image ? 1024 : null, height: image ? 1024 : null, durationMs: image ? null : 5000, fps: job.kind === 'video' ? 24 : null }
+  return {
+    mediaId: job.extra.outputMediaId,
+    url: engine.fileUrl(job, 0, ext),
+    mimeType: MIME[ext],
+    width: image ? 1024 : null,
+    height: image ? 1024 : null,
+    durationMs: image ? null : 5000,
+    fps: job.kind === 'video' ? 24 : null
+  }
 }
 
 /** A media id this account owns: an upload, or the output of a succeeded job. */
@@ -89,13 +130,23 @@ function jobBody(engine: SimEngine, job: SimJob, type: JobType, status: string, 
   const done = phase === 'succeeded' || phase === 'failed' || phase === 'canceled'
   const finishedAt = done ? iso(job.canceledAt ?? job.readyAt) : null
   if (type !== 'inference') {
-    const outputs = phase === 'succeeded' && !job.extra.noMedia ? [{ mediaId: job.extra.outputMediaId, url: engine.fileUrl(job, 0, SimEngine.extOf(job.kind)) }] : []
-    return { [type === 'editor' ? 'editorJobId' : 'outputJobId']: job.id, status, outputs, errorMessage: phase === 'failed' ? 'The simulated render failed' : null, createdAt: iso(job.createdAt), finishedAt }
+    const outputs =
+      phase === 'succeeded' && !job.extra.noMedia ? [{ mediaId: job.extra.outputMediaId, url: engine.fileUrl(job, 0, SimEngine.extOf(job.kind)) }] : []
+    return {
+      [type === 'editor' ? 'editorJobId' : 'outputJobId']: job.id,
+      status,
+      outputs,
+      errorMessage: phase === 'failed' ? 'The simulated render failed' : null,
+      createdAt: iso(job.createdAt),
+      finishedAt
+    }
   }
   let outputs: unknown[] = []
   if (phase === 'succeeded') {
     const base = { inferenceJobOutputId: `out-${job.id}-0`, createdAt: finishedAt }
-    outputs = job.extra.noMedia ? [{ ...base, outputKey: 'text', outputValue: 'no media was made', media: null }] : [{ ...base, outputKey: job.kind, outputValue: null, media: outputMedia(engine, job) }]
+    outputs = job.extra.noMedia
+      ? [{ ...base, outputKey: 'text', outputValue: 'no media was made', media: null }]
+      : [{ ...base, outputKey: job.kind, outputValue: null, media: outputMedia(engine, job) }]
   }
   return {
     inferenceJobId: job.id,
@@ -149,7 +200,8 @@ async function upload(engine: SimEngine, req: IncomingMessage, res: ServerRespon
 
 async function generate(engine: SimEngine, req: IncomingMessage, res: ServerResponse, route: string): Promise<void> {
   const endpoint = WONDA_MODELS[route]
-  if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return error(res, 400, 'bad_request', 'JSON request bodies must use Content-Type: application/json')
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return error(res, 400, 'bad_request', 'JSON request bodies must use Content-Type: application/json')
   const body = await readJson(req)
   if (!body) return error(res, 400, 'validation_error', 'Request body must be a JSON object')
   // wonda.sh/docs/errors gives this very example.
@@ -157,16 +209,20 @@ async function generate(engine: SimEngine, req: IncomingMessage, res: ServerResp
   // GUESS: the wording; the code is the brief's (an unknown id gets 400 validation_error).
   if (!endpoint.models.includes(body.model)) return error(res, 400, 'validation_error', `Unknown model '${body.model}' for ${route}`)
   if (body.prompt !== undefined && typeof body.prompt !== 'string') return error(res, 400, 'validation_error', "'prompt' must be a string")
-  if (body.params !== undefined && (typeof body.params !== 'object' || body.params === null || Array.isArray(body.params))) return error(res, 400, 'validation_error', "'params' must be an object")
+  if (body.params !== undefined && (typeof body.params !== 'object' || body.params === null || Array.isArray(body.params)))
+    return error(res, 400, 'validation_error', "'params' must be an object")
   const params = (body.params ?? {}) as Record<string, unknown>
   const attachments = body.attachmentMediaIds ?? []
-  if (!Array.isArray(attachments) || !attachments.every((m) => typeof m === 'string')) return error(res, 400, 'validation_error', "'attachmentMediaIds' must be an array of media ids")
+  if (!Array.isArray(attachments) || !attachments.every((m) => typeof m === 'string'))
+    return error(res, 400, 'validation_error', "'attachmentMediaIds' must be an array of media ids")
   // GUESS: the status for a media id the account does not own.
   const unknown = attachments.filter((m) => !knownMedia(engine, m))
   if (unknown.length) return error(res, 400, 'validation_error', `Unknown attachmentMediaIds: ${unknown.join(', ')}`)
   // The CLI skill: "elevenlabs-tts always requires a voiceId"; the upscaler works on an attached video. GUESS: both as 400s.
-  if (body.model === 'elevenlabs-tts' && typeof params.voiceId !== 'string') return error(res, 400, 'validation_error', "'params.voiceId' is required for elevenlabs-tts")
-  if (body.model === 'topaz-video-upscale' && attachments.length === 0) return error(res, 400, 'validation_error', 'topaz-video-upscale needs a video in attachmentMediaIds')
+  if (body.model === 'elevenlabs-tts' && typeof params.voiceId !== 'string')
+    return error(res, 400, 'validation_error', "'params.voiceId' is required for elevenlabs-tts")
+  if (body.model === 'topaz-video-upscale' && attachments.length === 0)
+    return error(res, 400, 'validation_error', 'topaz-video-upscale needs a video in attachmentMediaIds')
   const job = engine.createJob('wondercat', {
     model: body.model,
     kind: endpoint.kind,
@@ -177,10 +233,22 @@ async function generate(engine: SimEngine, req: IncomingMessage, res: ServerResp
 }
 
 function capabilities(res: ServerResponse): void {
-  const entries = (route: string) => WONDA_MODELS[route].models.map((key) => ({ key, label: key, description: '', attachments: ['reference_images'], params: { type: 'object', properties: {} } }))
+  const entries = (route: string) =>
+    WONDA_MODELS[route].models.map((key) => ({
+      key,
+      label: key,
+      description: '',
+      attachments: ['reference_images'],
+      params: { type: 'object', properties: {} }
+    }))
   sendJson(res, 200, {
     // GUESS: the name of the audio group (the docs show image, video and text).
-    generation: { image: entries('/image/generate'), video: entries('/video/generate'), audio: [...entries('/music/generate'), ...entries('/audio/speech'), ...entries('/audio/dialogue')], text: [] },
+    generation: {
+      image: entries('/image/generate'),
+      video: entries('/video/generate'),
+      audio: [...entries('/music/generate'), ...entries('/audio/speech'), ...entries('/audio/dialogue')],
+      text: []
+    },
     editing: { video: [], image: [], audio: [] },
     publish: []
   })

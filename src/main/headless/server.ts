@@ -168,7 +168,8 @@ export async function startHeadless(core: Core, opts: HeadlessOptions): Promise<
     if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'Use POST' })
     if (!isMethodName(name)) return send(res, 404, { ok: false, error: `No method "${name}"` })
     // Refused before a byte of it is read; the connection is closed so the rest is not read either.
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return send(res, 413, { ok: false, error: `Request body over ${MAX_BODY} bytes` }, { Connection: 'close' })
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY)
+      return send(res, 413, { ok: false, error: `Request body over ${MAX_BODY} bytes` }, { Connection: 'close' })
     let arg: unknown
     try {
       arg = ((await readJson(req)) as { arg?: unknown }).arg
@@ -233,7 +234,13 @@ export async function startHeadless(core: Core, opts: HeadlessOptions): Promise<
 
   async function servePage(res: ServerResponse): Promise<void> {
     const page = await renderPage()
-    send(res, 200, page.html, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': page.policy, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' })
+    send(res, 200, page.html, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': page.policy,
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff'
+    })
   }
 
   async function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -264,7 +271,7 @@ export async function startHeadless(core: Core, opts: HeadlessOptions): Promise<
       // Trade the token in the URL for a cookie (host-only: no Domain), and drop it from the address bar.
       return send(res, 302, '', { 'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: url.pathname })
     }
-    if (!authed(req)) return send(res, 401, 'Not signed in: open the URL printed by `npm run headless` (it carries this run\'s token).')
+    if (!authed(req)) return send(res, 401, "Not signed in: open the URL printed by `npm run headless` (it carries this run's token).")
     if (url.pathname.startsWith('/api/')) return callMethod(url.pathname.slice(5), req, res)
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Use GET', { Allow: 'GET, HEAD' })
     const asset = parseHeadlessAssetPath(url.pathname)
@@ -343,4 +350,3 @@ export async function startHeadless(core: Core, opts: HeadlessOptions): Promise<
     }
   }
 }
-

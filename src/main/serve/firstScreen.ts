@@ -77,7 +77,12 @@ export async function rendererPage(
  * first screen is done here, in the background: it compiles React's server code (about 50 ms against 12
  * for the next), which the window's first page, the one every start waits for, then need not.
  */
-export async function rendererPages(rendererDir: string, core: Core, assetUrl: (assetId: number, variant: AssetVariant) => string, policy: string): Promise<() => Promise<{ html: string; policy: string }>> {
+export async function rendererPages(
+  rendererDir: string,
+  core: Core,
+  assetUrl: (assetId: number, variant: AssetVariant) => string,
+  policy: string
+): Promise<() => Promise<{ html: string; policy: string }>> {
   const render = await loadFirstScreen(rendererDir)
   const host = firstScreenHost(core, assetUrl)
   if (render) void render(host).catch(() => {}) // a failure is the page's to report, when one is asked for

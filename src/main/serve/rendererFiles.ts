@@ -76,11 +76,18 @@ export const isPagePath = (pathname: string): boolean => pathname === '/' || pat
  * The Electron shell's answer for a URL of its app scheme: the renderer's files, on one host only, and the
  * page from `page` (core/firstScreen.ts), which sends its own policy.
  */
-export async function rendererResponse(rendererDir: string, url: string, policy: string, page?: () => Promise<{ html: string; policy: string }>): Promise<Response> {
+export async function rendererResponse(
+  rendererDir: string,
+  url: string,
+  policy: string,
+  page?: () => Promise<{ html: string; policy: string }>
+): Promise<Response> {
   const { host, pathname } = new URL(url)
   if (host === 'app' && page && isPagePath(pathname)) {
     const served = await page()
-    return new Response(served.html, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': served.policy, 'X-Content-Type-Options': 'nosniff' } })
+    return new Response(served.html, {
+      headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': served.policy, 'X-Content-Type-Options': 'nosniff' }
+    })
   }
   const file = host === 'app' ? rendererFile(rendererDir, pathname) : undefined
   if (!file) return new Response('Not found', { status: 404 })

@@ -39,5 +39,7 @@ if (firstScreen() && screen && stylesApplied(screen)) {
     onRecoverableError: (err) => console.warn('Batch Studio: the first screen differed from the app, which rendered its own.', err)
   })
 } else {
-  void Promise.race([firstPage, new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))]).then(() => createRoot(document.getElementById('root')!).render(app))
+  void Promise.race([firstPage, new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))]).then(() =>
+    createRoot(document.getElementById('root')!).render(app)
+  )
 }

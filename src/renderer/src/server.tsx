@@ -16,7 +16,10 @@ import { FIRST_SCREEN_QUERY, primeQueue } from './queue/useJobsPager'
 function serverBridge(host: FirstScreenHost): Bridge {
   const local = { assetUrl: host.assetUrl, on: () => () => {} }
   return new Proxy(local, {
-    get: (target, name) => (name in target ? target[name as keyof typeof local] : () => Promise.reject(new Error(`${String(name)} is not available while main renders the first screen`)))
+    get: (target, name) =>
+      name in target
+        ? target[name as keyof typeof local]
+        : () => Promise.reject(new Error(`${String(name)} is not available while main renders the first screen`))
   }) as unknown as Bridge
 }
 

@@ -10,7 +10,13 @@ function images(max: number, min = 0): ModelInput {
   return { media: 'image', min, max, maxBytes: 10 * 1024 * 1024, accept: ['image/jpeg', 'image/png', 'image/webp'] }
 }
 
-const IMAGE_MODE: ParamSpec = { name: 'mode', label: 'Mode', type: 'select', options: ['text-to-image', 'image-to-image'], hint: 'Set from the input images when left empty' }
+const IMAGE_MODE: ParamSpec = {
+  name: 'mode',
+  label: 'Mode',
+  type: 'select',
+  options: ['text-to-image', 'image-to-image'],
+  hint: 'Set from the input images when left empty'
+}
 const BANANA_RATIOS = ['auto', '1:1', '1:4', '4:1', '1:8', '8:1', '3:2', '2:3', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9']
 
 export const apixo: ProviderInfo = {
@@ -46,7 +52,13 @@ export const apixo: ProviderInfo = {
       input: images(14),
       params: [
         IMAGE_MODE,
-        { name: 'aspect_ratio', label: 'Aspect ratio', type: 'select', options: BANANA_RATIOS.filter((r) => !['1:4', '4:1', '1:8', '8:1'].includes(r)), default: 'auto' },
+        {
+          name: 'aspect_ratio',
+          label: 'Aspect ratio',
+          type: 'select',
+          options: BANANA_RATIOS.filter((r) => !['1:4', '4:1', '1:8', '8:1'].includes(r)),
+          default: 'auto'
+        },
         { name: 'resolution', label: 'Resolution', type: 'select', options: ['1k', '2k', '4k'], default: '1k' },
         { name: 'output_format', label: 'Format', type: 'select', options: ['png', 'jpeg'] }
       ]
@@ -60,7 +72,13 @@ export const apixo: ProviderInfo = {
       input: images(5),
       params: [
         IMAGE_MODE,
-        { name: 'aspect_ratio', label: 'Aspect ratio', type: 'select', options: ['auto', '1:1', '4:3', '3:4', '3:2', '2:3', '4:5', '5:4', '9:16', '16:9', '21:9'], default: '1:1' },
+        {
+          name: 'aspect_ratio',
+          label: 'Aspect ratio',
+          type: 'select',
+          options: ['auto', '1:1', '4:3', '3:4', '3:2', '2:3', '4:5', '5:4', '9:16', '16:9', '21:9'],
+          default: '1:1'
+        },
         { name: 'output_format', label: 'Format', type: 'select', options: ['png', 'jpeg'] }
       ]
     },
@@ -85,7 +103,13 @@ export const apixo: ProviderInfo = {
       timing: { initial: 10, interval: 5, max: 180 },
       input: images(8),
       params: [
-        { name: 'mode', label: 'Mode', type: 'select', options: ['pro-text-to-image', 'pro-image-to-image', 'flex-text-to-image', 'flex-image-to-image'], hint: 'pro or flex; text/image-to-image follows the input images' },
+        {
+          name: 'mode',
+          label: 'Mode',
+          type: 'select',
+          options: ['pro-text-to-image', 'pro-image-to-image', 'flex-text-to-image', 'flex-image-to-image'],
+          hint: 'pro or flex; text/image-to-image follows the input images'
+        },
         { name: 'aspect_ratio', label: 'Aspect ratio', type: 'select', options: ['1:1', '4:3', '3:4', '3:2', '2:3', '16:9', '9:16', 'auto'], default: '1:1' },
         { name: 'resolution', label: 'Resolution', type: 'select', options: ['1K', '2K'], default: '1K' }
       ]
@@ -99,7 +123,13 @@ export const apixo: ProviderInfo = {
       input: images(3),
       params: [
         { name: 'mode', label: 'Quality', type: 'select', options: ['fast', 'quality'], default: 'fast' },
-        { name: 'generationType', label: 'Generation type', type: 'select', options: ['TEXT_2_VIDEO', 'FIRST_AND_LAST_FRAMES_2_VIDEO', 'REFERENCE_2_VIDEO'], hint: 'Set from the input images when left empty (1–2 frames; references need fast and 16:9)' },
+        {
+          name: 'generationType',
+          label: 'Generation type',
+          type: 'select',
+          options: ['TEXT_2_VIDEO', 'FIRST_AND_LAST_FRAMES_2_VIDEO', 'REFERENCE_2_VIDEO'],
+          hint: 'Set from the input images when left empty (1–2 frames; references need fast and 16:9)'
+        },
         { name: 'aspect_ratio', label: 'Aspect ratio', type: 'select', options: ['16:9', '9:16', 'auto'], default: '16:9' },
         { name: 'seed', label: 'Seed', type: 'number' }
       ]
@@ -126,7 +156,13 @@ export const apixo: ProviderInfo = {
       timing: { initial: 30, interval: 10, max: 600 },
       input: images(9),
       params: [
-        { name: 'mode', label: 'Mode', type: 'select', options: ['text-to-video', 'first_and_last_frames', 'omni_reference'], hint: 'Set from the input images when left empty' },
+        {
+          name: 'mode',
+          label: 'Mode',
+          type: 'select',
+          options: ['text-to-video', 'first_and_last_frames', 'omni_reference'],
+          hint: 'Set from the input images when left empty'
+        },
         { name: 'resolution', label: 'Resolution', type: 'select', options: ['480p', '720p', '1080p'], default: '720p' },
         { name: 'duration', label: 'Duration (s)', type: 'number', min: 4, max: 15, default: 5 },
         { name: 'aspect_ratio', label: 'Aspect ratio', type: 'select', options: ['auto', '16:9', '4:3', '1:1', '3:4', '9:16', '21:9'], default: '16:9' },
@@ -142,7 +178,13 @@ export const apixo: ProviderInfo = {
       timing: { initial: 30, interval: 10, max: 300 },
       params: [
         { name: 'mode', label: 'Version', type: 'select', options: ['V4', 'V4_5', 'V4_5ALL', 'V4_5PLUS', 'V5', 'V5_5'], default: 'V5' },
-        { name: 'customMode', label: 'Custom mode (lyrics, style, title)', type: 'boolean', default: false, hint: 'Custom mode needs a style and a title; the prompt is then the lyrics' },
+        {
+          name: 'customMode',
+          label: 'Custom mode (lyrics, style, title)',
+          type: 'boolean',
+          default: false,
+          hint: 'Custom mode needs a style and a title; the prompt is then the lyrics'
+        },
         { name: 'instrumental', label: 'Instrumental', type: 'boolean', default: false },
         { name: 'style', label: 'Style', type: 'text' },
         { name: 'title', label: 'Title', type: 'text' },

@@ -12,7 +12,15 @@ const refs = (max: number, min = 0): ModelInput => ({ media: 'image', min, max, 
 
 const seed: ParamSpec = { name: 'seed', label: 'Seed', type: 'number', min: 0, hint: 'Empty = random' }
 const format = (def: 'jpeg' | 'png'): ParamSpec => ({ name: 'output_format', label: 'Format', type: 'select', options: ['jpeg', 'png', 'webp'], default: def })
-const safety = (max: 5 | 6): ParamSpec => ({ name: 'safety_tolerance', label: 'Safety tolerance', type: 'number', min: 0, max, default: 2, hint: `0 = strictest, ${max} = most permissive` })
+const safety = (max: 5 | 6): ParamSpec => ({
+  name: 'safety_tolerance',
+  label: 'Safety tolerance',
+  type: 'number',
+  min: 0,
+  max,
+  default: 2,
+  hint: `0 = strictest, ${max} = most permissive`
+})
 const upsampling = (def: boolean): ParamSpec => ({ name: 'prompt_upsampling', label: 'Prompt upsampling', type: 'boolean', default: def })
 
 // FLUX.2: width/height ≥ 64 (OpenAPI), multiples of 16 up to 4 MP (black-forest-labs/skills endpoints.md); empty
@@ -27,7 +35,13 @@ const flux1Size: readonly ParamSpec[] = [
   { name: 'height', label: 'Height', type: 'number', min: 256, max: 1440, default: 768, hint: 'Multiple of 32' }
 ]
 /** Kontext and Ultra take an aspect ratio "between 21:9 and 9:21", not width/height (OpenAPI). */
-const aspect = (def?: string): ParamSpec => ({ name: 'aspect_ratio', label: 'Aspect ratio', type: 'select', options: ['21:9', '16:9', '3:2', '4:3', '1:1', '3:4', '2:3', '9:16', '9:21'], ...(def ? { default: def } : { hint: 'Empty = the input image’s ratio (or 1:1)' }) })
+const aspect = (def?: string): ParamSpec => ({
+  name: 'aspect_ratio',
+  label: 'Aspect ratio',
+  type: 'select',
+  options: ['21:9', '16:9', '3:2', '4:3', '1:1', '3:4', '2:3', '9:16', '9:21'],
+  ...(def ? { default: def } : { hint: 'Empty = the input image’s ratio (or 1:1)' })
+})
 
 // Timing (GUESS within the sources): BFL's examples poll every 0.5 s (docs.bfl.ai FLUX.2 editing page) and seed 001
 // backs off from 0.5 s to a 10 s cap with a 120 s timeout; results expire 10 minutes after Ready.
@@ -47,24 +61,58 @@ const models: readonly ModelInfo[] = [
     kind: 'image',
     timing: slow,
     input: refs(8),
-    params: [...flux2Common, upsampling(true), { name: 'steps', label: 'Steps', type: 'number', min: 1, max: 50, default: 50 }, { name: 'guidance', label: 'Guidance', type: 'number', min: 1.5, max: 10, default: 5 }]
+    params: [
+      ...flux2Common,
+      upsampling(true),
+      { name: 'steps', label: 'Steps', type: 'number', min: 1, max: 50, default: 50 },
+      { name: 'guidance', label: 'Guidance', type: 'number', min: 1.5, max: 10, default: 5 }
+    ]
   },
   { id: 'flux-2-klein-9b', label: 'FLUX.2 [klein] 9B', kind: 'image', timing: fast, input: refs(4), params: flux2Common },
   { id: 'flux-2-klein-4b', label: 'FLUX.2 [klein] 4B', kind: 'image', timing: fast, input: refs(4), params: flux2Common },
   { id: 'flux-2-pro-preview', label: 'FLUX.2 [pro] preview', kind: 'image', timing: normal, input: refs(8), params: flux2Common },
   // FLUX.1 Kontext: one input image (2–4 "Experimental Multiref"), aspect_ratio, PNG by default. [max] is capped
   // at 6 active tasks per key (help.bfl.ai), the others at 24.
-  { id: 'flux-kontext-pro', label: 'FLUX.1 Kontext [pro]', kind: 'image', timing: normal, input: refs(4), params: [aspect(), seed, upsampling(false), safety(6), format('png')] },
-  { id: 'flux-kontext-max', label: 'FLUX.1 Kontext [max]', kind: 'image', timing: normal, input: refs(4), params: [aspect(), seed, upsampling(false), safety(6), format('png')] },
+  {
+    id: 'flux-kontext-pro',
+    label: 'FLUX.1 Kontext [pro]',
+    kind: 'image',
+    timing: normal,
+    input: refs(4),
+    params: [aspect(), seed, upsampling(false), safety(6), format('png')]
+  },
+  {
+    id: 'flux-kontext-max',
+    label: 'FLUX.1 Kontext [max]',
+    kind: 'image',
+    timing: normal,
+    input: refs(4),
+    params: [aspect(), seed, upsampling(false), safety(6), format('png')]
+  },
   // FLUX1.1 [pro], Ultra and FLUX.1 [dev]: text-to-image; one optional `image_prompt` (Redux / remix, base64).
-  { id: 'flux-pro-1.1', label: 'FLUX1.1 [pro]', kind: 'image', timing: normal, input: refs(1), params: [...flux1Size, seed, upsampling(false), safety(6), format('jpeg')] },
+  {
+    id: 'flux-pro-1.1',
+    label: 'FLUX1.1 [pro]',
+    kind: 'image',
+    timing: normal,
+    input: refs(1),
+    params: [...flux1Size, seed, upsampling(false), safety(6), format('jpeg')]
+  },
   {
     id: 'flux-pro-1.1-ultra',
     label: 'FLUX1.1 [pro] Ultra',
     kind: 'image',
     timing: normal,
     input: refs(1),
-    params: [aspect('16:9'), { name: 'raw', label: 'Raw', type: 'boolean', default: false, hint: 'Less processed, more natural-looking' }, { name: 'image_prompt_strength', label: 'Image prompt strength', type: 'number', min: 0, max: 1, default: 0.1 }, seed, upsampling(false), safety(6), format('jpeg')]
+    params: [
+      aspect('16:9'),
+      { name: 'raw', label: 'Raw', type: 'boolean', default: false, hint: 'Less processed, more natural-looking' },
+      { name: 'image_prompt_strength', label: 'Image prompt strength', type: 'number', min: 0, max: 1, default: 0.1 },
+      seed,
+      upsampling(false),
+      safety(6),
+      format('jpeg')
+    ]
   },
   {
     id: 'flux-dev',
@@ -72,7 +120,15 @@ const models: readonly ModelInfo[] = [
     kind: 'image',
     timing: normal,
     input: refs(1),
-    params: [...flux1Size, { name: 'steps', label: 'Steps', type: 'number', min: 1, max: 50, default: 28 }, { name: 'guidance', label: 'Guidance', type: 'number', min: 1.5, max: 5, default: 3 }, seed, upsampling(false), safety(6), format('jpeg')]
+    params: [
+      ...flux1Size,
+      { name: 'steps', label: 'Steps', type: 'number', min: 1, max: 50, default: 28 },
+      { name: 'guidance', label: 'Guidance', type: 'number', min: 1.5, max: 5, default: 3 },
+      seed,
+      upsampling(false),
+      safety(6),
+      format('jpeg')
+    ]
   },
   // FLUX.1 Fill and Expand need an image (`image`, base64); Fill takes an optional mask as the second file.
   {
@@ -81,7 +137,14 @@ const models: readonly ModelInfo[] = [
     kind: 'edit',
     timing: normal,
     input: refs(2, 1),
-    params: [{ name: 'steps', label: 'Steps', type: 'number', min: 15, max: 50, default: 50 }, { name: 'guidance', label: 'Guidance', type: 'number', min: 1.5, max: 100, default: 60 }, seed, upsampling(false), safety(6), format('jpeg')]
+    params: [
+      { name: 'steps', label: 'Steps', type: 'number', min: 15, max: 50, default: 50 },
+      { name: 'guidance', label: 'Guidance', type: 'number', min: 1.5, max: 100, default: 60 },
+      seed,
+      upsampling(false),
+      safety(6),
+      format('jpeg')
+    ]
   },
   {
     id: 'flux-pro-1.0-expand',
@@ -90,7 +153,15 @@ const models: readonly ModelInfo[] = [
     timing: normal,
     input: refs(1, 1),
     params: [
-      ...(['top', 'bottom', 'left', 'right'] as const).map((side): ParamSpec => ({ name: side, label: `Expand ${side}`, type: 'number', min: 0, max: 2048, default: 0, hint: 'Pixels' })),
+      ...(['top', 'bottom', 'left', 'right'] as const).map((side): ParamSpec => ({
+        name: side,
+        label: `Expand ${side}`,
+        type: 'number',
+        min: 0,
+        max: 2048,
+        default: 0,
+        hint: 'Pixels'
+      })),
       { name: 'steps', label: 'Steps', type: 'number', min: 15, max: 50, default: 50 },
       { name: 'guidance', label: 'Guidance', type: 'number', min: 1.5, max: 100, default: 60 },
       seed,

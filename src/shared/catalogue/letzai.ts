@@ -38,11 +38,24 @@ const sizeParams: readonly ParamSpec[] = [
   { name: 'height', label: 'Height', type: 'number', min: 520, max: 2160, default: 1600 }
 ]
 
-const watermarkParam: ParamSpec = { name: 'hasWatermark', label: 'Watermark', type: 'boolean', default: false, hint: "LetzAI's own default is a watermark on every image (hasWatermark: true); this app always sends the value set here" }
+const watermarkParam: ParamSpec = {
+  name: 'hasWatermark',
+  label: 'Watermark',
+  type: 'boolean',
+  default: false,
+  hint: "LetzAI's own default is a watermark on every image (hasWatermark: true); this app always sends the value set here"
+}
 
 const imageParams: readonly ParamSpec[] = [
   { name: 'baseModel', label: 'Base model', type: 'select', options: LETZAI_BASE_MODELS, default: 'flux2' },
-  { name: 'mode', label: 'Resolution tier', type: 'select', options: ['', 'default', '1k', 'hd', '2k', '4k'], default: '', hint: 'Allowed tiers differ per base model (flux2: 1k, hd; Nano Banana Pro: default, 2k, 4k; Seedream: 2k, 4k); empty sends none' },
+  {
+    name: 'mode',
+    label: 'Resolution tier',
+    type: 'select',
+    options: ['', 'default', '1k', 'hd', '2k', '4k'],
+    default: '',
+    hint: 'Allowed tiers differ per base model (flux2: 1k, hd; Nano Banana Pro: default, 2k, 4k; Seedream: 2k, 4k); empty sends none'
+  },
   ...sizeParams,
   { name: 'quality', label: 'Quality', type: 'number', min: 1, max: 5, default: 2 },
   { name: 'creativity', label: 'Creativity', type: 'number', min: 1, max: 5, default: 2 },
@@ -60,7 +73,14 @@ const models: readonly ModelInfo[] = [
     timing: { initial: 5, interval: 3, max: 900 },
     input: oneImage,
     params: [
-      { name: 'videoModel', label: 'Video model', type: 'select', options: ['', ...LETZAI_VIDEO_MODES], default: '', hint: "Sent as settings.mode; empty leaves LetzAI's default" },
+      {
+        name: 'videoModel',
+        label: 'Video model',
+        type: 'select',
+        options: ['', ...LETZAI_VIDEO_MODES],
+        default: '',
+        hint: "Sent as settings.mode; empty leaves LetzAI's default"
+      },
       { name: 'duration', label: 'Duration (s)', type: 'number', min: 2, max: 15, hint: "Seconds; LetzAI clamps it to the video model's allowed values" }
     ]
   },
@@ -72,7 +92,14 @@ const models: readonly ModelInfo[] = [
     timing: { initial: 3, interval: 3, max: 300 },
     input: { media: 'image', min: 1, max: 9, accept: IMAGE_TYPES },
     params: [
-      { name: 'mode', label: 'Mode', type: 'select', options: ['context', 'skin', 'in', 'out'], default: 'context', hint: '"context" edits by instruction; "in" (needs a base64 mask) and "out" (needs settings.panControls and zoomSize) are deprecated' },
+      {
+        name: 'mode',
+        label: 'Mode',
+        type: 'select',
+        options: ['context', 'skin', 'in', 'out'],
+        default: 'context',
+        hint: '"context" edits by instruction; "in" (needs a base64 mask) and "out" (needs settings.panControls and zoomSize) are deprecated'
+      },
       { name: 'baseModel', label: 'Base model', type: 'select', options: ['', ...LETZAI_BASE_MODELS], default: '' },
       { name: 'resolution', label: 'Resolution', type: 'select', options: ['', '2k', '4k'], default: '' },
       { name: 'aspect_ratio', label: 'Aspect ratio', type: 'select', options: ['', '1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21'], default: '' }
@@ -102,6 +129,22 @@ const common = {
 } as const
 
 // No rate or concurrency limit is documented (429 is, without numbers): a polite guess.
-export const letzai: ProviderInfo = { ...common, id: 'letzai', label: 'LetzAI', envName: 'LETZAI', defaultBaseUrl: 'https://api.letz.ai', limits: { rate: 5, burst: 10, concurrency: 8 }, modelsUrl: 'https://letz.ai/docs/models.json' }
+export const letzai: ProviderInfo = {
+  ...common,
+  id: 'letzai',
+  label: 'LetzAI',
+  envName: 'LETZAI',
+  defaultBaseUrl: 'https://api.letz.ai',
+  limits: { rate: 5, burst: 10, concurrency: 8 },
+  modelsUrl: 'https://letz.ai/docs/models.json'
+}
 
-export const demo: ProviderInfo = { ...common, id: 'demo', label: 'Demo (offline simulator)', envName: 'DEMO', defaultBaseUrl: '', limits: { rate: 50, burst: 100, concurrency: 32 }, simulated: true }
+export const demo: ProviderInfo = {
+  ...common,
+  id: 'demo',
+  label: 'Demo (offline simulator)',
+  envName: 'DEMO',
+  defaultBaseUrl: '',
+  limits: { rate: 50, burst: 100, concurrency: 32 },
+  simulated: true
+}

@@ -28,7 +28,13 @@ const AUDIO_TIMING: ModelTiming = { initial: 1, interval: 3, max: 600 }
 
 // GUESS (the values): the quick start sends params.aspectRatio "1:1", the CLI skill uses 9:16 and 16:9 and
 // "auto" to keep an input's shape; each model's accepted values are in GET /capabilities.
-const ASPECT: ParamSpec = { name: 'aspectRatio', label: 'Aspect ratio', type: 'select', options: ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '21:9', 'auto'], hint: "Left empty, Wonda's default applies" }
+const ASPECT: ParamSpec = {
+  name: 'aspectRatio',
+  label: 'Aspect ratio',
+  type: 'select',
+  options: ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '21:9', 'auto'],
+  hint: "Left empty, Wonda's default applies"
+}
 const RESOLUTION: ParamSpec = { name: 'resolution', label: 'Resolution', type: 'select', options: ['1K', '2K', '4K'] }
 
 export const wondercat: ProviderInfo = {
@@ -42,7 +48,14 @@ export const wondercat: ProviderInfo = {
     // The quick start's model; the skill: 1K/2K/4K, up to 14 reference images.
     { id: 'nano-banana-2', label: 'Nano Banana 2', kind: 'image', timing: IMAGE_TIMING, input: refs('image', 14), params: [ASPECT, RESOLUTION] },
     // The skill's default image model: quality auto/low/medium/high (default auto), 1–4 references, caps at 1536 px.
-    { id: 'gpt-image-2', label: 'GPT Image 2', kind: 'image', timing: IMAGE_TIMING, input: refs('image', 4), params: [ASPECT, { name: 'quality', label: 'Quality', type: 'select', options: ['auto', 'low', 'medium', 'high'], hint: 'Wonda defaults to auto' }] },
+    {
+      id: 'gpt-image-2',
+      label: 'GPT Image 2',
+      kind: 'image',
+      timing: IMAGE_TIMING,
+      input: refs('image', 4),
+      params: [ASPECT, { name: 'quality', label: 'Quality', type: 'select', options: ['auto', 'low', 'medium', 'high'], hint: 'Wonda defaults to auto' }]
+    },
     // The skill: true 4K, 1K/2K/4K. GUESS: its reference-image cap (Nano Banana 2's 14 assumed).
     { id: 'nano-banana-pro', label: 'Nano Banana Pro', kind: 'image', timing: IMAGE_TIMING, input: refs('image', 14), params: [ASPECT, RESOLUTION] },
     // The skill names it as a fallback image model. GUESS: its reference-image cap.
@@ -64,16 +77,50 @@ export const wondercat: ProviderInfo = {
       ]
     },
     // The skill: image-to-video with a face in the picture; 3–15 s; start/end images; 16:9, 9:16, 1:1.
-    { id: 'kling_3_pro', label: 'Kling 3 Pro', kind: 'video', timing: VIDEO_TIMING, input: refs('image', 2), params: [{ name: 'duration', label: 'Duration (s)', type: 'number', min: 3, max: 15, default: 5 }, ASPECT] },
+    {
+      id: 'kling_3_pro',
+      label: 'Kling 3 Pro',
+      kind: 'video',
+      timing: VIDEO_TIMING,
+      input: refs('image', 2),
+      params: [{ name: 'duration', label: 'Duration (s)', type: 'number', min: 3, max: 15, default: 5 }, ASPECT]
+    },
     // The skill: escalation models for quality; Sora caps a clip at 20 s. GUESS: one reference image.
-    { id: 'sora2', label: 'Sora 2', kind: 'video', timing: VIDEO_TIMING, input: refs('image', 1), params: [{ name: 'duration', label: 'Duration (s)', type: 'number', min: 1, max: 20 }, ASPECT] },
-    { id: 'sora2pro', label: 'Sora 2 Pro', kind: 'video', timing: VIDEO_TIMING, input: refs('image', 1), params: [{ name: 'duration', label: 'Duration (s)', type: 'number', min: 1, max: 20 }, ASPECT] },
+    {
+      id: 'sora2',
+      label: 'Sora 2',
+      kind: 'video',
+      timing: VIDEO_TIMING,
+      input: refs('image', 1),
+      params: [{ name: 'duration', label: 'Duration (s)', type: 'number', min: 1, max: 20 }, ASPECT]
+    },
+    {
+      id: 'sora2pro',
+      label: 'Sora 2 Pro',
+      kind: 'video',
+      timing: VIDEO_TIMING,
+      input: refs('image', 1),
+      params: [{ name: 'duration', label: 'Duration (s)', type: 'number', min: 1, max: 20 }, ASPECT]
+    },
     // The skill: upscale a video 1–4×, the video attached (`upscaleFactor`).
-    { id: 'topaz-video-upscale', label: 'Topaz video upscale', kind: 'video', timing: VIDEO_TIMING, input: refs('video', 1, 1), params: [{ name: 'upscaleFactor', label: 'Upscale factor', type: 'number', min: 1, max: 4, default: 2 }] },
+    {
+      id: 'topaz-video-upscale',
+      label: 'Topaz video upscale',
+      kind: 'video',
+      timing: VIDEO_TIMING,
+      input: refs('video', 1, 1),
+      params: [{ name: 'upscaleFactor', label: 'Upscale factor', type: 'number', min: 1, max: 4, default: 2 }]
+    },
     // POST /music/generate (MCP generate_music); the skill: `instrumental: true` for no vocals.
     { id: 'suno-music', label: 'Suno music', kind: 'audio', timing: AUDIO_TIMING, params: [{ name: 'instrumental', label: 'Instrumental', type: 'boolean' }] },
     // POST /audio/speech (MCP speech); the skill: "elevenlabs-tts always requires a voiceId" (Rachel as the default voice).
-    { id: 'elevenlabs-tts', label: 'ElevenLabs speech', kind: 'audio', timing: AUDIO_TIMING, params: [{ name: 'voiceId', label: 'Voice id', type: 'text', default: '21m00Tcm4TlvDq8ikWAM', hint: 'From `wonda audio voices`; Rachel by default' }] }
+    {
+      id: 'elevenlabs-tts',
+      label: 'ElevenLabs speech',
+      kind: 'audio',
+      timing: AUDIO_TIMING,
+      params: [{ name: 'voiceId', label: 'Voice id', type: 'text', default: '21m00Tcm4TlvDq8ikWAM', hint: 'From `wonda audio voices`; Rachel by default' }]
+    }
   ],
   kinds: ['image', 'video', 'audio'],
   genericTiming: { initial: 1, interval: 5, max: 1800 },

@@ -71,7 +71,13 @@ class App extends EventEmitter {
   quit() {
     let prevented = false
     const event = { preventDefault: () => (prevented = true) }
-    rec.timeline.push(`quit() with ${dataFiles().filter((f) => f.endsWith('-wal')).join(',') || 'no WAL file'}`)
+    rec.timeline.push(
+      `quit() with ${
+        dataFiles()
+          .filter((f) => f.endsWith('-wal'))
+          .join(',') || 'no WAL file'
+      }`
+    )
     this.emit('before-quit', event)
     if (prevented) {
       rec.timeline.push('before-quit prevented')
@@ -258,7 +264,19 @@ function snapshot() {
   }
 }
 
-const frame = (url) => (url === null ? null : { url, origin: (() => { try { return new URL(url).origin } catch { return 'null' } })() })
+const frame = (url) =>
+  url === null
+    ? null
+    : {
+        url,
+        origin: (() => {
+          try {
+            return new URL(url).origin
+          } catch {
+            return 'null'
+          }
+        })()
+      }
 
 const commands = {
   snapshot: async () => snapshot(),
@@ -292,8 +310,7 @@ const commands = {
     const response = await handler(new Request(url))
     return { status: response.status, body: (await response.text()).slice(0, 2000) }
   },
-  headers: async ({ responseHeaders }) =>
-    new Promise((resolve) => rec.headersReceived({ url: 'bs-app://app/', responseHeaders }, (result) => resolve(result))),
+  headers: async ({ responseHeaders }) => new Promise((resolve) => rec.headersReceived({ url: 'bs-app://app/', responseHeaders }, (result) => resolve(result))),
   quit: async () => {
     app.quit()
     return true

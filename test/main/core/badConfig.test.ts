@@ -29,7 +29,13 @@ describe('a provider that cannot be built', () => {
     const core = await openTestCore({
       keys: {
         get: () => null,
-        check: (p) => ({ provider: p, source: 'none', envVar: '', file: '', problem: p === 'letzai' ? 'The saved LetzAI key cannot be decrypted; enter it again in Settings' : null })
+        check: (p) => ({
+          provider: p,
+          source: 'none',
+          envVar: '',
+          file: '',
+          problem: p === 'letzai' ? 'The saved LetzAI key cannot be decrypted; enter it again in Settings' : null
+        })
       }
     })
     try {

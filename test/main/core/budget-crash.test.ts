@@ -56,7 +56,12 @@ function read<T>(dataDir: string, f: (store: Store) => T): T {
 }
 
 function statuses(store: Store): Record<string, number> {
-  return Object.fromEntries(store['db'].prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all().map((r) => [r.status, r.n]))
+  return Object.fromEntries(
+    store['db']
+      .prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status')
+      .all()
+      .map((r) => [r.status, r.n])
+  )
 }
 
 function received(s: Simulator): Map<string, number> {
@@ -95,13 +100,17 @@ describe('budgets across SIGKILL', () => {
     const { jobs, report, reservedSum } = read(dataDir, (store) => {
       const ledger = new Ledger(store)
       const jobs = store['db']
-        .prepare<[], { id: number; prompt: string; status: string; state: string; estimated_usd: number }>('SELECT j.id, j.prompt, j.status, c.state, c.estimated_usd FROM jobs j JOIN job_costs c ON c.job_id = j.id ORDER BY j.id')
+        .prepare<[], { id: number; prompt: string; status: string; state: string; estimated_usd: number }>(
+          'SELECT j.id, j.prompt, j.status, c.state, c.estimated_usd FROM jobs j JOIN job_costs c ON c.job_id = j.id ORDER BY j.id'
+        )
         .all()
       return { jobs, report: ledger.report(), reservedSum: ledger.spent({}, 'usd') }
     })
     const counts: Record<string, number> = {}
     for (const j of jobs) counts[j.status] = (counts[j.status] ?? 0) + 1
-    console.log(`budget crash: at the first kill ${JSON.stringify(atKill)}, at the end ${JSON.stringify(counts)}, submits received ${[...received(sim).values()].reduce((a, b) => a + b, 0)}`)
+    console.log(
+      `budget crash: at the first kill ${JSON.stringify(atKill)}, at the end ${JSON.stringify(counts)}, submits received ${[...received(sim).values()].reduce((a, b) => a + b, 0)}`
+    )
     expect(jobs).toHaveLength(JOBS)
     expect(atKill.submitting ?? 0, 'the first kill landed with submits in flight').toBeGreaterThan(0)
     // No overshoot: the sent jobs' costs are exactly N jobs' worth.

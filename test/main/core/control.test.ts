@@ -85,7 +85,12 @@ describe('steering work in progress', () => {
     core = await openTestCore({ keys, stored: { providers: { letzai: { baseUrl: sim.baseUrl('letzai') } } } })
     const { jobIds } = await core.api.queuePrompts({ prompts: ['a', 'b', 'c'], provider: 'letzai' })
     // Submits already in flight when the first 401 came back are answered 401 too, then wait queued.
-    await until(async () => (await core!.api.getSettings(undefined)).providers.letzai.pausedReason !== null && (await core!.api.getStatusCounts(undefined)).submitting === 0, 10_000, 'pause')
+    await until(
+      async () =>
+        (await core!.api.getSettings(undefined)).providers.letzai.pausedReason !== null && (await core!.api.getStatusCounts(undefined)).submitting === 0,
+      10_000,
+      'pause'
+    )
     const { jobs } = await core.api.listJobs({})
     expect(jobs.every((j) => j.status === 'queued')).toBe(true)
     expect((await core.api.getJob({ id: jobIds[0] }))?.events.map((e) => e.message).join('\n')).toMatch(/queue is paused until the key/)
@@ -107,7 +112,10 @@ describe('polling settings', () => {
     // Every request to the provider's API kept to the budget: one burst plus two a second. Downloads from
     // its delivery host (another origin) are not the API's and do not wait for it.
     const all = core.simulator.engine.requests
-    const times = all.filter((r) => r.provider !== 'files').map((r) => r.at).sort((a, b) => a - b)
+    const times = all
+      .filter((r) => r.provider !== 'files')
+      .map((r) => r.at)
+      .sort((a, b) => a - b)
     expect(times.length).toBeGreaterThanOrEqual(10)
     const busiestSecond = Math.max(...times.map((t, i) => times.slice(i).filter((u) => u < t + 1000).length))
     expect(busiestSecond).toBeLessThanOrEqual(3)
@@ -155,7 +163,17 @@ describe('timeouts', () => {
 
 describe('developer fault injection', () => {
   it('injects the faults named in settings into the built-in simulator, and the job still ends right', async () => {
-    core = await openTestCore({ stored: { demo: { durationMs: 200, failureRate: 0 }, simulatorFaults: { letzai: [{ on: 'poll', fault: '500', times: 2 }, { on: 'submit', fault: '429', times: 1, retryAfter: '1' }] } } })
+    core = await openTestCore({
+      stored: {
+        demo: { durationMs: 200, failureRate: 0 },
+        simulatorFaults: {
+          letzai: [
+            { on: 'poll', fault: '500', times: 2 },
+            { on: 'submit', fault: '429', times: 1, retryAfter: '1' }
+          ]
+        }
+      }
+    })
     const { jobIds } = await core.api.queuePrompts({ prompts: ['under fire'] })
     await core.poller.whenIdle()
     const detail = await core.api.getJob({ id: jobIds[0] })

@@ -120,7 +120,9 @@ describe('core on the demo provider', () => {
     const { jobIds } = await first.api.queuePrompts({ prompts: ['maybe sent'] })
     await first.poller.whenIdle()
     // Put the job back to the moment after the intent was stored and before the id came back.
-    first.store['db'].prepare("UPDATE jobs SET status = 'submitting', provider_job_id = NULL, provider_ref_json = NULL, result_json = NULL, finished_at = NULL WHERE id = ?").run(jobIds[0])
+    first.store['db']
+      .prepare("UPDATE jobs SET status = 'submitting', provider_job_id = NULL, provider_ref_json = NULL, result_json = NULL, finished_at = NULL WHERE id = ?")
+      .run(jobIds[0])
     await first.close()
     const second = await open({ dataDir })
     const detail = await second.api.getJob({ id: jobIds[0] })
@@ -136,7 +138,9 @@ describe('one process per library', () => {
   it('refuses a library another live process holds, and opens it the moment that process is killed', async () => {
     const dataDir = tempDir()
     // A real second owner: lock-child.ts takes the library's lock and lives until killed.
-    const other = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'storage', 'lock-child.ts'), 'hold', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const other = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'storage', 'lock-child.ts'), 'hold', dataDir], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
     try {
       await new Promise<void>((resolve, reject) => {
         other.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve())
@@ -175,7 +179,14 @@ describe('events', () => {
     core.on('batchFinished', ({ name, done }) => finished.push({ name, done }))
     await core.api.pauseProvider({ provider: 'demo', paused: true })
     const first = await core.api.queuePrompts({ prompts: ['a', 'b'], provider: 'demo', model: 'images', batchName: 'Both models' })
-    const second = await core.api.queuePrompts({ prompts: ['a', 'b'], provider: 'demo', model: 'images', params: { quality: 4 }, batchName: 'ignored', batchId: first.batchId })
+    const second = await core.api.queuePrompts({
+      prompts: ['a', 'b'],
+      provider: 'demo',
+      model: 'images',
+      params: { quality: 4 },
+      batchName: 'ignored',
+      batchId: first.batchId
+    })
     expect(second.batchId).toBe(first.batchId)
     expect(await core.api.listBatches(undefined)).toEqual([expect.objectContaining({ id: first.batchId, name: 'Both models', jobCount: 4 })])
     await core.api.pauseProvider({ provider: 'demo', paused: false })

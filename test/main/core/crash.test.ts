@@ -81,7 +81,9 @@ describe('crash safety', () => {
       live = child
       let err = ''
       child.stderr?.on('data', (d: Buffer) => (err += d.toString()))
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal }))
+      )
       return { child, exited, stderr: () => err }
     }
 
@@ -132,10 +134,11 @@ describe('crash safety', () => {
       // child says it queued (start-up takes longer on a loaded machine than any fixed delay allows).
       const delay = trigger === 'timer' ? 150 + random() * (short ? 750 : 1850) : 2000
       let fallback = setTimeout(kill, last ? delay : 30_000)
-      if (!last) child.once('message', () => {
-        clearTimeout(fallback)
-        fallback = setTimeout(kill, delay)
-      })
+      if (!last)
+        child.once('message', () => {
+          clearTimeout(fallback)
+          fallback = setTimeout(kill, delay)
+        })
       if (trigger === 'submit') {
         let left = 1 + Math.floor(random() * 12)
         onSubmit = () => {
@@ -196,7 +199,9 @@ describe('crash safety', () => {
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
       const jobs = db
-        .prepare<[], { id: number; prompt: string; status: string; error: string | null; provider_job_id: string | null }>('SELECT id, prompt, status, error, provider_job_id FROM jobs ORDER BY id')
+        .prepare<[], { id: number; prompt: string; status: string; error: string | null; provider_job_id: string | null }>(
+          'SELECT id, prompt, status, error, provider_job_id FROM jobs ORDER BY id'
+        )
         .all()
       expect(jobs).toHaveLength(JOBS)
       expect(new Set(jobs.map((j) => j.prompt)).size).toBe(JOBS)
@@ -232,7 +237,10 @@ describe('crash safety', () => {
       }
       expect(assets).toHaveLength(done.length)
       const onDisk = listFiles(outDir)
-      expect(onDisk.filter((f) => f.split('/').pop()!.startsWith(TEMP_PREFIX)), 'temp files left').toEqual([])
+      expect(
+        onDisk.filter((f) => f.split('/').pop()!.startsWith(TEMP_PREFIX)),
+        'temp files left'
+      ).toEqual([])
       expect(onDisk.sort()).toEqual(assets.map((a) => a.path).sort())
     } finally {
       db.close()

@@ -19,7 +19,11 @@ describe('job_links', () => {
     }
     old.prepare("INSERT INTO batches (id, name, output_dir, created_at) VALUES (1, 'old', '/tmp/old', 1)").run()
     const job = (id: number, parent: number | null, inputs: unknown) =>
-      old.prepare("INSERT INTO jobs (id, batch_id, parent_job_id, provider, model, kind, prompt, status, inputs_json, created_at, updated_at) VALUES (?, 1, ?, 'demo', 'm', 'image', 'p', 'done', ?, 1, 1)").run(id, parent, inputs === null ? null : JSON.stringify(inputs))
+      old
+        .prepare(
+          "INSERT INTO jobs (id, batch_id, parent_job_id, provider, model, kind, prompt, status, inputs_json, created_at, updated_at) VALUES (?, 1, ?, 'demo', 'm', 'image', 'p', 'done', ?, 1, 1)"
+        )
+        .run(id, parent, inputs === null ? null : JSON.stringify(inputs))
     job(1, null, null)
     old.prepare("INSERT INTO assets (id, job_id, idx, path, mime, size, sha256, created_at) VALUES (10, 1, 0, '/tmp/a.png', 'image/png', 1, 'x', 1)").run()
     job(2, 1, null) // a chained step (Wondercat's trim)
@@ -37,10 +41,20 @@ describe('job_links', () => {
 
     // New jobs: the insert trigger links a step to its parent and a job to its inputs' jobs; a step's
     // inputs written later (its parent's file) link too, once.
-    db.prepare("INSERT INTO jobs (id, batch_id, parent_job_id, provider, model, kind, prompt, status, inputs_json, created_at, updated_at) VALUES (5, 1, 3, 'demo', 'm', 'upscale', 'p', 'queued', NULL, 1, 1)").run()
-    db.prepare("INSERT INTO jobs (id, batch_id, provider, model, kind, prompt, status, inputs_json, created_at, updated_at) VALUES (6, 1, 'demo', 'm', 'edit', 'p', 'queued', ?, 1, 1)").run(JSON.stringify([{ path: '/tmp/a.png', assetId: 10 }]))
+    db.prepare(
+      "INSERT INTO jobs (id, batch_id, parent_job_id, provider, model, kind, prompt, status, inputs_json, created_at, updated_at) VALUES (5, 1, 3, 'demo', 'm', 'upscale', 'p', 'queued', NULL, 1, 1)"
+    ).run()
+    db.prepare(
+      "INSERT INTO jobs (id, batch_id, provider, model, kind, prompt, status, inputs_json, created_at, updated_at) VALUES (6, 1, 'demo', 'm', 'edit', 'p', 'queued', ?, 1, 1)"
+    ).run(JSON.stringify([{ path: '/tmp/a.png', assetId: 10 }]))
     db.prepare('UPDATE jobs SET inputs_json = ? WHERE id = 5').run(JSON.stringify([{ path: '/tmp/a.png', assetId: 10 }]))
-    expect(parentIds(store, [5, 6, 1])).toEqual(new Map([[5, [1, 3]], [6, [1]], [1, []]]))
+    expect(parentIds(store, [5, 6, 1])).toEqual(
+      new Map([
+        [5, [1, 3]],
+        [6, [1]],
+        [1, []]
+      ])
+    )
     expect(lineageOf(store, 1).children.map((c) => c.id)).toEqual([2, 3, 5, 6])
     // Deleting a job takes its links with it.
     db.prepare('DELETE FROM jobs WHERE id = 3').run()

@@ -10,7 +10,11 @@ describe.each([
 ] as const)('a step on %s', (provider, model) => {
   it('starts from the Demo generation’s downloaded file and is linked to it', async () => {
     const h = await openHarness(provider)
-    const { jobIds } = await h.core.api.queuePrompts({ provider: 'demo', prompts: ['a harbour at noon'], steps: [{ provider, model, prompt: 'the same harbour in autumn', params: {} }] })
+    const { jobIds } = await h.core.api.queuePrompts({
+      provider: 'demo',
+      prompts: ['a harbour at noon'],
+      steps: [{ provider, model, prompt: 'the same harbour in autumn', params: {} }]
+    })
     await h.core.poller.whenIdle()
     const [gen, step] = jobIds.map((id) => h.core.store.job(id)!)
     expect(gen.status).toBe('done')

@@ -53,7 +53,7 @@ describe('Send to', () => {
       expect(lineage.parents[0].assetId).toBe(picked[i])
     }
     // The simulator received an upload per job (the provider's own way for local files).
-    const uploads = core.simulator.engine.requests.filter((r) => r.method === "PUT").length
+    const uploads = core.simulator.engine.requests.filter((r) => r.method === 'PUT').length
     expect(uploads).toBe(2)
     const children = await core.api.getLineage({ jobId: jobIds[1] })
     expect(children.children.map((c) => c.id)).toEqual([sent.jobIds[0]])
@@ -107,7 +107,9 @@ describe('Send to', () => {
     await expect(core.api.sendTo({ assetIds: [assetIds[1]], provider: 'demo', model: 'images' })).rejects.toThrow(/Image takes no input file/)
     await expect(core.api.sendTo({ assetIds: [assetIds[1]], provider: 'apixo', model: 'nano-banana-2' })).rejects.toThrow(/only as public URLs/)
     rmSync(core.store.asset(assetIds[1])!.path)
-    await expect(core.api.sendTo({ assetIds: [assetIds[0], assetIds[1]], provider: 'demo', model: 'upscales' })).rejects.toThrow(/1 of 2 files cannot be read \(first: The input file is gone from disk: .*\).*Nothing was queued/)
+    await expect(core.api.sendTo({ assetIds: [assetIds[0], assetIds[1]], provider: 'demo', model: 'upscales' })).rejects.toThrow(
+      /1 of 2 files cannot be read \(first: The input file is gone from disk: .*\).*Nothing was queued/
+    )
     await expect(core.api.sendTo({ assetIds: [999_999], provider: 'demo', model: 'upscales' })).rejects.toThrow(/Nothing to send/)
     // Bad arguments never reach the core's logic.
     await expect(core.api.sendTo({ provider: 'demo', model: 'upscales' } as never)).rejects.toThrow()
@@ -127,7 +129,13 @@ function readdirOk(path: string): boolean {
 describe('pipelines at queue time', () => {
   it('runs each step from the file its parent saved, across the chain', async () => {
     const core = await open()
-    const { jobIds } = await core.api.queuePrompts({ prompts: ['a castle', 'a bridge'], steps: [{ provider: 'demo', model: 'upscales', params: {} }, { provider: 'demo', model: 'image-edits', prompt: 'in winter', params: {} }] })
+    const { jobIds } = await core.api.queuePrompts({
+      prompts: ['a castle', 'a bridge'],
+      steps: [
+        { provider: 'demo', model: 'upscales', params: {} },
+        { provider: 'demo', model: 'image-edits', prompt: 'in winter', params: {} }
+      ]
+    })
     expect(jobIds).toHaveLength(6)
     await core.poller.whenIdle()
     const rows = jobIds.map((id) => core.store.job(id)!)
@@ -150,15 +158,33 @@ describe('pipelines at queue time', () => {
 
   it('refuses a step that cannot take what the step before makes, before anything is queued', async () => {
     const core = await open()
-    await expect(core.api.queuePrompts({ prompts: ['x'], steps: [{ provider: 'demo', model: 'images', params: {} }] })).rejects.toThrow(/Step 1 \(.*Image\) takes no input file/)
-    await expect(core.api.queuePrompts({ prompts: ['x'], steps: [{ provider: 'demo', model: 'videos', params: {} }, { provider: 'demo', model: 'upscales', params: {} }] })).rejects.toThrow(/Step 2 .* takes image input, but the step before it makes video/)
-    await expect(core.api.queuePrompts({ prompts: ['x'], steps: [{ provider: 'apixo', model: 'nano-banana-2', params: {} }] })).rejects.toThrow(/only as public URLs/)
+    await expect(core.api.queuePrompts({ prompts: ['x'], steps: [{ provider: 'demo', model: 'images', params: {} }] })).rejects.toThrow(
+      /Step 1 \(.*Image\) takes no input file/
+    )
+    await expect(
+      core.api.queuePrompts({
+        prompts: ['x'],
+        steps: [
+          { provider: 'demo', model: 'videos', params: {} },
+          { provider: 'demo', model: 'upscales', params: {} }
+        ]
+      })
+    ).rejects.toThrow(/Step 2 .* takes image input, but the step before it makes video/)
+    await expect(core.api.queuePrompts({ prompts: ['x'], steps: [{ provider: 'apixo', model: 'nano-banana-2', params: {} }] })).rejects.toThrow(
+      /only as public URLs/
+    )
     expect(jobCount(core)).toBe(0)
   })
 
   it('fails the steps of a failed generation with the reason', async () => {
     const core = await open({ stored: { demo: { durationMs: 200, failureRate: 1 } } })
-    const { jobIds } = await core.api.queuePrompts({ prompts: ['doomed'], steps: [{ provider: 'demo', model: 'upscales', params: {} }, { provider: 'demo', model: 'image-edits', params: {} }] })
+    const { jobIds } = await core.api.queuePrompts({
+      prompts: ['doomed'],
+      steps: [
+        { provider: 'demo', model: 'upscales', params: {} },
+        { provider: 'demo', model: 'image-edits', params: {} }
+      ]
+    })
     await core.poller.whenIdle()
     const [gen, up, edit] = jobIds.map((id) => core.store.job(id)!)
     expect(gen.status).toBe('failed')
@@ -189,8 +215,18 @@ describe('pipelines at queue time', () => {
     expect(db.prepare('SELECT status FROM jobs WHERE parent_job_id IS NOT NULL').pluck().all()).toEqual(['queued', 'queued'])
     // One more pipeline whose parent "failed" just before a crash, its step still queued.
     const batch = db.prepare("INSERT INTO batches (name, output_dir, created_at) VALUES ('crashed', '/tmp/none', 1)").run().lastInsertRowid
-    const parent = db.prepare("INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, error, created_at, updated_at, finished_at) VALUES (?, 'demo', 'images', 'image', 'p', 'failed', 'boom', 1, 1, 1)").run(batch).lastInsertRowid
-    const orphan = Number(db.prepare("INSERT INTO jobs (batch_id, parent_job_id, provider, model, kind, prompt, status, created_at, updated_at, from_parent) VALUES (?, ?, 'demo', 'upscales', 'upscale', 'p', 'queued', 1, 1, 1)").run(batch, parent).lastInsertRowid)
+    const parent = db
+      .prepare(
+        "INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, error, created_at, updated_at, finished_at) VALUES (?, 'demo', 'images', 'image', 'p', 'failed', 'boom', 1, 1, 1)"
+      )
+      .run(batch).lastInsertRowid
+    const orphan = Number(
+      db
+        .prepare(
+          "INSERT INTO jobs (batch_id, parent_job_id, provider, model, kind, prompt, status, created_at, updated_at, from_parent) VALUES (?, ?, 'demo', 'upscales', 'upscale', 'p', 'queued', 1, 1, 1)"
+        )
+        .run(batch, parent).lastInsertRowid
+    )
     db.close()
 
     const second = await open({ dataDir, externalSimulator: sim })
@@ -200,6 +236,6 @@ describe('pipelines at queue time', () => {
     expect(second.store.job(orphan)!.error).toBe('The step it starts from failed')
     // Nothing was sent twice.
     for (const n of sim.engine.submitsByPrompt().values()) expect(n).toBeLessThanOrEqual(2)
-    expect(sim.engine.requests.filter((r) => r.method === "POST" && r.path.endsWith("/images")).length).toBe(2)
+    expect(sim.engine.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/images')).length).toBe(2)
   })
 })

@@ -23,7 +23,16 @@ const MODELS = ['images', 'flux2']
 async function queueMatrix(core: Core): Promise<number> {
   let batchId: number | undefined
   for (const model of MODELS) {
-    const queued = await core.api.queuePrompts({ prompts: PROMPTS, count: 2, provider: 'demo', model, kind: 'image', batchName: 'Barns and lakes', batchId, axes: { rows: 'prompt', cols: 'model', pages: 'variant' } })
+    const queued = await core.api.queuePrompts({
+      prompts: PROMPTS,
+      count: 2,
+      provider: 'demo',
+      model,
+      kind: 'image',
+      batchName: 'Barns and lakes',
+      batchId,
+      axes: { rows: 'prompt', cols: 'model', pages: 'variant' }
+    })
     batchId = queued.batchId
   }
   await core.poller.whenIdle()
@@ -99,7 +108,13 @@ describe('comparison sheets', () => {
     expect(cells).toBe(8)
     expect(dirname(path)).toBe(dest)
     const png = readFileSync(path)
-    const meta = JSON.parse(readPngText(png)['batch-studio:sheet']) as { rows: string[]; cols: string[]; pages: string[]; geometry: SheetGeometry; cells: ({ job: number; status: string; winner: boolean } | null)[][][] }
+    const meta = JSON.parse(readPngText(png)['batch-studio:sheet']) as {
+      rows: string[]
+      cols: string[]
+      pages: string[]
+      geometry: SheetGeometry
+      cells: ({ job: number; status: string; winner: boolean } | null)[][][]
+    }
     expect(meta.rows).toEqual(PROMPTS)
     expect(meta.cols).toEqual(['Demo · Image', 'Demo · flux2'])
     expect(meta.pages).toEqual(['#1', '#2'])
@@ -129,10 +144,22 @@ describe('comparison sheets', () => {
           }
         }
     // The labels are drawn: the header and the row titles are not blank background.
-    const header = await sharp(await sharp(png).extract({ left: g.rowHeader, top: g.pageTops[0], width: g.cellSize, height: g.colHeader }).png().toBuffer()).stats()
+    const header = await sharp(
+      await sharp(png).extract({ left: g.rowHeader, top: g.pageTops[0], width: g.cellSize, height: g.colHeader }).png().toBuffer()
+    ).stats()
     expect(header.channels[0].max).toBeGreaterThan(150)
-    const rowTitle = await sharp(await sharp(png).extract({ left: 0, top: cellOrigin(g, 0, 0, 0).y, width: g.rowHeader - 10, height: 40 }).png().toBuffer()).stats()
-    const blank = await sharp(await sharp(png).extract({ left: 0, top: cellOrigin(g, 0, 0, 0).y + 60, width: g.rowHeader - 10, height: 40 }).png().toBuffer()).stats()
+    const rowTitle = await sharp(
+      await sharp(png)
+        .extract({ left: 0, top: cellOrigin(g, 0, 0, 0).y, width: g.rowHeader - 10, height: 40 })
+        .png()
+        .toBuffer()
+    ).stats()
+    const blank = await sharp(
+      await sharp(png)
+        .extract({ left: 0, top: cellOrigin(g, 0, 0, 0).y + 60, width: g.rowHeader - 10, height: 40 })
+        .png()
+        .toBuffer()
+    ).stats()
     expect(blank.channels[0].max).toBeLessThan(60)
     expect(rowTitle.channels[0].max).toBeGreaterThan(150)
     // A second export does not overwrite the first.
@@ -151,7 +178,12 @@ describe('comparison sheets', () => {
     for (const label of [...PROMPTS, 'Demo · Image', 'Demo · flux2', 'Variation: #2']) expect(doc).toContain(label)
     const { jobs } = await core.api.listJobs({ batchId, limit: 100 })
     const files = readdirSync(join(dirname(path), 'files'))
-    expect(files.sort()).toEqual(jobs.filter((j) => j.status === 'done').map((j) => `job-${j.id}.png`).sort())
+    expect(files.sort()).toEqual(
+      jobs
+        .filter((j) => j.status === 'done')
+        .map((j) => `job-${j.id}.png`)
+        .sort()
+    )
     for (const j of jobs.filter((j) => j.status === 'failed')) expect(doc).toContain(j.error!.replace(/&/g, '&amp;'))
     for (const f of files) expect(doc).toContain(`src="files/${f}"`)
     await expect(core.api.exportSheet({ batchId, format: 'html', destination: 'relative/dir' })).rejects.toThrow(/absolute path/)
@@ -159,7 +191,17 @@ describe('comparison sheets', () => {
 })
 
 describe('layoutSheet', () => {
-  const job = (id: number, prompt: string, model: string, params: Record<string, unknown> = {}): SheetJob => ({ id, prompt, provider: 'demo', model, params, status: 'queued', error: null, assetId: null, mime: null })
+  const job = (id: number, prompt: string, model: string, params: Record<string, unknown> = {}): SheetJob => ({
+    id,
+    prompt,
+    provider: 'demo',
+    model,
+    params,
+    status: 'queued',
+    error: null,
+    assetId: null,
+    mime: null
+  })
   it('keeps axis values in queue order and leaves cells no job falls on empty', () => {
     const jobs = [job(1, 'b', 'images', { quality: 3 }), job(2, 'a', 'images', { quality: 1 }), job(3, 'b', 'upscales', { quality: 1 })]
     const sheet = layoutSheet({ id: 1, name: 'x' }, { rows: 'param:quality', cols: 'prompt' }, jobs)
@@ -182,14 +224,18 @@ describe('sheet limits', () => {
     const db = core.store['db']
     // 20,001 jobs in a batch (rows written as an older run left them; never sent).
     const big = Number(db.prepare("INSERT INTO batches (name, output_dir, created_at) VALUES ('Huge', '/tmp/none', 1)").run().lastInsertRowid)
-    const insert = db.prepare("INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, created_at, updated_at) VALUES (?, 'demo', 'images', 'image', ?, 'canceled', 1, 1)")
+    const insert = db.prepare(
+      "INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, created_at, updated_at) VALUES (?, 'demo', 'images', 'image', ?, 'canceled', 1, 1)"
+    )
     db.transaction(() => {
       for (let i = 0; i < 20_001; i++) insert.run(big, `prompt ${i}`)
     })()
     await expect(core.api.getSheet({ batchId: big })).rejects.toThrow('Huge has 20,001 jobs; a comparison sheet lays out at most 20,000')
     // 2,000 prompts × 1 model at 1,024 px a cell: 2,000 rows of a kilopixel.
     db.prepare('DELETE FROM jobs WHERE batch_id = ? AND id > (SELECT MIN(id) + 1999 FROM jobs WHERE batch_id = ?)').run(big, big)
-    await expect(core.api.exportSheet({ batchId: big, format: 'png', destination: tempDir(), cellSize: 1024 })).rejects.toThrow(/too large for one PNG; choose a smaller cell size, or export it as an HTML page/)
+    await expect(core.api.exportSheet({ batchId: big, format: 'png', destination: tempDir(), cellSize: 1024 })).rejects.toThrow(
+      /too large for one PNG; choose a smaller cell size, or export it as an HTML page/
+    )
     expect((await core.api.getSheet({ batchId }))!.counts.total).toBe(1)
   })
 })

@@ -24,7 +24,11 @@ describe('listJobs', () => {
     const store = libraryWith(statuses)
     const queuedIds = statuses.flatMap((s, i) => (s === 'queued' ? [i + 1] : []))
     expect(queuedIds.length).toBeGreaterThan(2_000)
-    for (const [dir, offset] of [['desc', 0], ['desc', 1_500], ['asc', 2_900]] as const) {
+    for (const [dir, offset] of [
+      ['desc', 0],
+      ['desc', 1_500],
+      ['asc', 2_900]
+    ] as const) {
       const { total, rows } = store.listJobs({ status: ['queued'], sort: 'id', dir, offset, limit: 200 })
       const expected = (dir === 'desc' ? [...queuedIds].reverse() : queuedIds).slice(offset, offset + 200)
       expect(total).toBe(queuedIds.length)
@@ -36,6 +40,11 @@ describe('listJobs', () => {
     expect(both.rows.map((r) => r.prompt)).toEqual(expectedPrompts.slice(10, 15))
     // A filter with few matches still goes through the status index and gives the same answer.
     const failed = store.listJobs({ status: ['failed'], sort: 'id', dir: 'desc', offset: 0, limit: 3 })
-    expect(failed.rows.map((r) => r.id)).toEqual(statuses.flatMap((s, i) => (s === 'failed' ? [i + 1] : [])).reverse().slice(0, 3))
+    expect(failed.rows.map((r) => r.id)).toEqual(
+      statuses
+        .flatMap((s, i) => (s === 'failed' ? [i + 1] : []))
+        .reverse()
+        .slice(0, 3)
+    )
   })
 })

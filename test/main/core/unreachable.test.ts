@@ -47,7 +47,10 @@ describe('a host that cannot be reached', () => {
     const core = await openTestCore({ stored: { providers: { bfl: { baseUrl: 'https://api.batch-studio-test.invalid' } } }, keys: { get: () => 'a-key-1234' } })
     cores.push(core)
     const result = await core.api.testConnection({ provider: 'bfl' })
-    expect(result).toEqual({ ok: false, message: "Can't reach api.batch-studio-test.invalid (the name was not found) — check your connection; the key was not checked" })
+    expect(result).toEqual({
+      ok: false,
+      message: "Can't reach api.batch-studio-test.invalid (the name was not found) — check your connection; the key was not checked"
+    })
     const settings = await core.api.getSettings(undefined)
     expect(settings.providers.bfl.unreachable).toEqual({ host: 'api.batch-studio-test.invalid', since: expect.any(Number) })
     expect(settings.providers.bfl.pausedReason).toBeNull()
@@ -55,14 +58,19 @@ describe('a host that cannot be reached', () => {
 
   it('keeps a job queued with the reason in its row, its tries rising and the next try scheduled', async () => {
     const port = await closedPort()
-    const core = await openTestCore({ stored: { providers: { letzai: { baseUrl: `http://127.0.0.1:${port}` } } }, keys: { get: (p) => (p === 'letzai' ? 'a-key-1234' : null) } })
+    const core = await openTestCore({
+      stored: { providers: { letzai: { baseUrl: `http://127.0.0.1:${port}` } } },
+      keys: { get: (p) => (p === 'letzai' ? 'a-key-1234' : null) }
+    })
     cores.push(core)
     const { jobIds } = await core.api.queuePrompts({ prompts: ['a fox'], provider: 'letzai' })
     // Backoff doubles from 1 s: the second failed try comes about 1-2 s after the first.
     await until(async () => /2 tries so far/.test((await core.api.getJob({ id: jobIds[0] }))?.job.error ?? ''), 15_000, 'a second try')
     const detail = (await core.api.getJob({ id: jobIds[0] }))!
     expect(detail.job.status).toBe('queued')
-    expect(detail.job.error).toBe(`Can't reach 127.0.0.1:${port} (nothing answers there) — check your connection and the base URL (2 tries so far; trying again)`)
+    expect(detail.job.error).toBe(
+      `Can't reach 127.0.0.1:${port} (nothing answers there) — check your connection and the base URL (2 tries so far; trying again)`
+    )
     expect(detail.job.nextPollAt).toBeGreaterThan(Date.now() - 1000)
     // The provider never took it: attempts stay at 0 between tries, and the history counts the tries.
     expect(detail.events.map((e) => e.message)).toEqual(expect.arrayContaining(['Sending to LetzAI (attempt 1)', 'Sending to LetzAI (attempt 1, try 2)']))

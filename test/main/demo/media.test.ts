@@ -17,7 +17,10 @@ async function post(sim: Simulator, path: string, body: unknown): Promise<{ id: 
 
 /** The finished job's first file, downloaded. */
 async function fileOf(sim: Simulator, endpoint: 'images' | 'videos', id: string): Promise<Buffer> {
-  const dto = (await (await fetch(`${sim.baseUrl('letzai')}/${endpoint}/${id}`)).json()) as { imageVersions?: { original: string }; videoPaths?: { mp4: string } }
+  const dto = (await (await fetch(`${sim.baseUrl('letzai')}/${endpoint}/${id}`)).json()) as {
+    imageVersions?: { original: string }
+    videoPaths?: { mp4: string }
+  }
   const url = dto.imageVersions?.original ?? dto.videoPaths?.mp4
   expect(url).toBeTruthy()
   return Buffer.from(await (await fetch(url!)).arrayBuffer())

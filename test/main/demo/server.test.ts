@@ -7,14 +7,30 @@ import { startSimulator } from '../../../src/main/demo/server'
 import { openTestCore } from '../../helpers/core'
 
 /** A raw request, so the Host header can be anything (fetch does not let a caller set it). */
-function send(url: string, o: { method?: string; host?: string; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<{ status: number; body: string }> {
+function send(
+  url: string,
+  o: { method?: string; host?: string; headers?: Record<string, string>; body?: Buffer | string } = {}
+): Promise<{ status: number; body: string }> {
   const u = new URL(url)
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: o.method ?? 'GET', headers: { ...(o.host ? { Host: o.host } : {}), ...(o.body !== undefined && !o.headers?.['Transfer-Encoding'] ? { 'Content-Length': String(Buffer.byteLength(o.body)) } : {}), ...o.headers } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
-    })
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: o.method ?? 'GET',
+        headers: {
+          ...(o.host ? { Host: o.host } : {}),
+          ...(o.body !== undefined && !o.headers?.['Transfer-Encoding'] ? { 'Content-Length': String(Buffer.byteLength(o.body)) } : {}),
+          ...o.headers
+        }
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+      }
+    )
     req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: -1, body: err.code }) : reject(err)))
     if (o.body) req.write(o.body)
     req.end()
@@ -26,7 +42,12 @@ describe('simulator server', () => {
     const sim = await startSimulator({ durationMs: 100 })
     try {
       const body = JSON.stringify({ prompt: 'x', width: 1024, height: 1024 })
-      const foreign = await send(`${sim.baseUrl('letzai')}/images`, { method: 'POST', host: 'evil.example:80', headers: { 'Content-Type': 'application/json', Origin: 'http://evil.example' }, body })
+      const foreign = await send(`${sim.baseUrl('letzai')}/images`, {
+        method: 'POST',
+        host: 'evil.example:80',
+        headers: { 'Content-Type': 'application/json', Origin: 'http://evil.example' },
+        body
+      })
       expect(foreign.status).toBe(421)
       expect((await send(`${sim.engine.filesBase}/files/x/0.png`, { host: 'evil.example' })).status).toBe(421)
       expect(sim.engine.jobs.size).toBe(0)
@@ -41,11 +62,20 @@ describe('simulator server', () => {
     const sim = await startSimulator({ durationMs: 100 })
     try {
       const big = Buffer.alloc(MAX_BODY_BYTES + 1024, 0x61)
-      const declared = await send(`${sim.baseUrl('letzai')}/images`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(big.length) }, body: big })
+      const declared = await send(`${sim.baseUrl('letzai')}/images`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': String(big.length) },
+        body: big
+      })
       expect([413, -1]).toContain(declared.status)
-      const chunked = await send(`${sim.baseUrl('bfl')}/v1/flux-dev`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, body: big })
+      const chunked = await send(`${sim.baseUrl('bfl')}/v1/flux-dev`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+        body: big
+      })
       expect([411, -1]).toContain(chunked.status)
-      for (let i = 0; i < MAX_REQUEST_LOG + 10; i++) sim.engine.log({ at: i, provider: 'letzai', target: 'poll', method: 'GET', path: '/', carriedKey: false, status: 200 })
+      for (let i = 0; i < MAX_REQUEST_LOG + 10; i++)
+        sim.engine.log({ at: i, provider: 'letzai', target: 'poll', method: 'GET', path: '/', carriedKey: false, status: 200 })
       expect(sim.engine.requests.length).toBeLessThanOrEqual(MAX_REQUEST_LOG)
       expect(sim.engine.requests.at(-1)?.at).toBe(MAX_REQUEST_LOG + 9)
     } finally {

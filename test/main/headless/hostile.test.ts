@@ -28,7 +28,17 @@ for (let i = 0; i < BIG; i += 4) big.writeUInt32LE(i, i)
 let nextIdx = 100
 async function assetAt(path: string, mime = 'video/mp4'): Promise<number> {
   const { jobIds } = await core.api.queuePrompts({ prompts: ['an asset for the bridge'], count: 1 })
-  return core.store.insertAsset({ jobId: jobIds[0], idx: nextIdx++, path, sourceUrl: 'https://example.com/x', mime, size: 0, sha256: '', width: null, height: null })
+  return core.store.insertAsset({
+    jobId: jobIds[0],
+    idx: nextIdx++,
+    path,
+    sourceUrl: 'https://example.com/x',
+    mime,
+    size: 0,
+    sha256: '',
+    width: null,
+    height: null
+  })
 }
 
 beforeAll(async () => {
@@ -297,8 +307,15 @@ describe('headless error bodies and requests from other pages', () => {
       expect((await raw(`/asset/${id}/file`, { headers: { 'Sec-Fetch-Site': site } })).status, site).toBe(403)
       expect((await raw('/assets/app.js', { headers: { 'Sec-Fetch-Site': site } })).status, site).toBe(403)
       expect((await raw('/api/getStatusCounts', { method: 'POST', headers: { 'Sec-Fetch-Site': site } })).status, site).toBe(403)
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Host: host, Origin: origin, Cookie: `bs_token=${server.token}`, 'Sec-Fetch-Site': site } })
-      await expect(new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject) })).rejects.toThrow(/403/)
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, {
+        headers: { Host: host, Origin: origin, Cookie: `bs_token=${server.token}`, 'Sec-Fetch-Site': site }
+      })
+      await expect(
+        new Promise((resolve, reject) => {
+          ws.on('open', resolve)
+          ws.on('error', reject)
+        })
+      ).rejects.toThrow(/403/)
     }
     // Our own page (same-origin), a typed-in address (none) and a non-browser client (no header) get in.
     for (const site of ['same-origin', 'none']) expect((await raw(`/asset/${id}/file`, { headers: { 'Sec-Fetch-Site': site } })).status, site).toBe(200)
@@ -312,7 +329,11 @@ describe('headless bridge on 127.0.0.1 (--ip, for a browser that cannot open *.l
     try {
       expect(ip.url).toBe(`http://127.0.0.1:${ip.port}/?token=${ip.token}`)
       const get = (path: string, headers: Record<string, string>) =>
-        new Promise<number>((resolve, reject) => request({ host: '127.0.0.1', port: ip.port, path, headers: { Host: `127.0.0.1:${ip.port}`, ...headers } }, (res) => resolve(res.statusCode ?? 0)).on('error', reject).end())
+        new Promise<number>((resolve, reject) =>
+          request({ host: '127.0.0.1', port: ip.port, path, headers: { Host: `127.0.0.1:${ip.port}`, ...headers } }, (res) => resolve(res.statusCode ?? 0))
+            .on('error', reject)
+            .end()
+        )
       expect(await get(`/?token=${ip.token}`, {})).toBe(302)
       expect(await get('/', { Cookie: `bs_token=${ip.token}` })).toBe(200)
       // Still no other page: Sec-Fetch-Site refuses them here too.

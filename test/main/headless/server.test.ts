@@ -33,7 +33,10 @@ afterAll(async () => {
 })
 
 /** A raw request, so tests can send the Host and Origin headers a browser or an attacker would. */
-function raw(path: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(
+  path: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string } = {}
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, method: o.method ?? 'GET', headers: { Host: host, ...o.headers } }, (res) => {
       let body = ''
@@ -47,16 +50,24 @@ function raw(path: string, o: { method?: string; headers?: Record<string, string
 
 const cookie = () => `bs_token=${server.token}`
 const call = (method: string, arg: unknown, headers: Record<string, string> = {}) =>
-  raw(`/api/${method}`, { method: 'POST', headers: { Cookie: cookie(), Origin: origin, 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ arg }) })
+  raw(`/api/${method}`, {
+    method: 'POST',
+    headers: { Cookie: cookie(), Origin: origin, 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ arg })
+  })
 
 describe('headless bridge', () => {
   it('listens on loopback only, and serves the page on a random *.localhost name', async () => {
     expect(server.url).toMatch(/^http:\/\/[0-9a-z]{20}\.localhost:\d+\/\?token=/)
     expect(server.apiOrigin).toBe(`http://127.0.0.1:${server.port}`)
     // Not reachable on any other address of this machine.
-    const others = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4')
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal && a.family === 'IPv4')
     for (const other of others) {
-      await expect(new Promise((resolve, reject) => connect(server.port, other!.address, () => resolve('connected')).on('error', reject))).rejects.toThrow(/ECONNREFUSED/)
+      await expect(new Promise((resolve, reject) => connect(server.port, other!.address, () => resolve('connected')).on('error', reject))).rejects.toThrow(
+        /ECONNREFUSED/
+      )
     }
   })
 
@@ -124,7 +135,12 @@ describe('headless bridge', () => {
 
   it('pushes events over the WebSocket only to our origin with the cookie', async () => {
     const foreign = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Host: host, Cookie: cookie(), Origin: 'https://evil.example' } })
-    await expect(new Promise((resolve, reject) => { foreign.on('open', resolve); foreign.on('error', reject) })).rejects.toThrow(/403/)
+    await expect(
+      new Promise((resolve, reject) => {
+        foreign.on('open', resolve)
+        foreign.on('error', reject)
+      })
+    ).rejects.toThrow(/403/)
 
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Host: host, Cookie: cookie(), Origin: origin } })
     await new Promise((r) => ws.on('open', r))

@@ -37,7 +37,8 @@ const styleHashes = (policy: string) => [...policy.matchAll(/'sha256-([^']+)'/g)
 
 describe('pageWithFirstScreen', () => {
   it('puts the screen in the root, inert, and allows exactly its style attributes', () => {
-    const screen = '<div style="transform:translateY(0px)">a</div><div style="transform:translateY(52px)">b</div><div style="transform:translateY(52px)"></div><i style="content:&quot;x&amp;y&quot;"></i>'
+    const screen =
+      '<div style="transform:translateY(0px)">a</div><div style="transform:translateY(52px)">b</div><div style="transform:translateY(52px)"></div><i style="content:&quot;x&amp;y&quot;"></i>'
     const { html, policy } = pageWithFirstScreen(INDEX, { html: screen, state: STATE }, CSP)
     expect(html).toContain(`<div id="root"><div class="first-screen" inert>${screen}</div></div>`)
     // The page's own policy would forbid the style attributes; the header carries the one that allows them.

@@ -14,9 +14,17 @@ describe('isSameOrigin', () => {
     const base = 'http://localhost:5173'
     // What src/main/index.ts's `url.startsWith(rendererUrl)` lets through:
     expect('http://localhost:5173.evil.com/'.startsWith(base)).toBe(true)
-    for (const url of ['http://localhost:5173.evil.com/', 'http://localhost:5173@evil.com/', 'http://localhost:51730/', 'https://localhost:5173/', 'http://localhost:5174/', 'ws://localhost:5173/']) {
+    for (const url of [
+      'http://localhost:5173.evil.com/',
+      'http://localhost:5173@evil.com/',
+      'http://localhost:51730/',
+      'https://localhost:5173/',
+      'http://localhost:5174/',
+      'ws://localhost:5173/'
+    ]) {
       expect(isSameOrigin(url, base), url).toBe(false)
     }
-    for (const url of ['bs-app://app.evil/', 'bs-app://evil/', 'bs-asset://app/', 'bs-app:app', 'not a url', '']) expect(isSameOrigin(url, 'bs-app://app'), url).toBe(false)
+    for (const url of ['bs-app://app.evil/', 'bs-app://evil/', 'bs-asset://app/', 'bs-app:app', 'not a url', ''])
+      expect(isSameOrigin(url, 'bs-app://app'), url).toBe(false)
   })
 })

@@ -24,12 +24,24 @@ beforeAll(() => {
 describe('rendererFile', () => {
   it('serves index.html for the root, and hashed assets as immutable with their type', () => {
     expect(rendererFile(dir, '/')).toEqual({ path: join(dir, 'index.html'), mime: 'text/html; charset=utf-8', immutable: false })
-    expect(rendererFile(dir, '/assets/index-abc123.js')).toEqual({ path: join(dir, 'assets', 'index-abc123.js'), mime: 'text/javascript; charset=utf-8', immutable: true })
+    expect(rendererFile(dir, '/assets/index-abc123.js')).toEqual({
+      path: join(dir, 'assets', 'index-abc123.js'),
+      mime: 'text/javascript; charset=utf-8',
+      immutable: true
+    })
     expect(rendererFile(dir, '/assets/odd%20name.css')?.mime).toBe('text/css; charset=utf-8')
   })
 
   it('never names a file outside the folder, however the path is spelled', () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '//../secret.txt', '/../renderer-evil/x.js', `/${join(root, 'secret.txt')}`]) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/assets/%2e%2e/%2e%2e/secret.txt',
+      '//../secret.txt',
+      '/../renderer-evil/x.js',
+      `/${join(root, 'secret.txt')}`
+    ]) {
       expect(rendererFile(dir, path), path).toBeUndefined()
     }
   })
@@ -55,7 +67,10 @@ describe('rendererResponse (Electron app protocol)', () => {
   })
 
   it('answers the page from main, with its own policy, when there is one', async () => {
-    const served = async () => ({ html: '<div id="root"><div class="first-screen" inert>rows</div></div>', policy: "style-src 'self' 'unsafe-hashes' 'sha256-x='" })
+    const served = async () => ({
+      html: '<div id="root"><div class="first-screen" inert>rows</div></div>',
+      policy: "style-src 'self' 'unsafe-hashes' 'sha256-x='"
+    })
     for (const url of ['bs-app://app/', 'bs-app://app/index.html']) {
       const page = await rendererResponse(dir, url, "style-src 'self'", served)
       expect(await page.text()).toContain('rows')

@@ -35,7 +35,12 @@ export class Costs {
   checkQueue(batchId: number | null, jobs: NewJob[], batchBudget: { amount: number; currency: Currency } | undefined, allowUnknown: boolean): void {
     if (allowUnknown) return
     const table = this.table()
-    const question = this.budgets.unknownUnderCap(batchId, jobs, jobs.map((j) => estimateJob(table, j.provider, j.model, j.params)), batchBudget ? { scope: 'batch', key: '', ...batchBudget } : null)
+    const question = this.budgets.unknownUnderCap(
+      batchId,
+      jobs,
+      jobs.map((j) => estimateJob(table, j.provider, j.model, j.params)),
+      batchBudget ? { scope: 'batch', key: '', ...batchBudget } : null
+    )
     if (question) throw new Error(question)
   }
 
@@ -83,7 +88,10 @@ export class Costs {
 }
 
 /** Settings' stored price edits after a patch: a value sets a key's price, null restores (or removes) it. */
-export function mergePrices(current: Record<string, PriceOverride | null> | undefined, patch: Record<string, PriceOverride | null>): Record<string, PriceOverride | null> {
+export function mergePrices(
+  current: Record<string, PriceOverride | null> | undefined,
+  patch: Record<string, PriceOverride | null>
+): Record<string, PriceOverride | null> {
   const next = { ...current }
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete next[key]

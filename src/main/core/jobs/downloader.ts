@@ -38,14 +38,17 @@ interface Sniffed {
 /** Identifies a file by its first bytes. */
 export function sniff(head: Buffer): Sniffed | null {
   const at = (s: string, offset = 0) => head.subarray(offset, offset + s.length).toString('latin1') === s
-  if (head.length >= 24 && head.readUInt32BE(0) === 0x89504e47) return { mime: 'image/png', ext: 'png', width: head.readUInt32BE(16), height: head.readUInt32BE(20) }
+  if (head.length >= 24 && head.readUInt32BE(0) === 0x89504e47)
+    return { mime: 'image/png', ext: 'png', width: head.readUInt32BE(16), height: head.readUInt32BE(20) }
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { mime: 'image/jpeg', ext: 'jpg', width: null, height: null }
   if (at('RIFF') && at('WEBP', 8)) return { mime: 'image/webp', ext: 'webp', width: null, height: null }
   if (at('RIFF') && at('WAVE', 8)) return { mime: 'audio/wav', ext: 'wav', width: null, height: null }
   if (at('GIF87a') || at('GIF89a')) return { mime: 'image/gif', ext: 'gif', width: head.readUInt16LE(6), height: head.readUInt16LE(8) }
   if (at('ftyp', 4)) {
     const brand = head.subarray(8, 12).toString('latin1')
-    return brand.startsWith('qt') ? { mime: 'video/quicktime', ext: 'mov', width: null, height: null } : { mime: 'video/mp4', ext: 'mp4', width: null, height: null }
+    return brand.startsWith('qt')
+      ? { mime: 'video/quicktime', ext: 'mov', width: null, height: null }
+      : { mime: 'video/mp4', ext: 'mp4', width: null, height: null }
   }
   if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return { mime: 'video/webm', ext: 'webm', width: null, height: null }
   if (at('ID3') || (head[0] === 0xff && (head[1] & 0xe0) === 0xe0)) return { mime: 'audio/mpeg', ext: 'mp3', width: null, height: null }
@@ -155,7 +158,10 @@ export const MAX_FILES_PER_JOB = 64
 /** Refuses a provider's list of result files that is over MAX_FILES_PER_JOB (call before downloading any). */
 export function checkResultFiles(files: readonly ResultFile[]): void {
   if (files.length > MAX_FILES_PER_JOB) {
-    throw new DownloadError('invalid', `The provider answered with ${files.length} files for one job; at most ${MAX_FILES_PER_JOB} are downloaded, so the job was not saved`)
+    throw new DownloadError(
+      'invalid',
+      `The provider answered with ${files.length} files for one job; at most ${MAX_FILES_PER_JOB} are downloaded, so the job was not saved`
+    )
   }
 }
 
@@ -164,16 +170,67 @@ export function checkResultFiles(files: readonly ResultFile[]): void {
 // fetched, except loopback named as such (the simulator and tests).
 const REFUSED: [string, BlockList][] = (
   [
-    ['a cloud metadata address', [['169.254.169.254', 32, 'ipv4'], ['fd00:ec2::254', 128, 'ipv6']]],
-    ['a loopback address', [['127.0.0.0', 8, 'ipv4'], ['::1', 128, 'ipv6']]],
-    ['a private address', [['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['100.64.0.0', 10, 'ipv4'], ['fc00::', 7, 'ipv6']]],
-    ['a link-local address', [['169.254.0.0', 16, 'ipv4'], ['fe80::', 10, 'ipv6'], ['fec0::', 10, 'ipv6']]],
-    ['an unspecified address', [['0.0.0.0', 8, 'ipv4'], ['::', 128, 'ipv6']]],
-    ['a multicast or broadcast address', [['224.0.0.0', 4, 'ipv4'], ['ff00::', 8, 'ipv6']]],
+    [
+      'a cloud metadata address',
+      [
+        ['169.254.169.254', 32, 'ipv4'],
+        ['fd00:ec2::254', 128, 'ipv6']
+      ]
+    ],
+    [
+      'a loopback address',
+      [
+        ['127.0.0.0', 8, 'ipv4'],
+        ['::1', 128, 'ipv6']
+      ]
+    ],
+    [
+      'a private address',
+      [
+        ['10.0.0.0', 8, 'ipv4'],
+        ['172.16.0.0', 12, 'ipv4'],
+        ['192.168.0.0', 16, 'ipv4'],
+        ['100.64.0.0', 10, 'ipv4'],
+        ['fc00::', 7, 'ipv6']
+      ]
+    ],
+    [
+      'a link-local address',
+      [
+        ['169.254.0.0', 16, 'ipv4'],
+        ['fe80::', 10, 'ipv6'],
+        ['fec0::', 10, 'ipv6']
+      ]
+    ],
+    [
+      'an unspecified address',
+      [
+        ['0.0.0.0', 8, 'ipv4'],
+        ['::', 128, 'ipv6']
+      ]
+    ],
+    [
+      'a multicast or broadcast address',
+      [
+        ['224.0.0.0', 4, 'ipv4'],
+        ['ff00::', 8, 'ipv6']
+      ]
+    ],
     [
       'a reserved address',
-      [['192.0.0.0', 24, 'ipv4'], ['192.0.2.0', 24, 'ipv4'], ['198.18.0.0', 15, 'ipv4'], ['198.51.100.0', 24, 'ipv4'], ['203.0.113.0', 24, 'ipv4'], ['240.0.0.0', 4, 'ipv4'],
-        ['::', 96, 'ipv6'], ['64:ff9b:1::', 48, 'ipv6'], ['100::', 64, 'ipv6'], ['2001::', 32, 'ipv6'], ['2001:db8::', 32, 'ipv6']]
+      [
+        ['192.0.0.0', 24, 'ipv4'],
+        ['192.0.2.0', 24, 'ipv4'],
+        ['198.18.0.0', 15, 'ipv4'],
+        ['198.51.100.0', 24, 'ipv4'],
+        ['203.0.113.0', 24, 'ipv4'],
+        ['240.0.0.0', 4, 'ipv4'],
+        ['::', 96, 'ipv6'],
+        ['64:ff9b:1::', 48, 'ipv6'],
+        ['100::', 64, 'ipv6'],
+        ['2001::', 32, 'ipv6'],
+        ['2001:db8::', 32, 'ipv6']
+      ]
     ]
   ] as [string, [string, number, 'ipv4' | 'ipv6'][]][]
 ).map(([what, nets]) => {
@@ -212,7 +269,12 @@ function refusal(address: string, loopbackAllowed: boolean): string | null {
   const family = isIP(address)
   if (family === 0) return 'not an IP address'
   const v4 = family === 6 ? embeddedIPv4(address) : address
-  for (const [addr, fam] of v4 && v4 !== address ? ([[v4, 'ipv4'], [address, 'ipv6']] as const) : ([[address, family === 4 ? 'ipv4' : 'ipv6']] as const)) {
+  for (const [addr, fam] of v4 && v4 !== address
+    ? ([
+        [v4, 'ipv4'],
+        [address, 'ipv6']
+      ] as const)
+    : ([[address, family === 4 ? 'ipv4' : 'ipv6']] as const)) {
     for (const [what, list] of REFUSED) {
       if (!list.check(addr, fam)) continue
       if (what === 'a loopback address' && loopbackAllowed) return null
@@ -243,7 +305,12 @@ function checkTarget(raw: string): URL {
   const host = url.hostname
   const loopback = isLoopbackHost(host)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw refused(host || url.protocol, url.protocol === 'http:' ? 'plain http is allowed only to this machine; result files must come over https' : `${url.protocol.replace(/:$/, '')} URLs are not downloaded, only https`)
+    throw refused(
+      host || url.protocol,
+      url.protocol === 'http:'
+        ? 'plain http is allowed only to this machine; result files must come over https'
+        : `${url.protocol.replace(/:$/, '')} URLs are not downloaded, only https`
+    )
   }
   const literal = host.startsWith('[') ? host.slice(1, -1) : host
   if (isIP(literal)) {
@@ -296,8 +363,17 @@ function get(url: URL, lookup: LookupFunction, signal: AbortSignal): Promise<Inc
 
 /** The body as sent, decoded when a server compressed it although asked not to. */
 function bodyOf(res: IncomingMessage): Readable {
-  const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase()
-  const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : null
+  const encoding = String(res.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase()
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : null
   if (!decoder) return res
   res.on('error', (err) => decoder.destroy(err))
   return res.pipe(decoder)
@@ -329,7 +405,10 @@ async function fetchChecked(raw: string, lookup: LookupFunction, signal: AbortSi
     } catch (err) {
       if (err instanceof DownloadError) throw err
       const e = err as Error & { code?: string }
-      throw new DownloadError('transient', `Download failed: ${signal.aborted || e.name === 'AbortError' ? 'timed out' : e.message.includes(url.hostname) ? e.message : `${e.message} (${url.hostname})`}`)
+      throw new DownloadError(
+        'transient',
+        `Download failed: ${signal.aborted || e.name === 'AbortError' ? 'timed out' : e.message.includes(url.hostname) ? e.message : `${e.message} (${url.hostname})`}`
+      )
     }
     const status = res.statusCode ?? 0
     const location = res.headers.location
@@ -372,7 +451,11 @@ async function checkNoLinks(dir: string, root: string | undefined): Promise<void
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
       throw diskError(err as NodeJS.ErrnoException, dir)
     }
-    if (isLink) throw new DownloadError('disk', `The batch folder ${path} is a symbolic link; refusing to write through it. Replace it with a real folder and retry the job`)
+    if (isLink)
+      throw new DownloadError(
+        'disk',
+        `The batch folder ${path} is a symbolic link; refusing to write through it. Replace it with a real folder and retry the job`
+      )
   }
 }
 
@@ -390,7 +473,13 @@ function diskError(err: NodeJS.ErrnoException, dir: string): DownloadError {
  * to at connect time (the socket uses exactly the checked addresses: no DNS-rebinding window), the same
  * for every redirect, and never into a batch folder that is a symbolic link.
  */
-export async function downloadFile(url: string, dir: string, stem: string, jobId: number, opts: DownloadOptions = DEFAULT_DOWNLOAD_OPTIONS): Promise<DownloadedFile> {
+export async function downloadFile(
+  url: string,
+  dir: string,
+  stem: string,
+  jobId: number,
+  opts: DownloadOptions = DEFAULT_DOWNLOAD_OPTIONS
+): Promise<DownloadedFile> {
   const timeout = AbortSignal.timeout(opts.timeoutMs)
   const res = await fetchChecked(url, opts.lookup ?? (dnsLookup as LookupFunction), timeout)
   const status = res.statusCode ?? 0
@@ -461,7 +550,11 @@ export async function downloadFile(url: string, dir: string, stem: string, jobId
     }
     if (declared > 0 && body === res && size !== declared) throw new DownloadError('transient', `Download interrupted: got ${size} of ${declared} bytes`)
     const kind = sniff(head)
-    if (!kind) throw new DownloadError('invalid', `Downloaded ${size} bytes that are not an image, video or audio file (starts with ${JSON.stringify(head.subarray(0, 16).toString('latin1'))})`)
+    if (!kind)
+      throw new DownloadError(
+        'invalid',
+        `Downloaded ${size} bytes that are not an image, video or audio file (starts with ${JSON.stringify(head.subarray(0, 16).toString('latin1'))})`
+      )
     try {
       await handle.sync()
     } catch (err) {
@@ -471,7 +564,11 @@ export async function downloadFile(url: string, dir: string, stem: string, jobId
     handle = undefined
     // The first bytes say what it claims to be; only the whole file says whether it can be shown or played.
     const checked = await checkMedia(temp, kind.mime, size)
-    if (!checked.ok) throw new DownloadError('invalid', `The downloaded ${kind.ext.toUpperCase()} (${size} bytes) cannot be ${kind.mime.startsWith('image/') ? 'shown' : 'played'}: ${checked.problem}`)
+    if (!checked.ok)
+      throw new DownloadError(
+        'invalid',
+        `The downloaded ${kind.ext.toUpperCase()} (${size} bytes) cannot be ${kind.mime.startsWith('image/') ? 'shown' : 'played'}: ${checked.problem}`
+      )
     const path = safeJoin(dir, `${stem}.${kind.ext}`)
     await rename(temp, path)
     return { path, mime: kind.mime, size, sha256: hash.digest('hex'), width: checked.width ?? kind.width, height: checked.height ?? kind.height }

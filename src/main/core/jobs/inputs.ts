@@ -67,7 +67,8 @@ export function checkModelInputs(provider: ProviderId, model: ModelInfo | undefi
     if (files.length > 0) throw new Error(`${name} takes no input files; pick an edit, upscale or image-to-video model to start from a picture`)
     return
   }
-  if (files.length < spec.min) throw new Error(`${name} needs ${spec.min === 1 ? `an input ${spec.media}` : `${spec.min} input ${spec.media}s`}: pick one from the gallery or name a file`)
+  if (files.length < spec.min)
+    throw new Error(`${name} needs ${spec.min === 1 ? `an input ${spec.media}` : `${spec.min} input ${spec.media}s`}: pick one from the gallery or name a file`)
   if (files.length > spec.max) throw new Error(`${name} takes at most ${spec.max} input file${spec.max === 1 ? '' : 's'} (${files.length} given)`)
   const wrong = files.find((f) => !f.mime.startsWith(`${spec.media}/`))
   if (wrong) throw new Error(`${name} takes ${spec.media} input, not ${wrong.mime} (${wrong.name})`)

@@ -72,7 +72,10 @@ export function submitting(row: Pick<JobRow, 'attempts' | 'transient_errors'>, p
   return change(
     'queued',
     { status: 'submitting', attempts: row.attempts + 1, claimed_at: now, error: null, next_poll_at: null },
-    { type: 'submit', message: `Sending to ${providerLabel} (attempt ${row.attempts + 1}${row.transient_errors > 0 ? `, try ${row.transient_errors + 1}` : ''})` }
+    {
+      type: 'submit',
+      message: `Sending to ${providerLabel} (attempt ${row.attempts + 1}${row.transient_errors > 0 ? `, try ${row.transient_errors + 1}` : ''})`
+    }
   )
 }
 
@@ -84,7 +87,14 @@ export function budgetHeld(reason: string): Transition {
 export function accepted(ref: ProviderRef, at: number, due: number): Transition {
   return change(
     'submitting',
-    { status: 'running', provider_job_id: ref.id, provider_ref_json: JSON.stringify(ref), submitted_at: at, next_poll_at: Math.round(due), transient_errors: 0 },
+    {
+      status: 'running',
+      provider_job_id: ref.id,
+      provider_ref_json: JSON.stringify(ref),
+      submitted_at: at,
+      next_poll_at: Math.round(due),
+      transient_errors: 0
+    },
     { type: 'submitted', message: `Accepted as ${ref.id}` }
   )
 }
@@ -94,12 +104,20 @@ export function acceptedAfterCancel(ref: ProviderRef, canCancel: boolean): Trans
   return change(
     'canceled',
     { provider_job_id: ref.id, provider_ref_json: JSON.stringify(ref) },
-    { type: 'canceled', message: `The provider accepted it as ${ref.id} after it was canceled; ${canCancel ? 'canceling it there too' : 'the provider may still finish (and bill) it'}` }
+    {
+      type: 'canceled',
+      message: `The provider accepted it as ${ref.id} after it was canceled; ${canCancel ? 'canceling it there too' : 'the provider may still finish (and bill) it'}`
+    }
   )
 }
 
 /** The provider did not take the job: it waits queued to be sent again, and the attempt does not count. */
-export function notAccepted(row: Pick<JobRow, 'attempts'>, due: number, event: JobEventDraft, extra: Pick<JobPatch, 'transient_errors' | 'error'> = {}): Transition {
+export function notAccepted(
+  row: Pick<JobRow, 'attempts'>,
+  due: number,
+  event: JobEventDraft,
+  extra: Pick<JobPatch, 'transient_errors' | 'error'> = {}
+): Transition {
   return change('submitting', { status: 'queued', attempts: row.attempts, next_poll_at: Math.round(due), ...extra }, event)
 }
 
@@ -117,11 +135,21 @@ export function ready(base: JobPatch, files: ResultFile[], rawStatus: string, no
 }
 
 export function downloaded(fileCount: number, dir: string, now: number): Transition {
-  return change('downloading', { status: 'done', finished_at: now, next_poll_at: null, transient_errors: 0 }, { type: 'done', message: `Saved ${plural(fileCount, 'file')} to ${dir}` })
+  return change(
+    'downloading',
+    { status: 'done', finished_at: now, next_poll_at: null, transient_errors: 0 },
+    { type: 'done', message: `Saved ${plural(fileCount, 'file')} to ${dir}` }
+  )
 }
 
 /** `error` is what the job's row shows; `message` what its history says (default the same). */
-export function failed(from: JobStatus, error: string, now: number, message = error, extra: Omit<JobPatch, 'status' | 'error' | 'finished_at'> = {}): Transition {
+export function failed(
+  from: JobStatus,
+  error: string,
+  now: number,
+  message = error,
+  extra: Omit<JobPatch, 'status' | 'error' | 'finished_at'> = {}
+): Transition {
   return change(from, { ...extra, status: 'failed', error, finished_at: now }, { type: 'failed', message })
 }
 
@@ -141,7 +169,11 @@ export function interruptedWhileSending(): Transition {
 }
 
 export function canceledByProvider(base: JobPatch, rawStatus: string, now: number): Transition {
-  return change('running', { ...base, status: 'canceled', finished_at: now, next_poll_at: null }, { type: 'canceled', message: `The provider canceled the job (${rawStatus})` })
+  return change(
+    'running',
+    { ...base, status: 'canceled', finished_at: now, next_poll_at: null },
+    { type: 'canceled', message: `The provider canceled the job (${rawStatus})` }
+  )
 }
 
 /** The user's cancel. `remote`: the provider is asked to stop it too. */
@@ -158,11 +190,27 @@ export function cancel(row: Pick<JobRow, 'status'>, remote: boolean, now: number
 export function retry(row: Pick<JobRow, 'status' | 'ready_at' | 'result_json' | 'attempts'>): Transition {
   const redownload = row.status === 'failed' && row.ready_at !== null && row.result_json !== null
   if (redownload) {
-    return change(row.status, { status: 'downloading', error: null, transient_errors: 0, finished_at: null }, { type: 'retry', message: 'Retried by the user: downloading the result again' })
+    return change(
+      row.status,
+      { status: 'downloading', error: null, transient_errors: 0, finished_at: null },
+      { type: 'retry', message: 'Retried by the user: downloading the result again' }
+    )
   }
   return change(
     row.status,
-    { status: 'queued', error: null, transient_errors: 0, finished_at: null, progress: null, provider_job_id: null, provider_ref_json: null, result_json: null, raw_status: null, ready_at: null, submitted_at: null },
+    {
+      status: 'queued',
+      error: null,
+      transient_errors: 0,
+      finished_at: null,
+      progress: null,
+      provider_job_id: null,
+      provider_ref_json: null,
+      result_json: null,
+      raw_status: null,
+      ready_at: null,
+      submitted_at: null
+    },
     { type: 'retry', message: `Retried by the user: new attempt ${row.attempts + 1}` }
   )
 }
@@ -180,7 +228,11 @@ export function endsChain(t: Transition): string | null {
 
 /** A pipeline step that failed only because the job it starts from did: queued again with that job's retry. */
 export function requeuedWithParent(parentId: number): Transition {
-  return change('failed', { status: 'queued', error: null, finished_at: null, next_poll_at: null, transient_errors: 0 }, { type: 'retry', message: `Queued again with job ${parentId}, which it starts from` })
+  return change(
+    'failed',
+    { status: 'queued', error: null, finished_at: null, next_poll_at: null, transient_errors: 0 },
+    { type: 'retry', message: `Queued again with job ${parentId}, which it starts from` }
+  )
 }
 
 export function parentEnded(parentId: number, why: string, now: number): Transition {

@@ -37,8 +37,12 @@ export function planSteps(firstKind: JobKind, steps: readonly PipelineStep[]): P
     const provider = providerInfo(step.provider)
     const name = stepName(step.provider, step.model, info)
     const where = `Step ${i + 1} (${name})`
-    if (provider.urlInputsOnly) throw new Error(`${where}: ${provider.label} takes input pictures only as public URLs, so it cannot start from a downloaded file; choose another provider for this step`)
-    if (info && !info.input) throw new Error(`${where} takes no input file, so it cannot start from the previous result; choose an upscale, edit or image-to-video model`)
+    if (provider.urlInputsOnly)
+      throw new Error(
+        `${where}: ${provider.label} takes input pictures only as public URLs, so it cannot start from a downloaded file; choose another provider for this step`
+      )
+    if (info && !info.input)
+      throw new Error(`${where} takes no input file, so it cannot start from the previous result; choose an upscale, edit or image-to-video model`)
     if (info?.input && info.input.media !== media) throw new Error(`${where} takes ${info.input.media} input, but the step before it makes ${media}`)
     const kind = info?.kind ?? step.kind ?? (provider.kinds.includes('edit') ? 'edit' : provider.kinds[0])
     if (!info && !provider.kinds.includes(kind)) throw new Error(`${where}: ${provider.label} cannot make ${kind} jobs`)
@@ -65,7 +69,10 @@ export function stepInputs(store: Store, row: JobRow): JobInput[] {
   if (row.from_parent && !row.parent_job_id && !own.length) throw new Error('The job this step starts from was deleted, so it has no file to start from')
   if (!row.from_parent || !row.parent_job_id || own.length) return own
   const max = modelInfo(row.provider, row.model)?.input?.max ?? 1
-  const inputs = store.assetsOfJob(row.parent_job_id).slice(0, Math.max(1, max)).map((a) => ({ path: a.path, assetId: a.id }))
+  const inputs = store
+    .assetsOfJob(row.parent_job_id)
+    .slice(0, Math.max(1, max))
+    .map((a) => ({ path: a.path, assetId: a.id }))
   if (inputs.length) store.setJobInputs(row.id, inputs)
   return inputs
 }

@@ -52,7 +52,11 @@ export interface PollerOptions {
    * Budgets (budgets.ts): runs the submit intent (`intent`) in the transaction that checks and reserves the
    * job's cost; answers whether it was written, or the cap that holds the job back.
    */
-  reserve?: (row: JobRow, now: number, intent: () => boolean) => boolean | { capped: string; budget: { scope: 'batch' | 'provider' | 'day' }; retryAt?: number; unschedule?: number[] }
+  reserve?: (
+    row: JobRow,
+    now: number,
+    intent: () => boolean
+  ) => boolean | { capped: string; budget: { scope: 'batch' | 'provider' | 'day' }; retryAt?: number; unschedule?: number[] }
   /** A budget cap held a job back (the reason), for the UI. */
   onBudgetHold?: (provider: ProviderId, reason: string) => void
 }
@@ -321,7 +325,14 @@ export class Poller {
     try {
       const inputFiles = await this.inputFiles(row)
       if (inputFiles === null) return
-      ref = await adapter.submit({ kind: row.kind, model: row.model, prompt: row.prompt, params: JSON.parse(row.params_json), inputMedia: this.inputMedia(row), ...(inputFiles.length ? { inputFiles } : {}) })
+      ref = await adapter.submit({
+        kind: row.kind,
+        model: row.model,
+        prompt: row.prompt,
+        params: JSON.parse(row.params_json),
+        inputMedia: this.inputMedia(row),
+        ...(inputFiles.length ? { inputFiles } : {})
+      })
     } catch (err) {
       return this.submitFailed(row, p, err)
     }
@@ -401,16 +412,26 @@ export class Poller {
       case 'auth':
       case 'credits':
         this.scheduler.pause(row.provider, e.message)
-        return requeue(now, { type: 'paused', message: `${e.message}. The ${providerInfo(row.provider).label} queue is paused until the key or account is fixed` })
+        return requeue(now, {
+          type: 'paused',
+          message: `${e.message}. The ${providerInfo(row.provider).label} queue is paused until the key or account is fixed`
+        })
       case 'transient': {
         const errors = row.transient_errors + 1
         if (errors > (this.o.maxTransientErrors ?? 6)) {
-          return void this.write(row.id, life.failed('submitting', `${e.message} (gave up after ${errors} tries)`, now, e.message, { attempts: row.attempts, transient_errors: errors }))
+          return void this.write(
+            row.id,
+            life.failed('submitting', `${e.message} (gave up after ${errors} tries)`, now, e.message, { attempts: row.attempts, transient_errors: errors })
+          )
         }
         const due = now + backoff(errors, this.random)
         const tries = `${errors} ${errors === 1 ? 'try' : 'tries'} so far`
         // The row says why it waits and how often it was tried (attempts stay flat: nothing was accepted).
-        return requeue(due, { type: 'retry', message: `${e.message}; not accepted, will send again in ${Math.round((due - now) / 1000)} s (${tries})` }, { transient_errors: errors, error: `${e.message} (${tries}; trying again)` })
+        return requeue(
+          due,
+          { type: 'retry', message: `${e.message}; not accepted, will send again in ${Math.round((due - now) / 1000)} s (${tries})` },
+          { transient_errors: errors, error: `${e.message} (${tries}; trying again)` }
+        )
       }
       case 'rejected':
         return void this.write(row.id, life.failed('submitting', e.message, now))
@@ -418,7 +439,12 @@ export class Poller {
         // Sent, but no id came back (timeout, dropped connection, a 200 without an id): maybe billed.
         return void this.write(
           row.id,
-          life.needsAttention('submitting', `Submitted? Unknown: ${e.message}`, `${e.message}${e.details.body ? ` — body: ${e.details.body}` : ''}. Not sent again automatically: the provider may have accepted (and billed) it`, { finished_at: now })
+          life.needsAttention(
+            'submitting',
+            `Submitted? Unknown: ${e.message}`,
+            `${e.message}${e.details.body ? ` — body: ${e.details.body}` : ''}. Not sent again automatically: the provider may have accepted (and billed) it`,
+            { finished_at: now }
+          )
         )
     }
   }
@@ -485,13 +511,20 @@ export class Poller {
         this.scheduler.jobEnded(p)
         return void this.write(
           id,
-          life.failed('running', result.error ?? 'The provider reported a failure', now, `${result.error ?? 'Failed'} (${result.rawStatus})${result.retryable === false ? '; retrying will not help' : ''}`, { ...base, next_poll_at: null })
+          life.failed(
+            'running',
+            result.error ?? 'The provider reported a failure',
+            now,
+            `${result.error ?? 'Failed'} (${result.rawStatus})${result.retryable === false ? '; retrying will not help' : ''}`,
+            { ...base, next_poll_at: null }
+          )
         )
       case 'canceled':
         this.scheduler.jobEnded(p)
         return void this.write(id, life.canceledByProvider(base, result.rawStatus, now))
     }
-    const maxWaitMs = this.o.maxWaitMs?.(row.provider, row.model) ?? (modelInfo(row.provider, row.model)?.timing ?? providerInfo(row.provider).genericTiming).max * 1000
+    const maxWaitMs =
+      this.o.maxWaitMs?.(row.provider, row.model) ?? (modelInfo(row.provider, row.model)?.timing ?? providerInfo(row.provider).genericTiming).max * 1000
     if (result.stalled || now - submittedAt > maxWaitMs) {
       const reason = result.stalled ?? `No result after ${Math.round((now - submittedAt) / 1000)} s (limit ${maxWaitMs / 1000} s)`
       return void this.write(id, life.needsAttention('running', reason, `${reason}; offered for resubmission`, { ...base, next_poll_at: null }))
@@ -501,7 +534,8 @@ export class Poller {
     const ctx = { ...this.context({ ...row, polls }, now, submittedAt, progress, result.status), polls }
     const due = now + strategy.nextDelayMs(ctx)
     let event: life.JobEventDraft | undefined
-    if (!result.known && result.rawStatus !== row.raw_status) event = { type: 'unknown_status', message: `Unknown status "${result.rawStatus}" from the provider; still polling` }
+    if (!result.known && result.rawStatus !== row.raw_status)
+      event = { type: 'unknown_status', message: `Unknown status "${result.rawStatus}" from the provider; still polling` }
     else if (result.rawStatus !== row.raw_status) event = { type: 'status', message: `Provider says "${result.rawStatus}"` }
     this.write(id, life.progressed('running', { ...base, progress, next_poll_at: Math.round(due) }, event))
     this.schedule(id, row.provider, 'poll', due)
@@ -512,7 +546,8 @@ export class Poller {
     const e = err instanceof ProviderError ? err : new ProviderError('malformed', (err as Error).message)
     this.noteReachability(row.provider, e)
     const again = (due: number, patch: JobPatch, event: life.JobEventDraft) => {
-      if (this.write(row.id, life.progressed('running', { ...patch, last_response: response ?? row.last_response, next_poll_at: Math.round(due) }, event))) this.schedule(row.id, row.provider, 'poll', due)
+      if (this.write(row.id, life.progressed('running', { ...patch, last_response: response ?? row.last_response, next_poll_at: Math.round(due) }, event)))
+        this.schedule(row.id, row.provider, 'poll', due)
     }
     switch (e.kind) {
       case 'rate_limited': {
@@ -530,9 +565,16 @@ export class Poller {
         const errors = row.transient_errors + 1
         const detail = `${e.message}${e.details.body && !e.message.includes(e.details.body) ? ` — body: ${e.details.body}` : ''}`
         if (errors > (this.o.maxTransientErrors ?? 6)) {
-          return void this.write(row.id, life.needsAttention('running', `Provider unreachable: ${e.message} (${errors} tries)`, detail, { transient_errors: errors, next_poll_at: null }))
+          return void this.write(
+            row.id,
+            life.needsAttention('running', `Provider unreachable: ${e.message} (${errors} tries)`, detail, { transient_errors: errors, next_poll_at: null })
+          )
         }
-        return again(now + backoff(errors, this.random), { transient_errors: errors, polls: row.polls + 1 }, { type: 'retry', message: `${detail}; will ask again` })
+        return again(
+          now + backoff(errors, this.random),
+          { transient_errors: errors, polls: row.polls + 1 },
+          { type: 'retry', message: `${detail}; will ask again` }
+        )
       }
     }
   }
@@ -543,7 +585,8 @@ export class Poller {
     const dir = row.output_dir
     await removeStaleParts(dir, id)
     const files = jobResult(row)
-    if (files.length === 0) return void this.write(id, life.failed('downloading', 'The provider reported success without any file', this.clock.now(), 'No output files'))
+    if (files.length === 0)
+      return void this.write(id, life.failed('downloading', 'The provider reported success without any file', this.clock.now(), 'No output files'))
     const saved = this.o.store.savedFiles(id)
     try {
       checkResultFiles(files)
@@ -553,7 +596,10 @@ export class Poller {
         if (this.o.isApiUrl?.(row.provider, file.url)) await this.scheduler.token(p)
         const stem = `${slug(row.prompt)}-${id}${files.length > 1 ? `-${idx + 1}` : ''}`
         const got = await downloadFile(file.url, dir, stem, id, this.o.download ?? DEFAULT_DOWNLOAD_OPTIONS)
-        const assetId = this.o.store.insertAsset({ jobId: id, idx, path: got.path, sourceUrl: file.url, mime: got.mime, size: got.size, sha256: got.sha256, width: got.width, height: got.height }, this.clock.now())
+        const assetId = this.o.store.insertAsset(
+          { jobId: id, idx, path: got.path, sourceUrl: file.url, mime: got.mime, size: got.size, sha256: got.sha256, width: got.width, height: got.height },
+          this.clock.now()
+        )
         this.o.onAsset?.(assetId, got.path)
       }
     } catch (err) {
@@ -583,7 +629,10 @@ export class Poller {
       const changed = fresh.length > 0 && JSON.stringify(fresh.map((f) => f.url)) !== JSON.stringify(files.map((f) => f.url))
       if (changed && !this.refreshed.has(row.id)) {
         this.refreshed.add(row.id)
-        this.write(row.id, life.progressed('downloading', { result_json: JSON.stringify(fresh) }, { type: 'retry', message: `${e.message}; got a fresh URL from the provider` }))
+        this.write(
+          row.id,
+          life.progressed('downloading', { result_json: JSON.stringify(fresh) }, { type: 'retry', message: `${e.message}; got a fresh URL from the provider` })
+        )
         return this.schedule(row.id, row.provider, 'download', this.clock.now())
       }
       if (!changed && refreshError === null) {
@@ -598,7 +647,14 @@ export class Poller {
       const errors = row.transient_errors + 1
       if (errors <= (this.o.maxTransientErrors ?? 6)) {
         const due = now + backoff(errors, this.random)
-        this.write(row.id, life.progressed('downloading', { transient_errors: errors, next_poll_at: Math.round(due) }, { type: 'retry', message: `${e.message}; will download again` }))
+        this.write(
+          row.id,
+          life.progressed(
+            'downloading',
+            { transient_errors: errors, next_poll_at: Math.round(due) },
+            { type: 'retry', message: `${e.message}; will download again` }
+          )
+        )
         return this.schedule(row.id, row.provider, 'download', due)
       }
     }

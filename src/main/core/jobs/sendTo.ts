@@ -53,7 +53,8 @@ function checkAccept(name: string, info: ModelInfo | undefined, file: InputFile)
   const spec = info?.input
   if (!spec) return
   if (spec.accept && !spec.accept.includes(file.mime)) throw new Error(`${name} takes ${spec.accept.join(', ')}, not ${file.mime} (${file.name})`)
-  if (spec.maxBytes && file.size > spec.maxBytes) throw new Error(`${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; ${name} takes up to ${(spec.maxBytes / 1024 / 1024).toFixed(0)} MB`)
+  if (spec.maxBytes && file.size > spec.maxBytes)
+    throw new Error(`${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; ${name} takes up to ${(spec.maxBytes / 1024 / 1024).toFixed(0)} MB`)
 }
 
 /** The jobs a Send to makes, or a sentence saying why none can be made. */
@@ -61,10 +62,14 @@ export async function planSendTo(store: Store, args: SendToArgs): Promise<{ jobs
   const provider = providerInfo(args.provider)
   const info = modelInfo(args.provider, args.model)
   const name = `${provider.label} ${info?.label ?? args.model}`
-  if (provider.urlInputsOnly) throw new Error(`${provider.label} takes input pictures only as public URLs and has no upload, so files from the library cannot be sent to it; choose another provider. Nothing was queued.`)
+  if (provider.urlInputsOnly)
+    throw new Error(
+      `${provider.label} takes input pictures only as public URLs and has no upload, so files from the library cannot be sent to it; choose another provider. Nothing was queued.`
+    )
   if (info && !info.input) throw new Error(`${name} takes no input file; choose an upscale, edit, image-to-video or reference model. Nothing was queued.`)
   const kind = info?.kind ?? args.kind ?? (provider.kinds.includes('edit') ? 'edit' : provider.kinds[0])
-  if (!info && !provider.kinds.includes(kind)) throw new Error(`${provider.label} cannot make ${kind} jobs (it makes ${provider.kinds.join(', ')}). Nothing was queued.`)
+  if (!info && !provider.kinds.includes(kind))
+    throw new Error(`${provider.label} cannot make ${kind} jobs (it makes ${provider.kinds.join(', ')}). Nothing was queued.`)
   const assets = pickedAssets(store, args)
   if (assets.length === 0) throw new Error('Nothing to send: the selection has no downloaded files')
   const described = await mapLimited(assets, DESCRIBE_CONCURRENCY, async (a) => {
@@ -77,7 +82,9 @@ export async function planSendTo(store: Store, args: SendToArgs): Promise<{ jobs
   const gone = described.filter((d) => d.file === null)
   if (gone.length) {
     const first = gone[0].problem
-    throw new Error(`${gone.length} of ${assets.length} file${assets.length === 1 ? '' : 's'} cannot be read (first: ${first}); rescan the library or leave ${gone.length === 1 ? 'it' : 'them'} out. Nothing was queued.`)
+    throw new Error(
+      `${gone.length} of ${assets.length} file${assets.length === 1 ? '' : 's'} cannot be read (first: ${first}); rescan the library or leave ${gone.length === 1 ? 'it' : 'them'} out. Nothing was queued.`
+    )
   }
   for (const [i, d] of described.entries()) {
     try {
@@ -89,7 +96,14 @@ export async function planSendTo(store: Store, args: SendToArgs): Promise<{ jobs
     }
   }
   const params = args.params ?? {}
-  const jobs: NewJob[] = assets.map((a) => ({ provider: args.provider, model: args.model, kind, prompt: args.prompt || a.prompt, params, inputs: [{ path: a.path, assetId: a.id }] }))
+  const jobs: NewJob[] = assets.map((a) => ({
+    provider: args.provider,
+    model: args.model,
+    kind,
+    prompt: args.prompt || a.prompt,
+    params,
+    inputs: [{ path: a.path, assetId: a.id }]
+  }))
   const batchName = args.batchName?.trim() || `${assets[0].batchName} → ${sheetModelLabel(args.provider, args.model)}`
   return { jobs, batchName }
 }

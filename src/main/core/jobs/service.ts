@@ -67,10 +67,19 @@ export class JobService {
   private queue(jobs: NewJob[], batchName?: string, into?: number, budget?: QueueRequest['budget']): { batchId: number; jobIds: number[] } {
     const name = batchName?.trim() || `Batch ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`
     // The jobs, their estimates and the batch's budget commit together, before the runner can send any of them.
-    const { batchId, jobIds } = this.d.store.addBatchJobs(jobs, { name, into, outputDir: (id) => this.batchDir(name, id), within: (added) => this.d.costs.queued(added, jobs, budget) })
+    const { batchId, jobIds } = this.d.store.addBatchJobs(jobs, {
+      name,
+      into,
+      outputDir: (id) => this.batchDir(name, id),
+      within: (added) => this.d.costs.queued(added, jobs, budget)
+    })
     this.d.changes.batchActive(batchId)
     // Chained steps are scheduled by their parent's completion, not now.
-    for (const provider of new Set(jobs.map((j) => j.provider))) this.d.runner.enqueue(jobIds.filter((_, i) => jobs[i].provider === provider && jobs[i].after === undefined), provider)
+    for (const provider of new Set(jobs.map((j) => j.provider)))
+      this.d.runner.enqueue(
+        jobIds.filter((_, i) => jobs[i].provider === provider && jobs[i].after === undefined),
+        provider
+      )
     this.d.changes.jobsChanged(jobIds)
     return { batchId, jobIds }
   }
@@ -105,9 +114,15 @@ export class JobService {
         const known = arg.model ? modelInfo(provider, arg.model) : (info.models.find((m) => !arg.kind || m.kind === arg.kind) ?? info.models[0])
         const modelId = arg.model ?? known!.id
         const shared = arg.inputs?.length ? await resolveInputs(arg.inputs, store) : { inputs: [], files: [] }
-        if (arg.promptInputs && arg.promptInputs.length !== arg.prompts.length) throw new Error(`${arg.promptInputs.length} input lists for ${arg.prompts.length} prompts`)
-        const perPrompt = await Promise.all(arg.prompts.map(async (_, i) => (arg.promptInputs?.[i]?.length ? resolveInputs(arg.promptInputs[i], store) : { inputs: [], files: [] })))
-        const kind = known?.kind ?? arg.kind ?? (shared.inputs.length || perPrompt.some((p) => p.inputs.length) ? (info.kinds.includes('edit') ? 'edit' : info.kinds[0]) : info.kinds[0])
+        if (arg.promptInputs && arg.promptInputs.length !== arg.prompts.length)
+          throw new Error(`${arg.promptInputs.length} input lists for ${arg.prompts.length} prompts`)
+        const perPrompt = await Promise.all(
+          arg.prompts.map(async (_, i) => (arg.promptInputs?.[i]?.length ? resolveInputs(arg.promptInputs[i], store) : { inputs: [], files: [] }))
+        )
+        const kind =
+          known?.kind ??
+          arg.kind ??
+          (shared.inputs.length || perPrompt.some((p) => p.inputs.length) ? (info.kinds.includes('edit') ? 'edit' : info.kinds[0]) : info.kinds[0])
         if (!known && !info.kinds.includes(kind)) throw new Error(`${info.label} cannot make ${kind} jobs (it makes ${info.kinds.join(', ')})`)
         perPrompt.forEach((p, i) => {
           try {
@@ -143,7 +158,15 @@ export class JobService {
       },
       getJob: async ({ id }) => {
         const row = store.job(id)
-        return row ? { job: toJob(row, etaBook(store).jobEta(row)), events: store.events(id), assets: store.assetsOfJob(id), lastResponse: row.last_response, cost: this.d.costs.ledger.jobCost(id) } : null
+        return row
+          ? {
+              job: toJob(row, etaBook(store).jobEta(row)),
+              events: store.events(id),
+              assets: store.assetsOfJob(id),
+              lastResponse: row.last_response,
+              cost: this.d.costs.ledger.jobCost(id)
+            }
+          : null
       },
       cancelJobs: async ({ ids }) => {
         let changed = 0
@@ -156,7 +179,10 @@ export class JobService {
           if (!store.transition(id, life.cancel(row, remote, Date.now()), Date.now())) continue
           runner.forget(id)
           changed++
-          if (remote) this.d.inBackground(adapter!.cancel!(JSON.parse(row.provider_ref_json!)).catch((err: Error) => store.addEvent(id, 'error', `Remote cancel failed: ${err.message}`)))
+          if (remote)
+            this.d.inBackground(
+              adapter!.cancel!(JSON.parse(row.provider_ref_json!)).catch((err: Error) => store.addEvent(id, 'error', `Remote cancel failed: ${err.message}`))
+            )
         }
         changes.jobsChanged(ids)
         return { changed }
@@ -195,7 +221,13 @@ export class JobService {
           // A job re-queued on a model that starts from a picture (upscale, edit, video) starts from its own
           // inputs, or else from what it made; it keeps only the parameters the new model has.
           const own = jobInputs(r)
-          const inputs = info?.input && own.length === 0 ? store.assetsOfJob(r.id).slice(0, info.input.max).map((a) => ({ path: a.path, assetId: a.id })) : own
+          const inputs =
+            info?.input && own.length === 0
+              ? store
+                  .assetsOfJob(r.id)
+                  .slice(0, info.input.max)
+                  .map((a) => ({ path: a.path, assetId: a.id }))
+              : own
           const kept = info ? Object.fromEntries(Object.entries(params).filter(([name]) => info.params?.some((p) => p.name === name))) : params
           return { provider, model, kind: info?.kind ?? (kinds.includes(r.kind) ? r.kind : kinds[0]), prompt: r.prompt, params: kept, inputs }
         })

@@ -58,11 +58,29 @@ export function checkAbsolutePath(path: string, what: string): string {
 }
 
 const MANIFEST_COLUMNS = [
-  'file', 'prompt', 'provider', 'model', 'parameters', 'job_id', 'provider_job_id', 'batch', 'submitted_at', 'finished_at', 'created_at', 'sha256', 'size', 'mime',
+  'file',
+  'prompt',
+  'provider',
+  'model',
+  'parameters',
+  'job_id',
+  'provider_job_id',
+  'batch',
+  'submitted_at',
+  'finished_at',
+  'created_at',
+  'sha256',
+  'size',
+  'mime',
   // The job's cost (the same on each file of a job): the ledger's state, currency, estimate and the provider's own figure.
-  'cost_state', 'cost_currency', 'cost_estimated', 'cost_billed', 'cost_usd',
+  'cost_state',
+  'cost_currency',
+  'cost_estimated',
+  'cost_billed',
+  'cost_usd',
   // Where the file's job came from: its parents' job ids and its input files.
-  'parents', 'inputs'
+  'parents',
+  'inputs'
 ] as const
 
 /**
@@ -97,7 +115,10 @@ export function exportNames(items: ExportItem[], template: string): string[] {
       .split('/')
       .map((part) => part.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? key))
       .map((part) => slug(part, 80))
-    const ext = extname(item.path).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.bin'
+    const ext =
+      extname(item.path)
+        .toLowerCase()
+        .replace(/[^.a-z0-9]/g, '') || '.bin'
     const base = parts.join('/')
     let name = `${base}${ext}`
     for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base}-${n}${ext}`
@@ -236,7 +257,8 @@ async function takeFolderName(temp: string, final: string): Promise<void> {
   }
 }
 
-const appeared = (final: string) => new Error(`${final} appeared while the export was being written; it was left as it is and the export not saved: choose another name`)
+const appeared = (final: string) =>
+  new Error(`${final} appeared while the export was being written; it was left as it is and the export not saved: choose another name`)
 
 /**
  * Removes what exports cut short by a crash left behind: every temporary name noted in `journalDir`, and
@@ -278,7 +300,10 @@ export async function sweepStaleExports(journalDir: string, dirs: string[] = [],
 }
 
 function withPrompt(png: Buffer, item: ExportItem): Buffer {
-  return embedPngText(png, { parameters: JSON.stringify({ prompt: item.prompt, provider: item.provider, model: item.model, ...item.params }), prompt: item.prompt })
+  return embedPngText(png, {
+    parameters: JSON.stringify({ prompt: item.prompt, provider: item.provider, model: item.model, ...item.params }),
+    prompt: item.prompt
+  })
 }
 
 /** What may be read but not yet written to the ZIP. */

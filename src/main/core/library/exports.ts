@@ -39,8 +39,12 @@ export class ExportService {
             : store.galleryAssets(req.filter ?? {})
         if (assets.length === 0) throw new Error('Nothing to export: the selection is empty')
         const missing = assets.filter((a) => !existsSync(a.path))
-        if (missing.length > 0) throw new Error(`${missing.length} file(s) are missing on disk (first: ${missing[0].path}); rescan the library or leave them out`)
-        const parents = parentIds(store, assets.map((a) => a.jobId))
+        if (missing.length > 0)
+          throw new Error(`${missing.length} file(s) are missing on disk (first: ${missing[0].path}); rescan the library or leave them out`)
+        const parents = parentIds(
+          store,
+          assets.map((a) => a.jobId)
+        )
         const items = assets.map((a) => {
           const job = store.job(a.jobId)!
           return {
@@ -56,7 +60,13 @@ export class ExportService {
         })
         const run = new ExportRun(
           items,
-          { journalDir: join(dataDir, EXPORT_JOURNAL), format: req.format, destination: req.destination, template: req.template ?? '{batch}/{prompt}-{job}', embedMetadata: req.embedMetadata ?? false },
+          {
+            journalDir: join(dataDir, EXPORT_JOURNAL),
+            format: req.format,
+            destination: req.destination,
+            template: req.template ?? '{batch}/{prompt}-{job}',
+            embedMetadata: req.embedMetadata ?? false
+          },
           (p) => events.emit('exportProgress', p)
         )
         this.runs.set(run.id, run)

@@ -38,9 +38,17 @@ function wrap(text: string, chars: number, lines: number): string[] {
   return out.slice(0, lines)
 }
 
-function textSvg(width: number, height: number, lines: string[], o: { size: number; color: string; x?: number; anchor?: 'start' | 'middle'; weight?: string }): Buffer {
+function textSvg(
+  width: number,
+  height: number,
+  lines: string[],
+  o: { size: number; color: string; x?: number; anchor?: 'start' | 'middle'; weight?: string }
+): Buffer {
   const x = o.x ?? (o.anchor === 'middle' ? width / 2 : 8)
-  const tspans = lines.map((l, i) => `<text x="${x}" y="${o.size * 1.25 * (i + 1)}" font-family="${FONT}" font-size="${o.size}" font-weight="${o.weight ?? 'normal'}" fill="${o.color}" text-anchor="${o.anchor ?? 'start'}">${xml(l)}</text>`)
+  const tspans = lines.map(
+    (l, i) =>
+      `<text x="${x}" y="${o.size * 1.25 * (i + 1)}" font-family="${FONT}" font-size="${o.size}" font-weight="${o.weight ?? 'normal'}" fill="${o.color}" text-anchor="${o.anchor ?? 'start'}">${xml(l)}</text>`
+  )
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${tspans.join('')}</svg>`)
 }
 
@@ -64,8 +72,15 @@ function placeholder(cell: SheetCell | null, size: number): Buffer {
   const lines = [head, ...(failed && cell?.error ? wrap(cell.error, Math.floor(size / 8), 4) : [])]
   const fill = failed ? COLORS.failed : COLORS.pending
   const color = failed ? COLORS.failedText : COLORS.muted
-  const body = lines.map((l, i) => `<text x="10" y="${24 + i * 18}" font-family="${FONT}" font-size="${i === 0 ? 16 : 12}" font-weight="${i === 0 ? 'bold' : 'normal'}" fill="${color}">${xml(l)}</text>`).join('')
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="${size}" height="${size}" fill="${fill}"/>${body}</svg>`)
+  const body = lines
+    .map(
+      (l, i) =>
+        `<text x="10" y="${24 + i * 18}" font-family="${FONT}" font-size="${i === 0 ? 16 : 12}" font-weight="${i === 0 ? 'bold' : 'normal'}" fill="${color}">${xml(l)}</text>`
+    )
+    .join('')
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="${size}" height="${size}" fill="${fill}"/>${body}</svg>`
+  )
 }
 
 function winnerFrame(size: number): Buffer {
@@ -110,22 +125,45 @@ const MAX_SHEET_PIXELS = 150_000_000
 /** The contact sheet as PNG bytes: labels drawn in, failures and waiting cells in place, winners framed. */
 export async function renderSheetPng(sheet: Sheet, fileOf: CellFile, cellSize = 256): Promise<Buffer> {
   const g = sheetGeometry(sheet, cellSize)
-  if (g.width * g.height > MAX_SHEET_PIXELS) throw new Error(`The sheet would be ${g.width} × ${g.height} pixels, too large for one PNG; choose a smaller cell size, or export it as an HTML page`)
+  if (g.width * g.height > MAX_SHEET_PIXELS)
+    throw new Error(`The sheet would be ${g.width} × ${g.height} pixels, too large for one PNG; choose a smaller cell size, or export it as an HTML page`)
   const layers: OverlayOptions[] = []
   // Drawn over the pictures, so composited last.
   const frames: OverlayOptions[] = []
   const chars = Math.floor(cellSize / 7.5)
-  layers.push({ input: textSvg(g.width, 44, [`${sheet.name} — ${sheet.rows.title} × ${sheet.cols.title}${sheet.pages.title ? ` × ${sheet.pages.title}` : ''}`], { size: 22, color: COLORS.header, weight: 'bold', x: 12 }), left: 0, top: 6 })
+  layers.push({
+    input: textSvg(g.width, 44, [`${sheet.name} — ${sheet.rows.title} × ${sheet.cols.title}${sheet.pages.title ? ` × ${sheet.pages.title}` : ''}`], {
+      size: 22,
+      color: COLORS.header,
+      weight: 'bold',
+      x: 12
+    }),
+    left: 0,
+    top: 6
+  })
   const pictures: Promise<void>[] = []
   for (const [p, grid] of sheet.cells.entries()) {
     const top = g.pageTops[p]
-    if (sheet.pages.labels[p]) layers.push({ input: textSvg(g.width, 30, [`${sheet.pages.title}: ${sheet.pages.labels[p]}`], { size: 18, color: COLORS.winner, weight: 'bold', x: 12 }), left: 0, top: top - 30 })
+    if (sheet.pages.labels[p])
+      layers.push({
+        input: textSvg(g.width, 30, [`${sheet.pages.title}: ${sheet.pages.labels[p]}`], { size: 18, color: COLORS.winner, weight: 'bold', x: 12 }),
+        left: 0,
+        top: top - 30
+      })
     for (const [c, label] of sheet.cols.labels.entries()) {
-      layers.push({ input: textSvg(cellSize, g.colHeader, wrap(label, chars, 2), { size: 14, color: COLORS.header, anchor: 'middle', weight: 'bold' }), left: g.rowHeader + c * (cellSize + g.gap), top })
+      layers.push({
+        input: textSvg(cellSize, g.colHeader, wrap(label, chars, 2), { size: 14, color: COLORS.header, anchor: 'middle', weight: 'bold' }),
+        left: g.rowHeader + c * (cellSize + g.gap),
+        top
+      })
     }
     for (const [r, line] of grid.entries()) {
       const origin = cellOrigin(g, p, r, 0)
-      layers.push({ input: textSvg(g.rowHeader - 8, cellSize, wrap(sheet.rows.labels[r], 26, Math.floor(cellSize / 20)), { size: 14, color: COLORS.header, x: 12 }), left: 0, top: origin.y })
+      layers.push({
+        input: textSvg(g.rowHeader - 8, cellSize, wrap(sheet.rows.labels[r], 26, Math.floor(cellSize / 20)), { size: 14, color: COLORS.header, x: 12 }),
+        left: 0,
+        top: origin.y
+      })
       for (const [c, cell] of line.entries()) {
         const at = cellOrigin(g, p, r, c)
         pictures.push(
@@ -139,7 +177,10 @@ export async function renderSheetPng(sheet: Sheet, fileOf: CellFile, cellSize = 
     }
   }
   await Promise.all(pictures)
-  const png = await sharp({ create: { width: g.width, height: g.height, channels: 3, background: COLORS.background } }).composite([...layers, ...frames]).png({ compressionLevel: 6 }).toBuffer()
+  const png = await sharp({ create: { width: g.width, height: g.height, channels: 3, background: COLORS.background } })
+    .composite([...layers, ...frames])
+    .png({ compressionLevel: 6 })
+    .toBuffer()
   return embedPngText(png, {
     Title: sheet.name,
     'batch-studio:sheet': JSON.stringify({
@@ -202,11 +243,19 @@ export async function writeSheetHtml(sheet: Sheet, fileOf: CellFile, dir: string
             const name = `job-${cell.jobId}${extname(file.path).toLowerCase()}`
             const target = join(temp, 'files', name)
             await link(file.path, target).catch(() => copyFile(file.path, target))
-            const media = file.mime.startsWith('video/') ? `<video src="files/${name}" controls muted loop></video>` : file.mime.startsWith('audio/') ? `<audio src="files/${name}" controls></audio>` : `<img src="files/${name}" alt="job ${cell.jobId}" loading="lazy">`
-            cells.push(`<td class="${cell.winner ? 'winner' : ''}"><a href="files/${name}">${media}</a><span>job ${cell.jobId}${cell.winner ? ' · ★ winner' : ''}</span></td>`)
+            const media = file.mime.startsWith('video/')
+              ? `<video src="files/${name}" controls muted loop></video>`
+              : file.mime.startsWith('audio/')
+                ? `<audio src="files/${name}" controls></audio>`
+                : `<img src="files/${name}" alt="job ${cell.jobId}" loading="lazy">`
+            cells.push(
+              `<td class="${cell.winner ? 'winner' : ''}"><a href="files/${name}">${media}</a><span>job ${cell.jobId}${cell.winner ? ' · ★ winner' : ''}</span></td>`
+            )
           } else {
             const failed = ['failed', 'canceled', 'needs_attention'].includes(cell.status)
-            cells.push(`<td class="${failed ? 'failed' : 'pending'}"><strong>${html(cell.status.replace('_', ' '))}</strong>${cell.error ? `<p>${html(cell.error)}</p>` : ''}<span>job ${cell.jobId}</span></td>`)
+            cells.push(
+              `<td class="${failed ? 'failed' : 'pending'}"><strong>${html(cell.status.replace('_', ' '))}</strong>${cell.error ? `<p>${html(cell.error)}</p>` : ''}<span>job ${cell.jobId}</span></td>`
+            )
           }
         }
         body.push(`<tr><th scope="row">${html(sheet.rows.labels[r])}</th>${cells.join('')}</tr>`)

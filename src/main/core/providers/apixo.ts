@@ -56,7 +56,8 @@ function unwrap(body: unknown, poll: boolean, redact: (s: string) => string): un
   const env = expectObject(body, LABEL)
   const raw = JSON.stringify(env)
   const code = typeof env.code === 'string' && /^\d+$/.test(env.code) ? Number(env.code) : env.code
-  if (typeof code !== 'number') throw new ProviderError('malformed', `${LABEL} sent a response without a numeric "code": ${excerpt(raw)}`, { body: excerpt(raw) })
+  if (typeof code !== 'number')
+    throw new ProviderError('malformed', `${LABEL} sent a response without a numeric "code": ${excerpt(raw)}`, { body: excerpt(raw) })
   if (code !== 200) throw apixoCodeError(code, excerpt(redact(envelopeMessage(env))), raw, poll)
   return env.data
 }
@@ -102,7 +103,10 @@ function parseResult(resultJson: unknown, redact: (s: string) => string): Parsed
   const obj = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null
   urlsIn(obj && 'resultUrls' in obj ? obj.resultUrls : parsed, urls)
   const files = [...new Set(urls)].map((url) => ({ url }))
-  if (files.length === 0) return { error: `${LABEL} reported success without any resultUrls: ${excerpt(redact(typeof resultJson === 'string' ? resultJson : JSON.stringify(resultJson ?? null)))}` }
+  if (files.length === 0)
+    return {
+      error: `${LABEL} reported success without any resultUrls: ${excerpt(redact(typeof resultJson === 'string' ? resultJson : JSON.stringify(resultJson ?? null)))}`
+    }
   return { files }
 }
 
@@ -126,14 +130,18 @@ export function apixoInput(input: Pick<SubmitInput, 'kind' | 'model' | 'prompt' 
   for (const spec of specs) if (spec.default !== undefined) out[spec.name] = coerce(spec.default, spec)
   for (const [name, value] of Object.entries(input.params)) {
     if (name === 'provider' || value === undefined || value === null || value === '') continue
-    out[name] = coerce(value, specs.find((s) => s.name === name))
+    out[name] = coerce(
+      value,
+      specs.find((s) => s.name === name)
+    )
   }
   const withImages = imageUrls.length > 0 || (Array.isArray(out.image_urls) && out.image_urls.length > 0)
   if (imageUrls.length && out.image_urls === undefined) out.image_urls = imageUrls
   const chosen = typeof input.params.mode === 'string' && input.params.mode !== '' ? input.params.mode : undefined
   switch (input.model) {
     case 'veo-3-1':
-      if (input.params.generationType === undefined || input.params.generationType === '') out.generationType = withImages ? 'FIRST_AND_LAST_FRAMES_2_VIDEO' : 'TEXT_2_VIDEO'
+      if (input.params.generationType === undefined || input.params.generationType === '')
+        out.generationType = withImages ? 'FIRST_AND_LAST_FRAMES_2_VIDEO' : 'TEXT_2_VIDEO'
       break
     case 'suno':
       break
@@ -179,7 +187,11 @@ async function fetchIndex(url: string, timeoutMs = 30_000): Promise<unknown> {
     throw new ProviderError('transient', `${LABEL} model index at ${url} could not be fetched (${(err as Error).message})`)
   }
   const text = await res.text()
-  if (!res.ok) throw new ProviderError(res.status >= 500 ? 'transient' : 'rejected', `${LABEL} model index at ${url} answered ${res.status}`, { httpStatus: res.status, body: excerpt(text) })
+  if (!res.ok)
+    throw new ProviderError(res.status >= 500 ? 'transient' : 'rejected', `${LABEL} model index at ${url} answered ${res.status}`, {
+      httpStatus: res.status,
+      body: excerpt(text)
+    })
   try {
     return JSON.parse(text)
   } catch {
@@ -210,7 +222,10 @@ export function createApixoAdapter(config: AdapterConfig): ProviderAdapter {
     async submit(input: SubmitInput): Promise<ProviderRef> {
       if (input.inputFiles?.length) {
         const names = input.inputFiles.map((f) => f.name).join(', ')
-        throw new ProviderError('rejected', `${LABEL} takes input images only as public URLs (image_urls) and has no upload endpoint, so local files cannot be sent (${names}). Use an image that another job produced, or a public URL in the image_urls param.`)
+        throw new ProviderError(
+          'rejected',
+          `${LABEL} takes input images only as public URLs (image_urls) and has no upload endpoint, so local files cannot be sent (${names}). Use an image that another job produced, or a public URL in the image_urls param.`
+        )
       }
       const imageUrls = (input.inputMedia ?? []).map((m) => m.url).filter((u): u is string => Boolean(u))
       const routing = typeof input.params.provider === 'string' && input.params.provider ? { provider: input.params.provider } : {}
@@ -221,7 +236,10 @@ export function createApixoAdapter(config: AdapterConfig): ProviderAdapter {
 
     async poll(ref: ProviderRef): Promise<PollResult> {
       const model = String(ref.model)
-      const data = expectObject(unwrap(await http.request(`/statusTask/${encodeURIComponent(model)}?taskId=${encodeURIComponent(ref.id)}`), true, redact), `${LABEL} data`)
+      const data = expectObject(
+        unwrap(await http.request(`/statusTask/${encodeURIComponent(model)}?taskId=${encodeURIComponent(ref.id)}`), true, redact),
+        `${LABEL} data`
+      )
       const rawStatus = expectString(data, 'state', LABEL)
       const status = STATES[rawStatus]
       if (status === 'succeeded') {
@@ -262,11 +280,16 @@ export function createApixoAdapter(config: AdapterConfig): ProviderAdapter {
         data = unwrap(await http.request('/apikeys/current-balance'), true, redact)
       } catch (err) {
         if (err instanceof ProviderError && (err.kind === 'not_found' || err.details.httpStatus === 404))
-          throw new ProviderError('rejected', `${LABEL} has no balance endpoint at ${http.base.href.replace(/\/$/, '')}/apikeys/current-balance (404): check the base URL (it ends in /api/v1)`, err.details)
+          throw new ProviderError(
+            'rejected',
+            `${LABEL} has no balance endpoint at ${http.base.href.replace(/\/$/, '')}/apikeys/current-balance (404): check the base URL (it ends in /api/v1)`,
+            err.details
+          )
         throw err
       }
       const balance = typeof data === 'number' ? data : typeof data === 'string' && data.trim() !== '' && Number.isFinite(Number(data)) ? Number(data) : null
-      if (balance === null) throw new ProviderError('malformed', `${LABEL} answered the balance request without a balance: ${excerpt(JSON.stringify(data ?? null))}`)
+      if (balance === null)
+        throw new ProviderError('malformed', `${LABEL} answered the balance request without a balance: ${excerpt(JSON.stringify(data ?? null))}`)
       return { amount: balance, currency: 'usd' as const }
     }
   }

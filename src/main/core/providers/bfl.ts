@@ -115,7 +115,10 @@ export function createBflAdapter(config: AdapterConfig): ProviderAdapter {
     const fields = bflImageFields(input.model, total)
     if (total > max || fields.length < total) {
       const takes = Math.min(max, fields.length)
-      throw new ProviderError('rejected', `${LABEL} ${input.model} takes at most ${takes} input image${takes === 1 ? '' : 's'}; this job has ${total} (${files.map(describeFile).join(', ') || 'from its parent job'})`)
+      throw new ProviderError(
+        'rejected',
+        `${LABEL} ${input.model} takes at most ${takes} input image${takes === 1 ? '' : 's'}; this job has ${total} (${files.map(describeFile).join(', ') || 'from its parent job'})`
+      )
     }
     const values = [...(await Promise.all(files.map((f) => inputBase64(f, INPUT_RULES)))), ...media]
     return Object.fromEntries(fields.map((field, i) => [field, values[i]]).filter(([field]) => input.params[field] === undefined))
@@ -136,7 +139,11 @@ export function createBflAdapter(config: AdapterConfig): ProviderAdapter {
         }
         if (err instanceof ProviderError && (err.details.httpStatus === 404 || err.details.httpStatus === 405)) {
           // An unknown model is an unknown path: FastAPI's {"detail": "Not Found"}.
-          throw new ProviderError('rejected', `${LABEL} has no model "${input.model}" (POST ${path} answered ${err.details.httpStatus}); see https://docs.bfl.ai for the current model ids`, err.details)
+          throw new ProviderError(
+            'rejected',
+            `${LABEL} has no model "${input.model}" (POST ${path} answered ${err.details.httpStatus}); see https://docs.bfl.ai for the current model ids`,
+            err.details
+          )
         }
         throw err
       }
@@ -145,7 +152,11 @@ export function createBflAdapter(config: AdapterConfig): ProviderAdapter {
       // polling_url is required by the OpenAPI; should it be missing, the classic result endpoint on the base still finds the task.
       const pollingUrl = typeof res.polling_url === 'string' && res.polling_url ? res.polling_url : `/v1/get_result?id=${encodeURIComponent(id)}`
       if (!/^https?:\/\//i.test(pollingUrl) && !pollingUrl.startsWith('/')) {
-        throw new ProviderError('unknown_outcome', `${LABEL} accepted task ${id} but its polling_url is not a URL: ${JSON.stringify(pollingUrl).slice(0, 200)}`, { body: JSON.stringify(res).slice(0, 500) })
+        throw new ProviderError(
+          'unknown_outcome',
+          `${LABEL} accepted task ${id} but its polling_url is not a URL: ${JSON.stringify(pollingUrl).slice(0, 200)}`,
+          { body: JSON.stringify(res).slice(0, 500) }
+        )
       }
       // `cost`: "Cost in credits for this request" (OpenAPI AsyncResponse); the ledger bills it.
       const cost = typeof res.cost === 'number' && Number.isFinite(res.cost) && res.cost >= 0 ? res.cost : null
@@ -168,16 +179,30 @@ export function createBflAdapter(config: AdapterConfig): ProviderAdapter {
       if (status === 'succeeded') {
         const result = res.result && typeof res.result === 'object' ? (res.result as Record<string, unknown>) : {}
         const sample = result.sample
-        if (typeof sample !== 'string' || !sample) return { status: 'failed', rawStatus, known: true, error: `${LABEL} reported Ready without a result.sample URL`, retryable: true }
+        if (typeof sample !== 'string' || !sample)
+          return { status: 'failed', rawStatus, known: true, error: `${LABEL} reported Ready without a result.sample URL`, retryable: true }
         return { status, rawStatus, known: true, progress: 1, files: [{ url: sample }] }
       }
       if (status === 'failed') {
         const said = errorText(res)
         if (rawStatus.endsWith('Moderated')) {
-          return { status, rawStatus, known: true, error: `Moderated: ${LABEL} refused the ${rawStatus.startsWith('Request') ? 'request' : 'generated content'}${said ? ` (${http.redact(said)})` : ''}`, retryable: false }
+          return {
+            status,
+            rawStatus,
+            known: true,
+            error: `Moderated: ${LABEL} refused the ${rawStatus.startsWith('Request') ? 'request' : 'generated content'}${said ? ` (${http.redact(said)})` : ''}`,
+            retryable: false
+          }
         }
-        if (rawStatus === 'Task not found') return { status, rawStatus, known: true, error: `${LABEL} lost this task (Task not found: it does not exist or has expired)`, retryable: true }
-        return { status, rawStatus, known: true, error: said ? `${LABEL}: ${http.redact(said)}` : `${LABEL} reported the task failed (${rawStatus})`, retryable: true }
+        if (rawStatus === 'Task not found')
+          return { status, rawStatus, known: true, error: `${LABEL} lost this task (Task not found: it does not exist or has expired)`, retryable: true }
+        return {
+          status,
+          rawStatus,
+          known: true,
+          error: said ? `${LABEL}: ${http.redact(said)}` : `${LABEL} reported the task failed (${rawStatus})`,
+          retryable: true
+        }
       }
       return { status: 'running', rawStatus, known: status !== undefined, progress: progressOf(res.progress) }
     },
@@ -193,7 +218,9 @@ export function createBflAdapter(config: AdapterConfig): ProviderAdapter {
       const res = expectObject(await http.request('/v1/credits'), LABEL)
       const credits = res.credits
       if (typeof credits !== 'number' || !Number.isFinite(credits)) {
-        throw new ProviderError('malformed', `${LABEL} /v1/credits did not answer a balance: ${JSON.stringify(res).slice(0, 200)}`, { body: JSON.stringify(res).slice(0, 500) })
+        throw new ProviderError('malformed', `${LABEL} /v1/credits did not answer a balance: ${JSON.stringify(res).slice(0, 200)}`, {
+          body: JSON.stringify(res).slice(0, 500)
+        })
       }
       return { amount: credits, currency: 'credits' as const }
     }

@@ -44,7 +44,13 @@ export class DemoBackend {
       const stored = this.o.settings.read()
       const demo = { ...DEFAULT_DEMO, ...stored.demo }
       const key = randomBytes(24).toString('base64url')
-      const sim = await this.o.start({ durationMs: demo.durationMs, failureRate: demo.failureRate, persistTo: join(this.o.dataDir, 'demo-simulator.jsonl'), keys: { [DEMO_PROTOCOL]: key }, ...this.o.options })
+      const sim = await this.o.start({
+        durationMs: demo.durationMs,
+        failureRate: demo.failureRate,
+        persistTo: join(this.o.dataDir, 'demo-simulator.jsonl'),
+        keys: { [DEMO_PROTOCOL]: key },
+        ...this.o.options
+      })
       for (const [target, faults] of Object.entries(stored.simulatorFaults ?? {}) as [SimProvider | 'files', Fault[]][]) {
         for (const fault of faults) sim.engine.inject(target, fault)
       }

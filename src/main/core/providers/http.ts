@@ -22,7 +22,10 @@ export function withoutKeys(text: string, secrets: readonly (string | null)[]): 
 
 /** Strips what must never be shown: the key itself if a server echoes it, and signed-URL secrets. */
 export function redact(text: string, secrets: readonly (string | null)[]): string {
-  return withoutKeys(text, secrets).replace(/([?&](?:x-amz-signature|x-amz-credential|signature|sig|token|key|api_key|apikey|access_token)=)[^&"'\s]+/gi, '$1[redacted]')
+  return withoutKeys(text, secrets).replace(
+    /([?&](?:x-amz-signature|x-amz-credential|signature|sig|token|key|api_key|apikey|access_token)=)[^&"'\s]+/gi,
+    '$1[redacted]'
+  )
 }
 
 export type ProviderErrorKind =
@@ -213,7 +216,8 @@ export class ProviderHttp {
       const timedOut = (err as Error).name === 'TimeoutError'
       const notSent = code !== undefined && NOT_SENT_CODES.has(code)
       const unreachable = timedOut || notSent ? { unreachableHost: url.host } : {}
-      const what = timedOut || notSent ? transportWords(url.host, code, timedOut) : `${label} ${method} ${url.pathname} failed (${code ?? (err as Error).message})`
+      const what =
+        timedOut || notSent ? transportWords(url.host, code, timedOut) : `${label} ${method} ${url.pathname} failed (${code ?? (err as Error).message})`
       // A refused connection never reached the provider, so even a submit may be sent again.
       if (method === 'GET' || notSent) throw new ProviderError('transient', what, unreachable)
       throw new ProviderError('unknown_outcome', `${what}; ${label} may have received the request`, unreachable)
@@ -251,17 +255,26 @@ export class ProviderHttp {
       parsed = undefined
     }
     const reading = this.options.describeError?.(res.status, parsed, text)
-    const retryAfterMs = reading?.retryAfterMs !== undefined ? Math.min(MAX_PROVIDER_WAIT_MS, Math.max(0, reading.retryAfterMs)) : parseRetryAfter(res.headers.get('retry-after'))
+    const retryAfterMs =
+      reading?.retryAfterMs !== undefined ? Math.min(MAX_PROVIDER_WAIT_MS, Math.max(0, reading.retryAfterMs)) : parseRetryAfter(res.headers.get('retry-after'))
     const details = { httpStatus: res.status, body: excerpt(text), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }
     const said = reading?.message ? `: ${excerpt(this.redact(reading.message))}` : text ? `: ${excerpt(text)}` : ''
-    if (reading?.kind) return new ProviderError(reading.kind, `${label} ${KIND_WORDS[reading.kind]} (${res.status})${said}`, reading.kind === 'rate_limited' ? { ...details, retryAfterMs: retryAfterMs ?? this.options.defaultRetryAfterMs } : details)
+    if (reading?.kind)
+      return new ProviderError(
+        reading.kind,
+        `${label} ${KIND_WORDS[reading.kind]} (${res.status})${said}`,
+        reading.kind === 'rate_limited' ? { ...details, retryAfterMs: retryAfterMs ?? this.options.defaultRetryAfterMs } : details
+      )
     switch (true) {
       case res.status === 401:
         return new ProviderError('auth', `${label} rejected the API key (401)${said}`, details)
       case res.status === 402:
         return new ProviderError('credits', `${label} says the account is out of credits (402)${said}`, details)
       case res.status === 429:
-        return new ProviderError('rate_limited', `${label} rate limit (429)${said}`, { ...details, retryAfterMs: retryAfterMs ?? this.options.defaultRetryAfterMs })
+        return new ProviderError('rate_limited', `${label} rate limit (429)${said}`, {
+          ...details,
+          retryAfterMs: retryAfterMs ?? this.options.defaultRetryAfterMs
+        })
       case res.status === 404 && method === 'GET':
         return new ProviderError('not_found', `${label} does not know this job (404)${said}`, details)
       case res.status >= 500:
@@ -275,7 +288,9 @@ export class ProviderHttp {
 /** Checks a parsed body has the shape the protocol promises; a clear error keeps the raw body for the history. */
 export function expectObject(body: unknown, label: string): Record<string, unknown> {
   if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>
-  throw new ProviderError('malformed', `${label} sent ${JSON.stringify(body)?.slice(0, 200)} where an object was expected`, { body: excerpt(JSON.stringify(body) ?? '') })
+  throw new ProviderError('malformed', `${label} sent ${JSON.stringify(body)?.slice(0, 200)} where an object was expected`, {
+    body: excerpt(JSON.stringify(body) ?? '')
+  })
 }
 
 export function expectString(obj: Record<string, unknown>, field: string, label: string): string {

@@ -22,7 +22,8 @@ function megabytes(bytes: number): string {
 export function checkInput(file: InputFile, rules: InputRules): void {
   const ok = rules.accept.some((a) => (a.endsWith('/') ? file.mime.startsWith(a) : file.mime === a))
   if (!ok) throw new ProviderError('rejected', `${rules.label} does not take ${file.mime} files as input (${file.name}); it takes ${rules.accept.join(', ')}`)
-  if (file.size > rules.maxBytes) throw new ProviderError('rejected', `${file.name} is ${megabytes(file.size)}; ${rules.label} takes input files up to ${megabytes(rules.maxBytes)}`)
+  if (file.size > rules.maxBytes)
+    throw new ProviderError('rejected', `${file.name} is ${megabytes(file.size)}; ${rules.label} takes input files up to ${megabytes(rules.maxBytes)}`)
 }
 
 export async function inputBase64(file: InputFile, rules: InputRules): Promise<string> {

@@ -172,10 +172,17 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
     const asset = await createAsset(file)
     const uploadUrl = asset.uploadUrl
     const imageUrl = asset.imageUrl
-    if (typeof uploadUrl !== 'string' || typeof imageUrl !== 'string' || !uploadUrl || !imageUrl) throw new ProviderError('transient', `${label} POST /user-assets answered without uploadUrl / imageUrl`)
+    if (typeof uploadUrl !== 'string' || typeof imageUrl !== 'string' || !uploadUrl || !imageUrl)
+      throw new ProviderError('transient', `${label} POST /user-assets answered without uploadUrl / imageUrl`)
     let res: Response
     try {
-      res = await fetch(uploadUrl, { method: 'PUT', headers: { 'Content-Type': file.mime }, body: await inputBlob(file, rules), redirect: 'error', signal: AbortSignal.timeout(Math.max(config.timeoutMs ?? 30_000, 120_000)) })
+      res = await fetch(uploadUrl, {
+        method: 'PUT',
+        headers: { 'Content-Type': file.mime },
+        body: await inputBlob(file, rules),
+        redirect: 'error',
+        signal: AbortSignal.timeout(Math.max(config.timeoutMs ?? 30_000, 120_000))
+      })
     } catch (err) {
       throw new ProviderError('transient', `Uploading ${file.name} to ${label}'s storage failed (${(err as Error).message}); will try again`)
     }
@@ -183,7 +190,11 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
       const text = http.redact(await res.text().catch(() => ''))
       const said = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? text.slice(0, 200)
       // S3's 403 is an expired or bad signature: a fresh asset (the whole submit again) can succeed.
-      throw new ProviderError(res.status >= 500 || res.status === 403 ? 'transient' : 'rejected', `${label}'s storage refused the upload of ${file.name} (${res.status})${said ? `: ${said}` : ''}`, { httpStatus: res.status, body: text.slice(0, 500) })
+      throw new ProviderError(
+        res.status >= 500 || res.status === 403 ? 'transient' : 'rejected',
+        `${label}'s storage refused the upload of ${file.name} (${res.status})${said ? `: ${said}` : ''}`,
+        { httpStatus: res.status, body: text.slice(0, 500) }
+      )
     }
     await res.body?.cancel()
     return imageUrl
@@ -219,7 +230,8 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
       let body: Record<string, unknown>
 
       if (endpoint === 'images') {
-        if (input.inputFiles?.length) throw new ProviderError('rejected', `${label} image generation takes no input picture; use an image edit to start from one`)
+        if (input.inputFiles?.length)
+          throw new ProviderError('rejected', `${label} image generation takes no input picture; use an image edit to start from one`)
         // hasWatermark is always sent: LetzAI's own default is true.
         body = { ...params, ...(typedModel ? { baseModel: typedModel } : {}), prompt: input.prompt, hasWatermark: watermark ?? false }
       } else {
@@ -239,7 +251,16 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
           if (aspectRatio !== undefined) settings.aspect_ratio = aspectRatio
           // The queue routes on the top-level baseModel, the worker reads settings.model: both, as the skill advises.
           if (baseModel !== undefined) settings.model = baseModel
-          const source = urls.length > 1 ? { inputImageUrls: urls } : imageUrl ? { imageUrl } : ids.length > 1 ? { originalImageCompletionIds: ids } : ids[0] ? { originalImageCompletionId: ids[0] } : {}
+          const source =
+            urls.length > 1
+              ? { inputImageUrls: urls }
+              : imageUrl
+                ? { imageUrl }
+                : ids.length > 1
+                  ? { originalImageCompletionIds: ids }
+                  : ids[0]
+                    ? { originalImageCompletionId: ids[0] }
+                    : {}
           body = { ...rest, ...(baseModel !== undefined ? { baseModel } : {}), mode: rest.mode ?? 'context', prompt: input.prompt, ...source }
         } else {
           // An upscale has no prompt of its own (LetzAI's MCP sends none): its picture is the image it starts from.
@@ -259,12 +280,15 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
       const status = STATUSES[rawStatus]
       if (status === 'succeeded') {
         const files = resultFiles(endpoint, res)
-        if (files.length === 0) return { status: 'failed', rawStatus, known: true, error: `${label} reported ${rawStatus} without any result URL`, retryable: true }
+        if (files.length === 0)
+          return { status: 'failed', rawStatus, known: true, error: `${label} reported ${rawStatus} without any result URL`, retryable: true }
         return { status, rawStatus, known: true, progress: 1, files }
       }
       if (status === 'failed') {
         const said = failureText(res)
-        const error = http.redact(said ? `${label}: ${said}` : rawStatus === 'not_allowed' ? `${label} did not allow this prompt (not_allowed)` : `${label} reported the job failed`)
+        const error = http.redact(
+          said ? `${label}: ${said}` : rawStatus === 'not_allowed' ? `${label} did not allow this prompt (not_allowed)` : `${label} reported the job failed`
+        )
         return { status, rawStatus, known: true, error, retryable: rawStatus !== 'not_allowed' }
       }
       if (status === 'canceled') {
@@ -277,12 +301,23 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
     async cancel(ref: ProviderRef): Promise<void> {
       const endpoint = LEGACY_ENDPOINTS[String(ref.endpoint)] ?? ref.endpoint
       // Only image generations can be stopped: PUT /images/{id}/interruption answers 204.
-      if (endpoint !== 'images') throw new ProviderError('rejected', `${label} has no way to stop ${endpoint === 'videos' ? 'a video' : endpoint === 'image-edits' ? 'an image edit' : 'an upscale'} once sent; it may still finish (and bill) it`)
+      if (endpoint !== 'images')
+        throw new ProviderError(
+          'rejected',
+          `${label} has no way to stop ${endpoint === 'videos' ? 'a video' : endpoint === 'image-edits' ? 'an image edit' : 'an upscale'} once sent; it may still finish (and bill) it`
+        )
       try {
         await http.request(`/images/${encodeURIComponent(ref.id)}/interruption`, { method: 'PUT' })
       } catch (err) {
         // 204 has no body, which the JSON reader calls malformed: that is the success answer.
-        if (err instanceof ProviderError && err.kind === 'malformed' && err.details.httpStatus !== undefined && err.details.httpStatus >= 200 && err.details.httpStatus < 300) return
+        if (
+          err instanceof ProviderError &&
+          err.kind === 'malformed' &&
+          err.details.httpStatus !== undefined &&
+          err.details.httpStatus >= 200 &&
+          err.details.httpStatus < 300
+        )
+          return
         throw err
       }
     },
@@ -293,10 +328,12 @@ export function createLetzaiAdapter(config: AdapterConfig, id: 'letzai' | 'demo'
       try {
         res = await http.request('/images?page=1&limit=1')
       } catch (err) {
-        if (err instanceof ProviderError && err.kind === 'not_found') throw new ProviderError('rejected', `${label} has no /images here (404): check the base URL`, err.details)
+        if (err instanceof ProviderError && err.kind === 'not_found')
+          throw new ProviderError('rejected', `${label} has no /images here (404): check the base URL`, err.details)
         throw err
       }
-      if (!Array.isArray(res)) throw new ProviderError('malformed', `${label} answered GET /images with something other than a list of images: ${JSON.stringify(res)?.slice(0, 200)}`)
+      if (!Array.isArray(res))
+        throw new ProviderError('malformed', `${label} answered GET /images with something other than a list of images: ${JSON.stringify(res)?.slice(0, 200)}`)
       return 'Connected: the key was accepted'
     }
   }

@@ -130,7 +130,11 @@ export function describeUmrgenError(status: number, body: unknown, _text: string
   }
   if (status === 429 && error?.startsWith('Rate limit exceeded')) {
     // A fixed one-minute window: the next one starts at the next whole minute (plus a second for clock skew).
-    return { kind: 'rate_limited', message: `${error} (60 requests a minute per IP on /api, counted per clock minute)`, retryAfterMs: RATE_WINDOW_MS - (now % RATE_WINDOW_MS) + 1000 }
+    return {
+      kind: 'rate_limited',
+      message: `${error} (60 requests a minute per IP on /api, counted per clock minute)`,
+      retryAfterMs: RATE_WINDOW_MS - (now % RATE_WINDOW_MS) + 1000
+    }
   }
   if (status === 400 && error?.startsWith('Safety violation')) {
     return {
@@ -139,7 +143,9 @@ export function describeUmrgenError(status: number, body: unknown, _text: string
     }
   }
   if (status === 404 && error === 'Job not found') {
-    return { message: `${error}: UMRGEN forgets a failed job about 60 s after it ends, a finished one when its 50-entry history moves on, and every unfinished job when it restarts` }
+    return {
+      message: `${error}: UMRGEN forgets a failed job about 60 s after it ends, a finished one when its 50-entry history moves on, and every unfinished job when it restarts`
+    }
   }
   if (status === 500 && error === 'File too large') return { kind: 'rejected', message: `${error}: UMRGEN takes reference images up to 10 MB` }
   if (error || typeof b.message === 'string') return { message: error ?? (b.message as string) }
@@ -210,8 +216,10 @@ export function createUmrgenAdapter(config: AdapterConfig): UmrgenAdapter {
   async function uploadInputs(input: SubmitInput): Promise<string[]> {
     const files = input.inputFiles ?? []
     const media = (input.inputMedia ?? []).filter((m) => m.url || m.mediaId)
-    if (files.length + media.length > UMRGEN_INPUT.max) throw new ProviderError('rejected', `${LABEL} takes at most ${UMRGEN_INPUT.max} reference images per job (got ${files.length + media.length})`)
-    for (const m of media) if (!m.url) throw new ProviderError('rejected', `${LABEL} takes input images only as uploads; a media id without a URL cannot be sent`)
+    if (files.length + media.length > UMRGEN_INPUT.max)
+      throw new ProviderError('rejected', `${LABEL} takes at most ${UMRGEN_INPUT.max} reference images per job (got ${files.length + media.length})`)
+    for (const m of media)
+      if (!m.url) throw new ProviderError('rejected', `${LABEL} takes input images only as uploads; a media id without a URL cannot be sent`)
     for (const f of files) checkInput(f, UMRGEN_INPUT)
     const names: string[] = []
     try {
@@ -282,12 +290,16 @@ export function createUmrgenAdapter(config: AdapterConfig): UmrgenAdapter {
           // The history fallback, about 60 s after the job ended: the first image only.
           files.push({ url: umrgenFileUrl(config.baseUrl, res.image_url) })
         }
-        if (files.length === 0) return { status: 'failed', rawStatus, known: true, error: `${LABEL} reported the job completed but its generator saved no image`, retryable: true }
+        if (files.length === 0)
+          return { status: 'failed', rawStatus, known: true, error: `${LABEL} reported the job completed but its generator saved no image`, retryable: true }
         return { status, rawStatus, known: true, progress: 1, files }
       }
       if (status === 'failed') {
         await cleanUp(ref)
-        const failure = typeof res.error === 'string' && res.error ? readableFailure(http.redact(res.error)) : { message: `${LABEL} reported the job failed`, retryable: true }
+        const failure =
+          typeof res.error === 'string' && res.error
+            ? readableFailure(http.redact(res.error))
+            : { message: `${LABEL} reported the job failed`, retryable: true }
         return { status, rawStatus, known: true, error: failure.message, retryable: failure.retryable }
       }
       // No progress field: only queue_position / eta_seconds while queued, which the poll timing does not need.
@@ -312,7 +324,11 @@ export function createUmrgenAdapter(config: AdapterConfig): UmrgenAdapter {
           return 'Connected: the key was accepted (UMRGEN answered "Job not found" for a probe id, which it does only past its key check)'
         }
         if (err instanceof ProviderError && err.kind === 'not_found') {
-          throw new ProviderError('malformed', `${LABEL}: ${http.base.href} does not answer like an UMRGEN server (404 without its "Job not found"); check the base URL`, err.details)
+          throw new ProviderError(
+            'malformed',
+            `${LABEL}: ${http.base.href} does not answer like an UMRGEN server (404 without its "Job not found"); check the base URL`,
+            err.details
+          )
         }
         throw err
       }

@@ -74,7 +74,13 @@ export function describeWondercatError(status: number, body: unknown, text: stri
   const code = str(inner?.code) ?? str(root?.code)
   let message = str(err) ?? str(inner?.message) ?? str(root?.message)
   // A body that is not JSON (an edge proxy's page): its text without markup, never raw HTML.
-  if (!message && body === undefined && text) message = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200) || undefined
+  if (!message && body === undefined && text)
+    message =
+      text
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, 200) || undefined
   if (!message && code) message = code
   switch (status) {
     case 401:
@@ -92,7 +98,11 @@ export function describeWondercatError(status: number, body: unknown, text: stri
       return { kind: 'rejected', message: `${message ?? 'gone'} — Wonda retired this endpoint (its REST editing moved to the local wonda CLI)` }
     case 429: {
       const retryAfterMs = deferWait(inner?.deferUntil ?? root?.deferUntil)
-      return { kind: 'rate_limited', message: code && message !== code ? `${message} (${code})` : message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }
+      return {
+        kind: 'rate_limited',
+        message: code && message !== code ? `${message} (${code})` : message,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {})
+      }
     }
     default:
       return message ? { message } : undefined
@@ -163,7 +173,8 @@ export function createWondercatAdapter(config: AdapterConfig): WondercatAdapter 
       res = expectObject(await http.request('/media/upload', { form }), LABEL)
     } catch (err) {
       // An upload is not the job: whatever became of it, nothing was generated, so the submit may be sent again.
-      if (err instanceof ProviderError && err.kind === 'unknown_outcome') throw new ProviderError('transient', `${err.message} (uploading ${file.name}; the job was not sent)`, err.details)
+      if (err instanceof ProviderError && err.kind === 'unknown_outcome')
+        throw new ProviderError('transient', `${err.message} (uploading ${file.name}; the job was not sent)`, err.details)
       throw err
     }
     const mimeType = str(res.mimeType)
@@ -200,7 +211,14 @@ export function createWondercatAdapter(config: AdapterConfig): WondercatAdapter 
       const status = STATUSES[rawStatus]
       if (status === 'succeeded') {
         const files = resultFiles(res.outputs)
-        if (files.length === 0) return { status: 'failed', rawStatus, known: true, error: `${LABEL} job succeeded with no output media: ${excerpt(http.redact(JSON.stringify(res.outputs ?? null)))}`, retryable: true }
+        if (files.length === 0)
+          return {
+            status: 'failed',
+            rawStatus,
+            known: true,
+            error: `${LABEL} job succeeded with no output media: ${excerpt(http.redact(JSON.stringify(res.outputs ?? null)))}`,
+            retryable: true
+          }
         return { status, rawStatus, known: true, progress: 1, files }
       }
       if (status === 'failed') {
@@ -211,7 +229,10 @@ export function createWondercatAdapter(config: AdapterConfig): WondercatAdapter 
         return { status, rawStatus, known: true, error: http.redact(message), retryable }
       }
       if (status === 'canceled') return { status, rawStatus, known: true }
-      const progress = typeof res.progress === 'number' && Number.isFinite(res.progress) ? Math.min(1, Math.max(0, res.progress > 1 ? res.progress / 100 : res.progress)) : null
+      const progress =
+        typeof res.progress === 'number' && Number.isFinite(res.progress)
+          ? Math.min(1, Math.max(0, res.progress > 1 ? res.progress / 100 : res.progress))
+          : null
       return { status: status ?? 'running', rawStatus, known: status !== undefined, progress }
     },
 
@@ -222,10 +243,17 @@ export function createWondercatAdapter(config: AdapterConfig): WondercatAdapter 
         res = expectObject(await http.request('/balance'), LABEL)
       } catch (err) {
         // A 404 here is a wrong base URL, not a lost job.
-        if (err instanceof ProviderError && err.kind === 'not_found') throw new ProviderError('rejected', `${LABEL} has no GET /balance under ${http.base.href} (404): check the base URL (Wonda's is https://api.wondercat.ai/api/v1)`, err.details)
+        if (err instanceof ProviderError && err.kind === 'not_found')
+          throw new ProviderError(
+            'rejected',
+            `${LABEL} has no GET /balance under ${http.base.href} (404): check the base URL (Wonda's is https://api.wondercat.ai/api/v1)`,
+            err.details
+          )
         throw err
       }
-      const amount = ['balance', 'credits', 'creditBalance', 'balanceCredits', 'availableCredits'].map((k) => res[k]).find((v) => typeof v === 'number' || (typeof v === 'string' && v !== ''))
+      const amount = ['balance', 'credits', 'creditBalance', 'balanceCredits', 'availableCredits']
+        .map((k) => res[k])
+        .find((v) => typeof v === 'number' || (typeof v === 'string' && v !== ''))
       return amount !== undefined ? `Connected: credit balance ${String(amount)}` : 'Connected: the key was accepted'
     },
 

@@ -57,7 +57,18 @@ export interface SchedulerStats {
   inFlight: number
   scheduled: number
   providers: Partial<
-    Record<ProviderId, { rate: number; inFlight: number; ready: number; pausedReason: string | null; rateLimitWaits: number; requestsLastMinute: number; unreachable: Unreachable | null }>
+    Record<
+      ProviderId,
+      {
+        rate: number
+        inFlight: number
+        ready: number
+        pausedReason: string | null
+        rateLimitWaits: number
+        requestsLastMinute: number
+        unreachable: Unreachable | null
+      }
+    >
   >
 }
 

@@ -27,7 +27,6 @@ export interface PollStrategy {
   jobReady?(ctx: PollContext): void
 }
 
-
 export function fixed(intervalMs: number): PollStrategy {
   return { name: `fixed ${intervalMs / 1000}s`, firstDelayMs: () => intervalMs, nextDelayMs: () => intervalMs }
 }
@@ -414,7 +413,11 @@ export function defaultStrategy(o: { latencyMs?: number; now?: () => number } = 
 }
 
 /** The strategy a provider's settings name; `docs` is the provider's own recipe (providers/registry.ts). */
-export function strategyByName(name: PollStrategyName, docs: () => PollStrategy, learnedOptions: { latencyMs?: number; now?: () => number } = {}): PollStrategy {
+export function strategyByName(
+  name: PollStrategyName,
+  docs: () => PollStrategy,
+  learnedOptions: { latencyMs?: number; now?: () => number } = {}
+): PollStrategy {
   switch (name) {
     case 'learned':
       return defaultStrategy(learnedOptions)

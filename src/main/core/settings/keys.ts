@@ -132,7 +132,7 @@ export function writeFileAtomic(file: string, text: string): void {
     // The umask cannot widen 0600, but an existing temp file keeps its old mode: set it explicitly.
     chmodSync(temp, 0o600)
     const data = Buffer.from(text)
-    for (let at = 0; at < data.length; ) at += writeSync(fd, data, at)
+    for (let at = 0; at < data.length;) at += writeSync(fd, data, at)
     fsyncSync(fd)
     closeSync(fd)
     fd = null
@@ -192,7 +192,10 @@ export function sealedKeys(file: string, cipher: KeyCipher, env: NodeJS.ProcessE
       text = readFileSync(file, 'utf8')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: {}, problem: null }
-      return { entries: {}, problem: `Cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}): saved keys cannot be used; enter them again in Settings` }
+      return {
+        entries: {},
+        problem: `Cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}): saved keys cannot be used; enter them again in Settings`
+      }
     }
     try {
       const parsed: unknown = JSON.parse(text)
@@ -220,14 +223,17 @@ export function sealedKeys(file: string, cipher: KeyCipher, env: NodeJS.ProcessE
       if (!key) return fallback(`The saved ${label} key is empty: ${again}`)
       return { check: { ...base, source: 'file', problem: null }, key }
     } catch {
-      return fallback(`The saved ${label} key cannot be decrypted (the system keychain was reset or changed, or the data folder was copied from another account or computer): ${again}`)
+      return fallback(
+        `The saved ${label} key cannot be decrypted (the system keychain was reset or changed, or the data folder was copied from another account or computer): ${again}`
+      )
     }
   }
   return {
     get: (provider) => inspect(provider).key,
     check: (provider) => inspect(provider).check,
     warning: () => {
-      if (!cipher.isEncryptionAvailable()) return 'This system offers no keychain to encrypt keys: keys cannot be saved in Settings; set the <NAME>_API_KEY environment variables instead.'
+      if (!cipher.isEncryptionAvailable())
+        return 'This system offers no keychain to encrypt keys: keys cannot be saved in Settings; set the <NAME>_API_KEY environment variables instead.'
       if (platform === 'linux' && cipher.getSelectedStorageBackend?.() === 'basic_text') {
         return (
           'No system keychain (GNOME Keyring / KWallet / libsecret) was found: keys saved in Settings are stored in keys.json with a fixed, ' +

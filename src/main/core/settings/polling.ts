@@ -39,7 +39,9 @@ export class PollingPolicy {
     let s = this.strategies.get(key)
     if (!s) {
       const { strategy, latencySeconds } = this.of(provider)
-      s = this.override?.(provider, model) ?? strategyByName(strategy, () => docsStrategy(provider), { latencyMs: latencySeconds ? latencySeconds * 1000 : undefined, now: this.clock.now })
+      s =
+        this.override?.(provider, model) ??
+        strategyByName(strategy, () => docsStrategy(provider), { latencyMs: latencySeconds ? latencySeconds * 1000 : undefined, now: this.clock.now })
       this.strategies.set(key, s)
     }
     return s

@@ -21,7 +21,8 @@ import type { PollingPolicy } from './polling'
 import type { SettingsStore, StoredSettings } from './settings'
 import { mergePrices, type Costs } from '../jobs/costs'
 
-type SettingsMethods = 'getSettings' | 'updateSettings' | 'setApiKey' | 'pauseProvider' | 'testConnection' | 'listProviderModels' | 'setBudget' | 'refreshBalance'
+type SettingsMethods =
+  'getSettings' | 'updateSettings' | 'setApiKey' | 'pauseProvider' | 'testConnection' | 'listProviderModels' | 'setBudget' | 'refreshBalance'
 
 /** The reason a provider the user paused shows (an info notice, not an error). */
 export const USER_PAUSE = 'Paused by you'
@@ -156,7 +157,8 @@ export class SettingsService {
         await connections.ready(provider)
         const adapter = connections.adapter(provider)
         const label = providerInfo(provider).label
-        if (!adapter.listModels) return { models: null, message: `${label} does not list its models over its API; any model id it accepts can still be typed in` }
+        if (!adapter.listModels)
+          return { models: null, message: `${label} does not list its models over its API; any model id it accepts can still be typed in` }
         const models = await adapter.listModels()
         return { models, message: `${label} lists ${models.length} model${models.length === 1 ? '' : 's'}` }
       }

@@ -20,7 +20,12 @@ export interface StoredSettings {
   simulatorFaults?: Partial<Record<SimProvider | 'files', Fault[]>>
   /** The user's prices by price-table key (Settings → Prices); the defaults are in shared/pricing.ts. */
   prices?: Record<string, PriceOverride | null>
-  providers?: Partial<Record<ProviderId, { baseUrl?: string; strategy?: PollStrategyName; rate?: number; burst?: number; concurrency?: number; maxWaitSeconds?: number; latencySeconds?: number }>>
+  providers?: Partial<
+    Record<
+      ProviderId,
+      { baseUrl?: string; strategy?: PollStrategyName; rate?: number; burst?: number; concurrency?: number; maxWaitSeconds?: number; latencySeconds?: number }
+    >
+  >
 }
 
 export interface SettingsStore {

@@ -46,7 +46,10 @@ export class Budgets {
     if (currency === 'credits' && scope !== 'provider') throw new Error('A budget in credits is per provider: each provider has its own credits')
     if (scope === 'day' && key !== '') throw new Error('The daily budget has no key')
     if (amount === null) this.store.sql.prepare('DELETE FROM budgets WHERE scope = ? AND key = ?').run(scope, key)
-    else this.store.sql.prepare('INSERT OR REPLACE INTO budgets (scope, key, amount, currency, created_at) VALUES (?, ?, ?, ?, ?)').run(scope, key, amount, currency, Date.now())
+    else
+      this.store.sql
+        .prepare('INSERT OR REPLACE INTO budgets (scope, key, amount, currency, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(scope, key, amount, currency, Date.now())
     this.caps = this.read()
     this.holds.clear()
     return this.list()
@@ -70,20 +73,29 @@ export class Budgets {
   reserve(row: JobRow, now: number, intent: () => boolean): boolean | Capped {
     const caps = this.applying(row.batch_id, row.provider)
     if (caps.length === 0) return intent()
-    return this.store.sql.transaction((): boolean | Capped => {
-      const cost = this.ledger.jobCost(row.id)
-      for (const cap of caps) {
-        const own = cap.currency === 'usd' ? (cost?.estimatedUsd ?? null) : cost?.currency === 'credits' ? cost.estimated : null
-        if (own === null) continue
-        const spent = this.ledger.spent({ batchId: cap.scope === 'batch' ? row.batch_id : undefined, provider: cap.scope === 'provider' ? row.provider : undefined, day: cap.scope === 'day' ? localDay(now) : undefined }, cap.currency)
-        // A hair of float noise must not hold the job that exactly fills the cap.
-        if (spent + own > cap.amount + 1e-9) return this.hold(cap, row, spent, own, now)
-      }
-      const sent = intent()
-      // Under every cap again (raised, a new day): what held submits before no longer does.
-      if (sent) for (const cap of caps) this.holds.delete(`${cap.scope}:${cap.key}`)
-      return sent
-    }).immediate()
+    return this.store.sql
+      .transaction((): boolean | Capped => {
+        const cost = this.ledger.jobCost(row.id)
+        for (const cap of caps) {
+          const own = cap.currency === 'usd' ? (cost?.estimatedUsd ?? null) : cost?.currency === 'credits' ? cost.estimated : null
+          if (own === null) continue
+          const spent = this.ledger.spent(
+            {
+              batchId: cap.scope === 'batch' ? row.batch_id : undefined,
+              provider: cap.scope === 'provider' ? row.provider : undefined,
+              day: cap.scope === 'day' ? localDay(now) : undefined
+            },
+            cap.currency
+          )
+          // A hair of float noise must not hold the job that exactly fills the cap.
+          if (spent + own > cap.amount + 1e-9) return this.hold(cap, row, spent, own, now)
+        }
+        const sent = intent()
+        // Under every cap again (raised, a new day): what held submits before no longer does.
+        if (sent) for (const cap of caps) this.holds.delete(`${cap.scope}:${cap.key}`)
+        return sent
+      })
+      .immediate()
   }
 
   private hold(cap: Budget, row: JobRow, spent: number, own: number, now: number): Capped {
@@ -92,9 +104,14 @@ export class Budgets {
     const capped = `${BUDGET_REACHED}: ${whose} has ${money(spent)} spent or reserved of its ${money(cap.amount)} cap, and the next job would cost ${money(own)}. New submits wait; jobs already sent go on`
     this.holds.set(`${cap.scope}:${cap.key}`, { ...cap, reason: capped, at: now })
     if (cap.scope === 'batch') {
-      const unschedule = this.store.sql.prepare<[number, number], number>("SELECT id FROM jobs WHERE batch_id = ? AND status = 'queued' AND id != ?").pluck().all(row.batch_id, row.id)
+      const unschedule = this.store.sql
+        .prepare<[number, number], number>("SELECT id FROM jobs WHERE batch_id = ? AND status = 'queued' AND id != ?")
+        .pluck()
+        .all(row.batch_id, row.id)
       // Each waiting row says why (one statement, no history row each: the held job's history has it).
-      this.store.sql.prepare("UPDATE jobs SET error = ?, updated_at = ? WHERE batch_id = ? AND status = 'queued' AND id != ?").run(capped, now, row.batch_id, row.id)
+      this.store.sql
+        .prepare("UPDATE jobs SET error = ?, updated_at = ? WHERE batch_id = ? AND status = 'queued' AND id != ?")
+        .run(capped, now, row.batch_id, row.id)
       return { capped, budget: cap, unschedule }
     }
     return { capped, budget: cap, ...(cap.scope === 'day' ? { retryAt: nextLocalDay(now) } : {}) }
@@ -104,13 +121,21 @@ export class Budgets {
    * Jobs about to be queued whose price is unknown while a cap applies to them: the caller asks the user
    * before queuing them (the cap cannot hold them back). Returns a sentence naming them, or null.
    */
-  unknownUnderCap(batchId: number | null, jobs: readonly NewJob[], estimates: readonly { usd: number | null; amount: number | null }[], batchCap: Budget | null = null): string | null {
+  unknownUnderCap(
+    batchId: number | null,
+    jobs: readonly NewJob[],
+    estimates: readonly { usd: number | null; amount: number | null }[],
+    batchCap: Budget | null = null
+  ): string | null {
     const unknown = new Map<string, number>()
     jobs.forEach((j, i) => {
-      const caps = this.caps.filter((c) => (c.scope === 'batch' && batchId !== null && c.key === String(batchId)) || (c.scope === 'provider' && c.key === j.provider) || c.scope === 'day')
+      const caps = this.caps.filter(
+        (c) => (c.scope === 'batch' && batchId !== null && c.key === String(batchId)) || (c.scope === 'provider' && c.key === j.provider) || c.scope === 'day'
+      )
       if (batchCap) caps.push(batchCap)
       const e = estimates[i]
-      if (caps.some((c) => (c.currency === 'usd' ? e.usd === null : e.amount === null))) unknown.set(`${providerInfo(j.provider).label} / ${j.model}`, (unknown.get(`${providerInfo(j.provider).label} / ${j.model}`) ?? 0) + 1)
+      if (caps.some((c) => (c.currency === 'usd' ? e.usd === null : e.amount === null)))
+        unknown.set(`${providerInfo(j.provider).label} / ${j.model}`, (unknown.get(`${providerInfo(j.provider).label} / ${j.model}`) ?? 0) + 1)
     })
     if (unknown.size === 0) return null
     const list = [...unknown].map(([name, n]) => `${name} (${n} job${n === 1 ? '' : 's'})`).join(', ')

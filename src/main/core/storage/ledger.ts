@@ -91,7 +91,13 @@ export class Ledger {
     if (!row || cost === null) return
     const billing = BILLING[row.provider]
     const usd = billing.currency === 'usd' ? cost : billing.usdPerCredit !== null ? Math.round(cost * billing.usdPerCredit * 1e6) / 1e6 : null
-    this.update("state = 'billed', billed = @cost, billed_usd = @usd, currency = COALESCE(currency, @currency)").run({ id, now, cost, usd, currency: billing.currency })
+    this.update("state = 'billed', billed = @cost, billed_usd = @usd, currency = COALESCE(currency, @currency)").run({
+      id,
+      now,
+      cost,
+      usd,
+      currency: billing.currency
+    })
   }
 
   /** A failed or canceled job: never accepted → not billed; made (failed while downloading) → billed; otherwise the provider's rule. */
@@ -109,7 +115,17 @@ export class Ledger {
   jobCost(id: number): JobCost | null {
     const r = this.store.sql.prepare<[number], CostRow>('SELECT * FROM job_costs WHERE job_id = ?').get(id)
     return r
-      ? { state: r.state, currency: r.currency, estimated: r.estimated, estimatedUsd: r.estimated_usd, billed: r.billed, billedUsd: r.billed_usd, prior: r.prior, priorUsd: r.prior_usd, day: r.day }
+      ? {
+          state: r.state,
+          currency: r.currency,
+          estimated: r.estimated,
+          estimatedUsd: r.estimated_usd,
+          billed: r.billed,
+          billedUsd: r.billed_usd,
+          prior: r.prior,
+          priorUsd: r.prior_usd,
+          day: r.day
+        }
       : null
   }
 
@@ -122,7 +138,8 @@ export class Ledger {
     if (scope.batchId !== undefined) where.push('j.batch_id = @batchId')
     if (scope.provider !== undefined) where.push('j.provider = @provider')
     if (scope.day !== undefined) where.push('c.day = @day')
-    const amount = currency === 'usd' ? 'COALESCE(c.billed_usd, c.estimated_usd, 0)' : "CASE WHEN c.currency = 'credits' THEN COALESCE(c.billed, c.estimated, 0) ELSE 0 END"
+    const amount =
+      currency === 'usd' ? 'COALESCE(c.billed_usd, c.estimated_usd, 0)' : "CASE WHEN c.currency = 'credits' THEN COALESCE(c.billed, c.estimated, 0) ELSE 0 END"
     const prior = currency === 'usd' ? 'c.prior_usd' : "CASE WHEN c.currency = 'credits' THEN c.prior ELSE 0 END"
     const sql = `SELECT COALESCE(SUM(${amount}), 0) + (SELECT COALESCE(SUM(${prior}), 0) FROM job_costs c JOIN jobs j ON j.id = c.job_id WHERE ${where.slice(1).join(' AND ') || '1'})
       FROM job_costs c JOIN jobs j ON j.id = c.job_id WHERE ${where.join(' AND ')}`
@@ -157,7 +174,11 @@ export class Ledger {
         report.total,
         get(batches as Map<string | number, CostReport['byBatch'][number]>, r.batch_id, () => ({ ...emptySummary(), batchId: r.batch_id, name: r.batch_name })),
         get(providers as Map<string | number, CostReport['byProvider'][number]>, r.provider, () => ({ ...emptySummary(), provider: r.provider })),
-        get(models as Map<string | number, CostReport['byModel'][number]>, `${r.provider}/${r.model}`, () => ({ ...emptySummary(), provider: r.provider, model: r.model })),
+        get(models as Map<string | number, CostReport['byModel'][number]>, `${r.provider}/${r.model}`, () => ({
+          ...emptySummary(),
+          provider: r.provider,
+          model: r.model
+        })),
         get(days as Map<string | number, CostReport['byDay'][number]>, r.day ?? 'not sent', () => ({ ...emptySummary(), day: r.day ?? 'not sent' }))
       ]
       for (const s of targets) addRow(s, r.provider, r)
@@ -174,7 +195,18 @@ export class Ledger {
 export function summarize(jobs: readonly { provider: ProviderId; cost: JobCost }[]): CostSummary {
   const s = emptySummary()
   for (const { provider, cost: c } of jobs) {
-    addRow(s, provider, { job_id: 0, currency: c.currency, estimated: c.estimated, estimated_usd: c.estimatedUsd, billed: c.billed, billed_usd: c.billedUsd, prior: c.prior, prior_usd: c.priorUsd, state: c.state, day: c.day })
+    addRow(s, provider, {
+      job_id: 0,
+      currency: c.currency,
+      estimated: c.estimated,
+      estimated_usd: c.estimatedUsd,
+      billed: c.billed,
+      billed_usd: c.billedUsd,
+      prior: c.prior,
+      prior_usd: c.priorUsd,
+      state: c.state,
+      day: c.day
+    })
   }
   return s
 }

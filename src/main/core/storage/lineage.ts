@@ -9,7 +9,9 @@ const NODE_SELECT = `SELECT j.id, j.provider, j.model, j.kind, j.prompt, j.statu
 
 export function lineageOf(store: Store, jobId: number): Lineage {
   const parents = store.sql.prepare<[number], LineageJob>(`${NODE_SELECT} JOIN job_links l ON l.parent_id = j.id WHERE l.child_id = ? ORDER BY j.id`).all(jobId)
-  const children = store.sql.prepare<[number], LineageJob>(`${NODE_SELECT} JOIN job_links l ON l.child_id = j.id WHERE l.parent_id = ? ORDER BY j.id`).all(jobId)
+  const children = store.sql
+    .prepare<[number], LineageJob>(`${NODE_SELECT} JOIN job_links l ON l.child_id = j.id WHERE l.parent_id = ? ORDER BY j.id`)
+    .all(jobId)
   return { parents, children }
 }
 

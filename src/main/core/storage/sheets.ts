@@ -25,10 +25,15 @@ export const MAX_SHEET_JOBS = 20_000
 
 /** The batch laid out on its stored axes (or `axes`); a batch queued without any gets prompts × models. Null when no such batch. */
 export function loadSheet(store: Store, batchId: number, axes?: SheetAxes): Sheet | null {
-  const batch = store.sql.prepare<[number], { id: number; name: string; axes_json: string | null }>('SELECT id, name, axes_json FROM batches WHERE id = ?').get(batchId)
+  const batch = store.sql
+    .prepare<[number], { id: number; name: string; axes_json: string | null }>('SELECT id, name, axes_json FROM batches WHERE id = ?')
+    .get(batchId)
   if (!batch) return null
   const count = store.sql.prepare<[number], number>('SELECT COUNT(*) FROM jobs WHERE batch_id = ? AND parent_job_id IS NULL').pluck().get(batchId)!
-  if (count > MAX_SHEET_JOBS) throw new Error(`${batch.name} has ${count.toLocaleString('en')} jobs; a comparison sheet lays out at most ${MAX_SHEET_JOBS.toLocaleString('en')} (queue the comparison as its own batch)`)
+  if (count > MAX_SHEET_JOBS)
+    throw new Error(
+      `${batch.name} has ${count.toLocaleString('en')} jobs; a comparison sheet lays out at most ${MAX_SHEET_JOBS.toLocaleString('en')} (queue the comparison as its own batch)`
+    )
   // A pipeline's steps belong to their generation's cell, not cells of their own.
   const rows = store.sql
     .prepare<[number], SheetRow>(
@@ -37,7 +42,17 @@ export function loadSheet(store: Store, batchId: number, axes?: SheetAxes): Shee
        WHERE j.batch_id = ? AND j.parent_job_id IS NULL ORDER BY j.id`
     )
     .all(batchId)
-  const jobs: SheetJob[] = rows.map((r) => ({ id: r.id, prompt: r.prompt, provider: r.provider, model: r.model, params: JSON.parse(r.params_json) as Record<string, unknown>, status: r.status, error: r.error, assetId: r.asset_id, mime: r.mime }))
+  const jobs: SheetJob[] = rows.map((r) => ({
+    id: r.id,
+    prompt: r.prompt,
+    provider: r.provider,
+    model: r.model,
+    params: JSON.parse(r.params_json) as Record<string, unknown>,
+    status: r.status,
+    error: r.error,
+    assetId: r.asset_id,
+    mime: r.mime
+  }))
   const winners = new Map(
     store.sql
       .prepare<[number], { page_key: string; row_key: string; job_id: number }>('SELECT page_key, row_key, job_id FROM sheet_winners WHERE batch_id = ?')
@@ -56,7 +71,9 @@ export function setWinner(store: Store, batchId: number, jobId: number, winner: 
   const pageKey = sheet.pages.keys[at.page]
   const rowKey = sheet.rows.keys[at.row]
   if (!winner) return store.sql.prepare('DELETE FROM sheet_winners WHERE batch_id = ? AND job_id = ?').run(batchId, jobId).changes
-  return store.sql.prepare('INSERT OR REPLACE INTO sheet_winners (batch_id, page_key, row_key, job_id) VALUES (?, ?, ?, ?)').run(batchId, pageKey, rowKey, jobId).changes
+  return store.sql
+    .prepare('INSERT OR REPLACE INTO sheet_winners (batch_id, page_key, row_key, job_id) VALUES (?, ?, ?, ?)')
+    .run(batchId, pageKey, rowKey, jobId).changes
 }
 
 /** What the exports need of a file: where it is and a smaller picture of it when there is one. */

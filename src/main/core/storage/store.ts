@@ -9,7 +9,22 @@
 // history is exactly what happened, and a crash between the two cannot happen.
 import { openDb, type Db } from './db'
 import type { JobKind, ProviderId } from '../../../shared/catalogue'
-import { ACTIVE_STATUSES, ERROR_EVENT_TYPES, FAILED_STATUSES, JOB_STATUSES, UNSENT_STATUSES, type Asset, type Batch, type GalleryFilter, type Job, type JobEvent, type JobInput, type JobSortColumn, type JobStatus, type StatusCounts } from '../../../shared/contract'
+import {
+  ACTIVE_STATUSES,
+  ERROR_EVENT_TYPES,
+  FAILED_STATUSES,
+  JOB_STATUSES,
+  UNSENT_STATUSES,
+  type Asset,
+  type Batch,
+  type GalleryFilter,
+  type Job,
+  type JobEvent,
+  type JobInput,
+  type JobSortColumn,
+  type JobStatus,
+  type StatusCounts
+} from '../../../shared/contract'
 import type { ProviderRef, ResultFile } from '../providers/types'
 import type { ActiveGroup } from '../jobs/eta'
 import type { JobEventDraft, Transition } from '../jobs/lifecycle'
@@ -119,8 +134,22 @@ function sqlList(words: readonly string[]): string {
 const ACTIVE = sqlList(ACTIVE_STATUSES)
 
 const PATCH_COLUMNS = new Set<keyof JobPatch>([
-  'status', 'progress', 'attempts', 'polls', 'transient_errors', 'provider_job_id', 'provider_ref_json', 'result_json',
-  'raw_status', 'error', 'next_poll_at', 'claimed_at', 'submitted_at', 'ready_at', 'finished_at', 'last_response'
+  'status',
+  'progress',
+  'attempts',
+  'polls',
+  'transient_errors',
+  'provider_job_id',
+  'provider_ref_json',
+  'result_json',
+  'raw_status',
+  'error',
+  'next_poll_at',
+  'claimed_at',
+  'submitted_at',
+  'ready_at',
+  'finished_at',
+  'last_response'
 ])
 
 /** `etaAt`: when the job should be ready (EtaBook.jobEta), or null. */
@@ -294,11 +323,13 @@ export class Store {
       assetsOfJob: db.prepare<[number], AssetRow>(`${ASSET_SELECT} WHERE a.job_id = ? ORDER BY a.idx`),
       asset: db.prepare<[number], AssetRow>(`${ASSET_SELECT} WHERE a.id = ?`),
       setThumb: db.prepare('UPDATE assets SET thumb_path = ? WHERE id = ?'),
-      durations: db.prepare<[string, string], number>(
-        `SELECT ready_at - submitted_at FROM jobs
+      durations: db
+        .prepare<[string, string], number>(
+          `SELECT ready_at - submitted_at FROM jobs
          WHERE provider = ? AND model = ? AND ready_at IS NOT NULL AND submitted_at IS NOT NULL
          ORDER BY ready_at DESC LIMIT 200`
-      ).pluck()
+        )
+        .pluck()
     }
   }
 
@@ -324,20 +355,23 @@ export class Store {
     jobs: NewJob[],
     o: { name: string; into?: number; outputDir: (batchId: number) => string; within?: (added: { batchId: number; jobIds: number[] }) => void }
   ): { batchId: number; jobIds: number[] } {
-    return this.db.transaction(() => {
-      let added: { batchId: number; jobIds: number[] }
-      if (o.into !== undefined) {
-        if (!this.db.prepare('SELECT 1 FROM batches WHERE id = ?').get(o.into)) throw new Error(`Batch ${o.into} does not exist (deleted?); nothing more was queued`)
-        added = { batchId: o.into, jobIds: this.insertJobs(o.into, jobs) }
-      } else {
-        const batchId = this.createBatch(o.name, '')
-        this.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(o.outputDir(batchId), batchId)
-        added = { batchId, jobIds: this.insertJobs(batchId, jobs) }
-      }
-      // What must commit with the jobs (their cost estimates, the batch's budget), before any can be sent.
-      o.within?.(added)
-      return added
-    }).immediate()
+    return this.db
+      .transaction(() => {
+        let added: { batchId: number; jobIds: number[] }
+        if (o.into !== undefined) {
+          if (!this.db.prepare('SELECT 1 FROM batches WHERE id = ?').get(o.into))
+            throw new Error(`Batch ${o.into} does not exist (deleted?); nothing more was queued`)
+          added = { batchId: o.into, jobIds: this.insertJobs(o.into, jobs) }
+        } else {
+          const batchId = this.createBatch(o.name, '')
+          this.db.prepare('UPDATE batches SET output_dir = ? WHERE id = ?').run(o.outputDir(batchId), batchId)
+          added = { batchId, jobIds: this.insertJobs(batchId, jobs) }
+        }
+        // What must commit with the jobs (their cost estimates, the batch's budget), before any can be sent.
+        o.within?.(added)
+        return added
+      })
+      .immediate()
   }
 
   batchOutputDir(batchId: number): string | undefined {
@@ -346,18 +380,26 @@ export class Store {
 
   /** The output folders of these jobs' batches. */
   outputDirsOfJobs(ids: number[]): string[] {
-    return this.db.prepare<[string], string>(`SELECT DISTINCT b.output_dir FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids))
+    return this.db
+      .prepare<[string], string>(`SELECT DISTINCT b.output_dir FROM jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id IN (SELECT value FROM json_each(?))`)
+      .pluck()
+      .all(JSON.stringify(ids))
   }
 
   /** The newest jobs' ids, newest first; all of them without a limit. */
   latestJobIds(limit?: number): number[] {
-    return this.db.prepare<[number], number>('SELECT id FROM jobs ORDER BY id DESC LIMIT ?').pluck().all(limit ?? -1)
+    return this.db
+      .prepare<[number], number>('SELECT id FROM jobs ORDER BY id DESC LIMIT ?')
+      .pluck()
+      .all(limit ?? -1)
   }
 
   /** How many of these jobs are in each status, per provider. */
   countsByProvider(ids: number[]): { provider: ProviderId; status: JobStatus; n: number }[] {
     return this.db
-      .prepare<[string], { provider: ProviderId; status: JobStatus; n: number }>(`SELECT provider, status, COUNT(*) AS n FROM jobs WHERE id IN (SELECT value FROM json_each(?)) GROUP BY provider, status`)
+      .prepare<[string], { provider: ProviderId; status: JobStatus; n: number }>(
+        `SELECT provider, status, COUNT(*) AS n FROM jobs WHERE id IN (SELECT value FROM json_each(?)) GROUP BY provider, status`
+      )
       .all(JSON.stringify(ids))
   }
 
@@ -372,15 +414,37 @@ export class Store {
 
   /** Queues jobs in one transaction: all of them or none. */
   insertJobs(batchId: number, jobs: NewJob[], now = Date.now()): number[] {
-    return this.db.transaction(() =>
-      jobs.reduce<number[]>((ids, j) => {
-        const parent = j.after !== undefined ? ids[j.after] : (j.parentJobId ?? null)
-        const id = Number(this.stmts.insertJob.run(batchId, parent, j.provider, j.model, j.kind, j.prompt, JSON.stringify(j.params), j.inputs?.length ? JSON.stringify(j.inputs) : null, now, now, now, j.fromParent ? 1 : 0).lastInsertRowid)
-        this.stmts.event.run(id, now, 'queued', parent ? `Queued on ${j.provider} / ${j.model}; starts when job ${parent} is done` : `Queued on ${j.provider} / ${j.model}`)
-        ids.push(id)
-        return ids
-      }, [])
-    ).immediate()
+    return this.db
+      .transaction(() =>
+        jobs.reduce<number[]>((ids, j) => {
+          const parent = j.after !== undefined ? ids[j.after] : (j.parentJobId ?? null)
+          const id = Number(
+            this.stmts.insertJob.run(
+              batchId,
+              parent,
+              j.provider,
+              j.model,
+              j.kind,
+              j.prompt,
+              JSON.stringify(j.params),
+              j.inputs?.length ? JSON.stringify(j.inputs) : null,
+              now,
+              now,
+              now,
+              j.fromParent ? 1 : 0
+            ).lastInsertRowid
+          )
+          this.stmts.event.run(
+            id,
+            now,
+            'queued',
+            parent ? `Queued on ${j.provider} / ${j.model}; starts when job ${parent} is done` : `Queued on ${j.provider} / ${j.model}`
+          )
+          ids.push(id)
+          return ids
+        }, [])
+      )
+      .immediate()
   }
 
   job(id: number): JobRow | undefined {
@@ -394,7 +458,10 @@ export class Store {
 
   /** A job's steps that failed because it did (pipeline.ts's reason), oldest first. */
   stepsFailedWith(parentId: number): number[] {
-    return this.db.prepare<[number], number>("SELECT id FROM jobs WHERE parent_job_id = ? AND status = 'failed' AND error LIKE 'The step it starts from %' ORDER BY id").pluck().all(parentId)
+    return this.db
+      .prepare<[number], number>("SELECT id FROM jobs WHERE parent_job_id = ? AND status = 'failed' AND error LIKE 'The step it starts from %' ORDER BY id")
+      .pluck()
+      .all(parentId)
   }
 
   /** Steps still queued behind a parent that ended without a result. */
@@ -429,12 +496,14 @@ export class Store {
     const keys = Object.keys(patch).filter((k) => PATCH_COLUMNS.has(k as keyof JobPatch)) as (keyof JobPatch)[]
     const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ')
     const sql = `UPDATE jobs SET ${sets} WHERE id = @id AND status = @expect`
-    return this.db.transaction(() => {
-      const { changes } = this.db.prepare(sql).run({ ...patch, updated_at: now, id, expect })
-      if (changes > 0 && event) this.stmts.event.run(id, now, event.type, event.message)
-      if (changes > 0) for (const hook of this.onTransition) hook(id, patch, now)
-      return changes > 0
-    }).immediate()
+    return this.db
+      .transaction(() => {
+        const { changes } = this.db.prepare(sql).run({ ...patch, updated_at: now, id, expect })
+        if (changes > 0 && event) this.stmts.event.run(id, now, event.type, event.message)
+        if (changes > 0) for (const hook of this.onTransition) hook(id, patch, now)
+        return changes > 0
+      })
+      .immediate()
   }
 
   /** A history row that changes nothing (a remote cancel that failed, an internal error). */
@@ -453,10 +522,12 @@ export class Store {
 
   /** A real write, undone at once; throws while the library cannot be written (disk full, I/O error). */
   probeWrite(now = Date.now()): void {
-    this.db.transaction(() => {
-      this.db.prepare('INSERT INTO write_probe (at, pad) VALUES (?, zeroblob(8192))').run(now)
-      this.db.prepare('DELETE FROM write_probe').run()
-    }).immediate()
+    this.db
+      .transaction(() => {
+        this.db.prepare('INSERT INTO write_probe (at, pad) VALUES (?, zeroblob(8192))').run(now)
+        this.db.prepare('DELETE FROM write_probe').run()
+      })
+      .immediate()
   }
 
   /** Every batch's output folder (the start-up sweep of cut-short downloads). */
@@ -469,7 +540,9 @@ export class Store {
    * scan on the status index, not whole rows): these are resumed first.
    */
   resumableSchedule(): ScheduleRow[] {
-    return this.db.prepare<[], ScheduleRow>(`SELECT id, provider, status, next_poll_at FROM jobs WHERE status IN ('submitting', 'running', 'downloading') ORDER BY id`).all()
+    return this.db
+      .prepare<[], ScheduleRow>(`SELECT id, provider, status, next_poll_at FROM jobs WHERE status IN ('submitting', 'running', 'downloading') ORDER BY id`)
+      .all()
   }
 
   /** Queued jobs after `afterId`, in id order, `limit` at a time: a start reads a queue of 100,000 a slice per tick. */
@@ -505,7 +578,11 @@ export class Store {
       where.push(`${statusIndex ? '' : '+'}j.status IN (${q.status.map((_, i) => `@s${i}`).join(', ')})`)
       q.status.forEach((s, i) => (params[`s${i}`] = s))
     }
-    for (const [key, column] of [['batchId', 'j.batch_id'], ['provider', 'j.provider'], ['model', 'j.model']] as const) {
+    for (const [key, column] of [
+      ['batchId', 'j.batch_id'],
+      ['provider', 'j.provider'],
+      ['model', 'j.model']
+    ] as const) {
       if (q[key] === undefined) continue
       where.push(`${column} = @${key}`)
       params[key] = q[key]
@@ -526,13 +603,16 @@ export class Store {
     const dir = q.dir === 'asc' ? 'ASC' : 'DESC'
     const order = `${SORT_SQL[q.sort ?? 'id']} ${dir}, j.id ${dir}`
     const page = total > MANY_MATCHES ? this.jobWhere(q, false).clause : clause
-    const rows = this.db.prepare<Record<string, unknown>, JobRow>(`${JOB_SELECT} ${page} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset })
+    const rows = this.db
+      .prepare<Record<string, unknown>, JobRow>(`${JOB_SELECT} ${page} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: q.limit, offset: q.offset })
     return { total, rows }
   }
 
   statusCounts(): StatusCounts {
     const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as StatusCounts
-    for (const r of this.db.prepare<[], { status: JobStatus; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()) counts[r.status] = r.n
+    for (const r of this.db.prepare<[], { status: JobStatus; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all())
+      counts[r.status] = r.n
     return counts
   }
 
@@ -594,14 +674,19 @@ export class Store {
   listGallery(q: GalleryQuery & { offset: number; limit: number }): { total: number; items: Asset[] } {
     const { clause, params } = this.galleryWhere(q)
     const total = this.db.prepare(`SELECT COUNT(*) FROM assets a JOIN jobs j ON j.id = a.job_id ${clause}`).pluck().get(params) as number
-    const rows = this.db.prepare<Record<string, unknown>, AssetRow>(`${ASSET_SELECT} ${clause} ORDER BY a.id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset })
+    const rows = this.db
+      .prepare<Record<string, unknown>, AssetRow>(`${ASSET_SELECT} ${clause} ORDER BY a.id DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: q.limit, offset: q.offset })
     return { total, items: rows.map(toAsset) }
   }
 
   /** Every asset a filter selects, oldest first (export). */
   galleryAssets(q: GalleryQuery): (Asset & { idx: number })[] {
     const { clause, params } = this.galleryWhere(q)
-    return this.db.prepare<Record<string, unknown>, AssetRow & { idx: number }>(`${ASSET_SELECT} ${clause} ORDER BY a.id`).all(params).map((r) => ({ ...toAsset(r), idx: r.idx }))
+    return this.db
+      .prepare<Record<string, unknown>, AssetRow & { idx: number }>(`${ASSET_SELECT} ${clause} ORDER BY a.id`)
+      .all(params)
+      .map((r) => ({ ...toAsset(r), idx: r.idx }))
   }
 
   assetsByIds(ids: number[]): (Asset & { idx: number })[] {
@@ -643,12 +728,14 @@ export class Store {
     const files: string[] = []
     const paths = this.db.prepare<[number], { path: string; thumb_path: string | null }>('SELECT path, thumb_path FROM assets WHERE job_id = ?')
     const del = this.db.prepare('DELETE FROM jobs WHERE id = ?')
-    const deleted = this.db.transaction(() =>
-      ids.reduce((n, id) => {
-        for (const p of paths.all(id)) files.push(p.path, ...(p.thumb_path ? [p.thumb_path] : []))
-        return n + del.run(id).changes
-      }, 0)
-    ).immediate()
+    const deleted = this.db
+      .transaction(() =>
+        ids.reduce((n, id) => {
+          for (const p of paths.all(id)) files.push(p.path, ...(p.thumb_path ? [p.thumb_path] : []))
+          return n + del.run(id).changes
+        }, 0)
+      )
+      .immediate()
     return { deleted, files }
   }
 
@@ -666,7 +753,12 @@ export class Store {
   /** Batches whose jobs have all ended, with their outcome. */
   /** Whether a batch still has unfinished jobs: stops at the first (a batch of 97,000 queued is answered at once). */
   batchActive(batchId: number): boolean {
-    return this.db.prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE batch_id = ? AND status IN ('queued', 'submitting', 'running', 'downloading'))`).pluck().get(batchId) === 1
+    return (
+      this.db
+        .prepare(`SELECT EXISTS (SELECT 1 FROM jobs WHERE batch_id = ? AND status IN ('queued', 'submitting', 'running', 'downloading'))`)
+        .pluck()
+        .get(batchId) === 1
+    )
   }
 
   batchOutcome(batchId: number): { name: string; active: number; done: number; failed: number } | undefined {

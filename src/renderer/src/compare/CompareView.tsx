@@ -25,11 +25,36 @@ function axesOf(sheet: Sheet): SheetAxes {
   return { rows: sheet.rows.key, cols: sheet.cols.key, ...(sheet.pages.title ? { pages: sheet.pages.key } : {}) }
 }
 
-function CellView({ cell, size, rowLabel, colLabel, focused, onOpen, onWinner, onFocus }: { cell: SheetCell | null; size: number; rowLabel: string; colLabel: string; focused: boolean; onOpen(): void; onWinner(): void; onFocus(): void }) {
+function CellView({
+  cell,
+  size,
+  rowLabel,
+  colLabel,
+  focused,
+  onOpen,
+  onWinner,
+  onFocus
+}: {
+  cell: SheetCell | null
+  size: number
+  rowLabel: string
+  colLabel: string
+  focused: boolean
+  onOpen(): void
+  onWinner(): void
+  onFocus(): void
+}) {
   const label = `${rowLabel} × ${colLabel}`
   if (!cell) {
     return (
-      <div role="gridcell" className="compare-cell none" style={{ width: size, height: size }} aria-label={`${label}: no job`} tabIndex={focused ? 0 : -1} onFocus={onFocus}>
+      <div
+        role="gridcell"
+        className="compare-cell none"
+        style={{ width: size, height: size }}
+        aria-label={`${label}: no job`}
+        tabIndex={focused ? 0 : -1}
+        onFocus={onFocus}
+      >
         no job
       </div>
     )
@@ -206,7 +231,13 @@ export function CompareView() {
           <button type="button" className="button small" disabled={!sheet} title="Swap rows and columns (T)" onClick={swap}>
             <Icon name="refresh" size={14} /> Swap axes
           </button>
-          <button type="button" className="button small" disabled={!sheet || sheet.counts.total === 0} title="Save the sheet as a PNG contact sheet or an HTML page" onClick={() => setExporting(true)}>
+          <button
+            type="button"
+            className="button small"
+            disabled={!sheet || sheet.counts.total === 0}
+            title="Save the sheet as a PNG contact sheet or an HTML page"
+            onClick={() => setExporting(true)}
+          >
             <Icon name="download" size={14} /> Export sheet…
           </button>
           <label className="size-slider">
@@ -218,7 +249,14 @@ export function CompareView() {
       {pages > 1 && sheet && (
         <div className="compare-pages" role="tablist" aria-label={sheet.pages.title}>
           {sheet.pages.labels.map((label, p) => (
-            <button key={sheet.pages.keys[p]} type="button" role="tab" aria-selected={p === current} className={`button small${p === current ? ' on' : ''}`} onClick={() => setPage(p)}>
+            <button
+              key={sheet.pages.keys[p]}
+              type="button"
+              role="tab"
+              aria-selected={p === current}
+              className={`button small${p === current ? ' on' : ''}`}
+              onClick={() => setPage(p)}
+            >
               {sheet.pages.key.startsWith('param:') ? label : `${sheet.pages.title}: ${label}`}
             </button>
           ))}
@@ -274,7 +312,9 @@ export function CompareView() {
           ) : (
             <div className="empty-state">
               <Icon name="gallery" size={28} />
-              <p role={problem ? 'alert' : undefined}>{problem ?? (shown === null ? 'No batches yet. Queue prompts × models in the composer to compare them here.' : 'This batch has no jobs.')}</p>
+              <p role={problem ? 'alert' : undefined}>
+                {problem ?? (shown === null ? 'No batches yet. Queue prompts × models in the composer to compare them here.' : 'This batch has no jobs.')}
+              </p>
             </div>
           )}
         </div>

@@ -11,7 +11,9 @@ export function SheetExportDialog({ batchId, name, axes, onClose }: { batchId: n
   const { settings } = useAppData()
   const { push } = useToasts()
   const [format, setFormat] = useState<'png' | 'html'>('png')
-  const [destination, setDestination] = useState(() => (settings ? `${settings.outputRoot.replace(/[\\/]+$/, '')}${settings.outputRoot.includes('\\') ? '\\' : '/'}sheets` : ''))
+  const [destination, setDestination] = useState(() =>
+    settings ? `${settings.outputRoot.replace(/[\\/]+$/, '')}${settings.outputRoot.includes('\\') ? '\\' : '/'}sheets` : ''
+  )
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [written, setWritten] = useState<string | null>(null)
@@ -68,7 +70,14 @@ export function SheetExportDialog({ batchId, name, axes, onClose }: { batchId: n
         <label className="field">
           <span className="field-label">Folder</span>
           <span className="inline-field">
-            <input type="text" className="mono grow" aria-label="Folder" value={destination} readOnly={settings?.canChoosePaths} onChange={(e) => setDestination(e.target.value)} />
+            <input
+              type="text"
+              className="mono grow"
+              aria-label="Folder"
+              value={destination}
+              readOnly={settings?.canChoosePaths}
+              onChange={(e) => setDestination(e.target.value)}
+            />
             {settings?.canChoosePaths && (
               <button type="button" className="button small" onClick={() => void choose()}>
                 Choose…

@@ -34,7 +34,18 @@ export function AssetThumb({ assetId, mime, alt, className }: { assetId: number;
   const [failed, setFailed] = useState(false)
   const type = mediaType(mime)
   // No frame grabber in main (no ffmpeg): the browser shows the frame at 0.5 s, loading only what that needs.
-  if (type === 'video' && !failed) return <video className={className} src={`${getBridge().assetUrl(assetId, 'file')}#t=0.5`} preload="metadata" muted playsInline aria-label={alt} onError={() => setFailed(true)} />
+  if (type === 'video' && !failed)
+    return (
+      <video
+        className={className}
+        src={`${getBridge().assetUrl(assetId, 'file')}#t=0.5`}
+        preload="metadata"
+        muted
+        playsInline
+        aria-label={alt}
+        onError={() => setFailed(true)}
+      />
+    )
   if (type !== 'image' || failed) {
     return (
       <div className={`thumb-placeholder ${className ?? ''}`} role="img" aria-label={alt}>
@@ -42,5 +53,15 @@ export function AssetThumb({ assetId, mime, alt, className }: { assetId: number;
       </div>
     )
   }
-  return <img className={className} src={getBridge().assetUrl(assetId, 'thumb')} alt={alt} loading="lazy" decoding="async" draggable={false} onError={() => setFailed(true)} />
+  return (
+    <img
+      className={className}
+      src={getBridge().assetUrl(assetId, 'thumb')}
+      alt={alt}
+      loading="lazy"
+      decoding="async"
+      draggable={false}
+      onError={() => setFailed(true)}
+    />
+  )
 }

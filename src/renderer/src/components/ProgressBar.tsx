@@ -5,7 +5,15 @@ export function ProgressBar({ value, working, text }: { value: number | null; wo
   const percent = value === null ? null : Math.round(Math.min(1, Math.max(0, value)) * 100)
   const shown = text ?? (percent !== null ? `${percent}%` : undefined)
   return (
-    <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent ?? undefined} aria-valuetext={shown} aria-label="Progress">
+    <div
+      className="progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent ?? undefined}
+      aria-valuetext={shown}
+      aria-label="Progress"
+    >
       <div className="progress-track">
         <div className={percent === null ? 'progress-fill indeterminate' : 'progress-fill'} style={percent === null ? undefined : { width: `${percent}%` }} />
       </div>

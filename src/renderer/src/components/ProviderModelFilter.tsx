@@ -6,7 +6,8 @@ import { ProviderOptions } from './ProviderOptions'
 
 const ALL_MODELS: readonly { id: string; label: string }[] = (() => {
   const seen = new Map<string, { label: string; providers: string[] }>()
-  for (const p of PROVIDERS) for (const m of p.models) seen.set(m.id, { label: seen.get(m.id)?.label ?? m.label, providers: [...(seen.get(m.id)?.providers ?? []), providerName(p.id)] })
+  for (const p of PROVIDERS)
+    for (const m of p.models) seen.set(m.id, { label: seen.get(m.id)?.label ?? m.label, providers: [...(seen.get(m.id)?.providers ?? []), providerName(p.id)] })
   // The label the rest of the app shows, with the providers that have it (the filter matches the id on each).
   return [...seen].map(([id, m]) => ({ id, label: `${m.label} (${m.providers.join(', ')})` })).sort((a, b) => a.label.localeCompare(b.label))
 })()
@@ -36,7 +37,12 @@ export function ProviderModelFilter({ value, onChange, wrap = false }: { value: 
     </select>
   )
   const modelSelect = (
-    <select aria-label="Filter by model" value={value.model ?? ''} className={value.model !== null ? 'active' : undefined} onChange={(e) => onChange({ ...value, model: e.target.value || null })}>
+    <select
+      aria-label="Filter by model"
+      value={value.model ?? ''}
+      className={value.model !== null ? 'active' : undefined}
+      onChange={(e) => onChange({ ...value, model: e.target.value || null })}
+    >
       <option value="">All models</option>
       {models.map((m) => (
         <option key={m.id} value={m.id}>

@@ -131,12 +131,15 @@ export function StatusBar() {
 
   // Paused providers, from the settings main pushes and from the stats (whichever knows first).
   const paused = new Map<ProviderId, string>()
-  for (const [id, p] of Object.entries(settings?.providers ?? {}) as [ProviderId, { pausedReason: string | null }][]) if (p.pausedReason) paused.set(id, p.pausedReason)
+  for (const [id, p] of Object.entries(settings?.providers ?? {}) as [ProviderId, { pausedReason: string | null }][])
+    if (p.pausedReason) paused.set(id, p.pausedReason)
   for (const a of stats?.providers ?? []) if (a.pausedReason && !paused.has(a.provider)) paused.set(a.provider, a.pausedReason)
   // Unreachable providers (not paused: their jobs wait and are tried again), likewise from either source.
   const unreachable = new Map<ProviderId, Unreachable>()
-  for (const [id, p] of Object.entries(settings?.providers ?? {}) as [ProviderId, { unreachable: Unreachable | null }][]) if (p.unreachable && !paused.has(id)) unreachable.set(id, p.unreachable)
-  for (const a of stats?.providers ?? []) if (a.unreachable && !paused.has(a.provider) && !unreachable.has(a.provider)) unreachable.set(a.provider, a.unreachable)
+  for (const [id, p] of Object.entries(settings?.providers ?? {}) as [ProviderId, { unreachable: Unreachable | null }][])
+    if (p.unreachable && !paused.has(id)) unreachable.set(id, p.unreachable)
+  for (const a of stats?.providers ?? [])
+    if (a.unreachable && !paused.has(a.provider) && !unreachable.has(a.provider)) unreachable.set(a.provider, a.unreachable)
   const activity = (stats?.providers ?? []).filter((a) => a.requestsPerMinute > 0 || a.rateLimitWaits > 0 || a.errorsLastHour > 0)
 
   const resume = async (provider: ProviderId) => {

@@ -103,7 +103,10 @@ export function Composer() {
   const parsed = useMemo(() => parsePrompts(deferredText), [deferredText])
 
   const countNumber = Number(count)
-  const countProblem = mode === 'count' && !(Number.isInteger(countNumber) && countNumber >= 1 && countNumber <= MAX_COUNT) ? `Count per prompt must be a whole number from 1 to ${MAX_COUNT}.` : null
+  const countProblem =
+    mode === 'count' && !(Number.isInteger(countNumber) && countNumber >= 1 && countNumber <= MAX_COUNT)
+      ? `Count per prompt must be a whole number from 1 to ${MAX_COUNT}.`
+      : null
   const seeds = useMemo(() => parseSeeds(seedsText), [seedsText])
   const seedsProblem = mode === 'seeds' ? seeds.problem : null
 
@@ -119,7 +122,11 @@ export function Composer() {
   const sweep = parseSweep(sweepText, sweepSpec, MAX_COUNT)
   const sweepProblem = mode === 'sweep' ? sweep.problem : null
   const variations: Variations =
-    mode === 'count' ? { mode, count: countProblem ? 0 : countNumber } : mode === 'seeds' ? { mode, seeds: seeds.problem ? [] : seeds.seeds } : { mode, param: sweepSpec?.name ?? '', values: sweep.problem ? [] : sweep.values }
+    mode === 'count'
+      ? { mode, count: countProblem ? 0 : countNumber }
+      : mode === 'seeds'
+        ? { mode, seeds: seeds.problem ? [] : seeds.seeds }
+        : { mode, param: sweepSpec?.name ?? '', values: sweep.problem ? [] : sweep.values }
   const checked = models.map((key) => {
     const { provider, model } = splitKey(key)
     const other = otherModels[key]
@@ -139,11 +146,16 @@ export function Composer() {
   const modelProblem = checked.find((c) => c.problem)
   // A seed goes to the model's own Seed field; a model without one (LetzAI, the Demo) would refuse the job.
   const seedless = mode === 'seeds' ? models.filter((k) => !otherModels[k] && !specsOf(k)?.some((p) => p.name === 'seed')) : []
-  const seedlessProblem = seedless.length ? `${seedless.map(modelLabel).join(', ')} take${seedless.length === 1 ? 's' : ''} no seed: choose Count instead (each variation is a new picture).` : null
+  const seedlessProblem = seedless.length
+    ? `${seedless.map(modelLabel).join(', ')} take${seedless.length === 1 ? 's' : ''} no seed: choose Count instead (each variation is a new picture).`
+    : null
   const promptCount = parsed.prompts.length + (list?.prompts.length ?? 0)
   const counted = countMatrix(promptCount, models.length, variations)
   // The estimate follows the matrix as it is typed (a few groups: cheap on every keystroke).
-  const cost = useBatchCost(settings, checked.map((c) => ({ ...splitKey(c.key), params: c.params, jobs: promptCount * counted.variations })))
+  const cost = useBatchCost(
+    settings,
+    checked.map((c) => ({ ...splitKey(c.key), params: c.params, jobs: promptCount * counted.variations }))
+  )
   const problem =
     list?.problem ??
     parsed.problem ??
@@ -184,7 +196,12 @@ export function Composer() {
       for (const call of plan.calls) {
         if (plan.calls.length > 1) setBusy(`Queueing ${calls + 1} of ${plan.calls.length}…`)
         // The first call makes the batch and sets its budget (before any of its jobs can be sent).
-        const queued = await getBridge().queuePrompts({ ...call, batchId, ...(batchId === undefined && cost.budget !== null ? { budget: { amount: cost.budget, currency: 'usd' as const } } : {}), allowUnknownCost: cost.agreed })
+        const queued = await getBridge().queuePrompts({
+          ...call,
+          batchId,
+          ...(batchId === undefined && cost.budget !== null ? { budget: { amount: cost.budget, currency: 'usd' as const } } : {}),
+          allowUnknownCost: cost.agreed
+        })
         batchId = queued.batchId
         made += queued.jobIds.length
         calls++
@@ -229,7 +246,10 @@ export function Composer() {
     const update = (state: ImportPhase) => setImporting((s) => (s && s.abort === abort ? { ...s, state } : s))
     try {
       const content = await file.text()
-      const result = await readPromptsAsync(content, formatOf(file.name), defaults, { signal: abort.signal, onProgress: (rowsRead) => update({ phase: 'reading', rowsRead }) })
+      const result = await readPromptsAsync(content, formatOf(file.name), defaults, {
+        signal: abort.signal,
+        onProgress: (rowsRead) => update({ phase: 'reading', rowsRead })
+      })
       if (!abort.signal.aborted) update({ phase: 'ready', result })
     } catch (err) {
       if (!abort.signal.aborted) update({ phase: 'failed', message: `Could not read ${file.name}: ${errorMessage(err)}` })
@@ -341,7 +361,11 @@ export function Composer() {
   })
 
   const variationsLabel =
-    mode === 'count' ? plural(countProblem ? 0 : countNumber, 'variation') : mode === 'seeds' ? plural(variations.mode === 'seeds' ? variations.seeds.length : 0, 'seed') : `${variations.mode === 'sweep' ? variations.values.length : 0} × ${sweepSpec?.label ?? 'parameter'}`
+    mode === 'count'
+      ? plural(countProblem ? 0 : countNumber, 'variation')
+      : mode === 'seeds'
+        ? plural(variations.mode === 'seeds' ? variations.seeds.length : 0, 'seed')
+        : `${variations.mode === 'sweep' ? variations.values.length : 0} × ${sweepSpec?.label ?? 'parameter'}`
   const paramModels = models.filter((k) => specsOf(k)?.length || otherModels[k])
   const takesInput = checked.some((c) => c.takesInput)
 
@@ -357,7 +381,12 @@ export function Composer() {
       >
         <div className="composer-head">
           <h2>New batch</h2>
-          <button type="button" className="link-button" onClick={() => fileInput.current?.click()} title="Load prompts from a .txt (one per line), .csv or .jsonl file — or drop one on the window">
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => fileInput.current?.click()}
+            title="Load prompts from a .txt (one per line), .csv or .jsonl file — or drop one on the window"
+          >
             <Icon name="upload" size={14} /> Import file
           </button>
           <input
@@ -396,7 +425,9 @@ export function Composer() {
             ref={textarea}
             className={`prompt-input${list ? ' with-list' : ''}`}
             aria-label="Prompts"
-            placeholder={list ? 'More prompts, one per line' : 'One prompt per line\na lighthouse at dawn\na fox in the snow\n\nor drop a .txt, .csv or .jsonl file'}
+            placeholder={
+              list ? 'More prompts, one per line' : 'One prompt per line\na lighthouse at dawn\na fox in the snow\n\nor drop a .txt, .csv or .jsonl file'
+            }
             value={text}
             spellCheck={false}
             onChange={(e) => {
@@ -421,7 +452,9 @@ export function Composer() {
             onAddOther={addOtherModel}
           />
 
-          {(takesInput || inputs.length > 0) && <InputArea note={takesInput ? null : 'None of the chosen models takes an input: choose an edit, upscale or image-to-video model.'} />}
+          {(takesInput || inputs.length > 0) && (
+            <InputArea note={takesInput ? null : 'None of the chosen models takes an input: choose an edit, upscale or image-to-video model.'} />
+          )}
 
           <div className="field">
             <div className="variation-head">
@@ -439,7 +472,15 @@ export function Composer() {
             </div>
             {mode === 'count' ? (
               <div className="inline-field">
-                <input id={`${ids}-count`} aria-label="Count per prompt" type="number" min={1} max={MAX_COUNT} value={count} onChange={(e) => setCount(e.target.value)} />
+                <input
+                  id={`${ids}-count`}
+                  aria-label="Count per prompt"
+                  type="number"
+                  min={1}
+                  max={MAX_COUNT}
+                  value={count}
+                  onChange={(e) => setCount(e.target.value)}
+                />
                 <span className="muted">per prompt and model</span>
               </div>
             ) : mode === 'sweep' ? (
@@ -452,12 +493,26 @@ export function Composer() {
                     </option>
                   ))}
                 </select>
-                <input aria-label="Sweep values" type="text" className="mono grow" placeholder="e.g. 1-5 or 1, 3, 5" value={sweepText} onChange={(e) => setSweepText(e.target.value)} />
+                <input
+                  aria-label="Sweep values"
+                  type="text"
+                  className="mono grow"
+                  placeholder="e.g. 1-5 or 1, 3, 5"
+                  value={sweepText}
+                  onChange={(e) => setSweepText(e.target.value)}
+                />
                 <span className="muted">one job per value, each a page of the batch’s comparison sheet</span>
               </div>
             ) : (
               <div className="inline-field">
-                <input aria-label="Seed list" type="text" className="mono grow" placeholder="e.g. 1, 2, 3 or 10 20 30" value={seedsText} onChange={(e) => setSeedsText(e.target.value)} />
+                <input
+                  aria-label="Seed list"
+                  type="text"
+                  className="mono grow"
+                  placeholder="e.g. 1, 2, 3 or 10 20 30"
+                  value={seedsText}
+                  onChange={(e) => setSeedsText(e.target.value)}
+                />
                 <span className="muted">one job per seed, sent as the model’s Seed: the same seed and prompt make the same picture again</span>
               </div>
             )}
@@ -472,7 +527,14 @@ export function Composer() {
                   {modelLabel(key)}
                   {other && <span className="muted"> · typed-in {other.kind} model</span>}
                 </span>
-                {specsOf(key)?.length ? <ParamFields specs={specsOf(key)!} values={valuesOf(key)} labelPrefix={modelLabel(key)} onChange={(values) => setParams((p) => ({ ...p, [key]: values }))} /> : null}
+                {specsOf(key)?.length ? (
+                  <ParamFields
+                    specs={specsOf(key)!}
+                    values={valuesOf(key)}
+                    labelPrefix={modelLabel(key)}
+                    onChange={(values) => setParams((p) => ({ ...p, [key]: values }))}
+                  />
+                ) : null}
                 {other && (
                   <label className="field">
                     <span className="field-label">Extra parameters (JSON)</span>
@@ -490,7 +552,11 @@ export function Composer() {
                         setError(null)
                       }}
                     />
-                    {extraProblem ? <span className="field-error">{extraProblem}</span> : <span className="field-help">Sent as they are, beside the fields above; the provider’s own refusal shows on the job.</span>}
+                    {extraProblem ? (
+                      <span className="field-error">{extraProblem}</span>
+                    ) : (
+                      <span className="field-help">Sent as they are, beside the fields above; the provider’s own refusal shows on the job.</span>
+                    )}
                   </label>
                 )}
               </div>

@@ -53,7 +53,15 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
       for (; calls < groups.length; calls++) {
         const g = groups[calls]
         setBusy(groups.length > 1 ? `Queueing ${calls + 1} of ${groups.length} groups…` : 'Queueing…')
-        const made = await getBridge().queuePrompts({ prompts: g.prompts, count: g.count, provider: g.provider, model: g.model, params: g.params, batchName: name, batchId })
+        const made = await getBridge().queuePrompts({
+          prompts: g.prompts,
+          count: g.count,
+          provider: g.provider,
+          model: g.model,
+          params: g.params,
+          batchName: name,
+          batchId
+        })
         batchId = made.batchId
         queued += made.jobIds.length
         setSent({ calls: calls + 1, jobs: queued, batchId })
@@ -80,7 +88,13 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
         <button type="button" className="button" disabled={busy !== null} onClick={onClose}>
           {partly ? 'Close' : problems.length ? 'Cancel and fix the file' : 'Cancel'}
         </button>
-        <button type="button" className="button primary" disabled={busy !== null || groups.length === 0 || sent.calls >= groups.length} onClick={() => void queue()} data-testid="import-queue">
+        <button
+          type="button"
+          className="button primary"
+          disabled={busy !== null || groups.length === 0 || sent.calls >= groups.length}
+          onClick={() => void queue()}
+          data-testid="import-queue"
+        >
           {partly
             ? `Queue the rest (${plural(remainingJobs, 'job')})`
             : problems.length
@@ -110,7 +124,8 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
         <>
           <p className="import-summary" data-testid="import-summary">
             <span className="import-good">
-              <strong>{formatCount(result.rows.length)}</strong> good {result.rows.length === 1 ? 'row' : 'rows'} → <strong>{formatCount(jobs)}</strong> {jobs === 1 ? 'job' : 'jobs'}
+              <strong>{formatCount(result.rows.length)}</strong> good {result.rows.length === 1 ? 'row' : 'rows'} → <strong>{formatCount(jobs)}</strong>{' '}
+              {jobs === 1 ? 'job' : 'jobs'}
             </span>
             {badLines > 0 && (
               <span className="import-bad">
@@ -155,9 +170,7 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
                 <tbody>
                   {groups.map((g, i) => (
                     <tr key={i} className={i < sent.calls ? 'queued' : undefined}>
-                      <td>
-                        {providerModelName(g.provider, g.model)}
-                      </td>
+                      <td>{providerModelName(g.provider, g.model)}</td>
                       <td className="mono">{paramsText(g.params)}</td>
                       <td className="num">{g.count}</td>
                       <td className="num">{formatCount(g.prompts.length)}</td>
@@ -167,9 +180,7 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
                 </tbody>
               </table>
               <details className="import-rows">
-                <summary>
-                  Show the {result.rows.length > MAX_LISTED_ROWS ? `first ${MAX_LISTED_ROWS} ` : ''}good rows
-                </summary>
+                <summary>Show the {result.rows.length > MAX_LISTED_ROWS ? `first ${MAX_LISTED_ROWS} ` : ''}good rows</summary>
                 <ol className="row-list">
                   {result.rows.slice(0, MAX_LISTED_ROWS).map((r) => (
                     <li key={r.line}>
@@ -192,7 +203,14 @@ export function ImportReview({ fileName, state, defaults, initialBatchName, onQu
           {groups.length > 0 && (
             <label className="field">
               <span className="field-label">Batch name</span>
-              <input type="text" maxLength={200} placeholder="Optional" value={batchName} disabled={busy !== null || partly} onChange={(e) => setBatchName(e.target.value)} />
+              <input
+                type="text"
+                maxLength={200}
+                placeholder="Optional"
+                value={batchName}
+                disabled={busy !== null || partly}
+                onChange={(e) => setBatchName(e.target.value)}
+              />
             </label>
           )}
 

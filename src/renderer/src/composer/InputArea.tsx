@@ -39,7 +39,8 @@ export function InputArea({ note }: { note: string | null }) {
     const media = files.filter((f) => /^(image|video)\//.test(f.type))
     if (media.length < files.length) push('error', 'Only pictures and videos can be inputs.')
     const fitting = media.filter((f) => f.size <= MAX_INPUT_BYTES)
-    for (const f of media) if (f.size > MAX_INPUT_BYTES) push('error', `${f.name} is ${formatBytes(f.size)}; an input file can be at most ${formatBytes(MAX_INPUT_BYTES)}.`)
+    for (const f of media)
+      if (f.size > MAX_INPUT_BYTES) push('error', `${f.name} is ${formatBytes(f.size)}; an input file can be at most ${formatBytes(MAX_INPUT_BYTES)}.`)
     if (!fitting.length) return
     setReading(true)
     try {

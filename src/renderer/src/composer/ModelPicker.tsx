@@ -52,7 +52,10 @@ export function ModelPicker({ value, otherKinds, settings, onChange, onAddOther 
             const state = settings?.providers[p.id]
             const note = state?.pausedReason ? 'paused' : p.id !== 'demo' && state && !state.hasKey ? 'no key' : null
             const typed = (Object.keys(otherKinds) as ModelKey[]).filter((k) => splitKey(k).provider === p.id)
-            const options = [...p.models.map((m) => ({ key: modelKey(p.id, m.id), label: m.label, kind: m.kind })), ...typed.map((k) => ({ key: k, label: splitKey(k).model, kind: otherKinds[k]! }))]
+            const options = [
+              ...p.models.map((m) => ({ key: modelKey(p.id, m.id), label: m.label, kind: m.kind })),
+              ...typed.map((k) => ({ key: k, label: splitKey(k).model, kind: otherKinds[k]! }))
+            ]
             return (
               <fieldset key={p.id} className="model-group">
                 <legend>

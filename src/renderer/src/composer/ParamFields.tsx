@@ -12,7 +12,10 @@ export function defaultParamValues(specs: readonly ParamSpec[] | undefined): Par
 }
 
 /** The values to send, typed as the API wants them, or the first problem to show. */
-export function paramsToSend(specs: readonly ParamSpec[] | undefined, values: ParamValues): { params: Record<string, string | number | boolean>; problem: string | null } {
+export function paramsToSend(
+  specs: readonly ParamSpec[] | undefined,
+  values: ParamValues
+): { params: Record<string, string | number | boolean>; problem: string | null } {
   const params: Record<string, string | number | boolean> = {}
   for (const spec of specs ?? []) {
     const raw = (values[spec.name] ?? '').trim()
@@ -45,7 +48,13 @@ function ParamField({ spec, value, label, onChange }: { spec: ParamSpec; value: 
     return (
       <div className="field param-boolean">
         <label className="checkbox-field">
-          <input type="checkbox" aria-label={label} aria-describedby={described} checked={value === 'true'} onChange={(e) => onChange(String(e.target.checked))} />
+          <input
+            type="checkbox"
+            aria-label={label}
+            aria-describedby={described}
+            checked={value === 'true'}
+            onChange={(e) => onChange(String(e.target.checked))}
+          />
           {spec.label}
         </label>
         {hint}
@@ -66,14 +75,32 @@ function ParamField({ spec, value, label, onChange }: { spec: ParamSpec; value: 
           ))}
         </select>
       ) : (
-        <input aria-label={label} aria-describedby={described} type={spec.type === 'number' ? 'number' : 'text'} min={spec.min} max={spec.max} value={value} onChange={(e) => onChange(e.target.value)} />
+        <input
+          aria-label={label}
+          aria-describedby={described}
+          type={spec.type === 'number' ? 'number' : 'text'}
+          min={spec.min}
+          max={spec.max}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
       {hint}
     </label>
   )
 }
 
-export function ParamFields({ specs, values, onChange, labelPrefix }: { specs: readonly ParamSpec[]; values: ParamValues; onChange(values: ParamValues): void; labelPrefix?: string }) {
+export function ParamFields({
+  specs,
+  values,
+  onChange,
+  labelPrefix
+}: {
+  specs: readonly ParamSpec[]
+  values: ParamValues
+  onChange(values: ParamValues): void
+  labelPrefix?: string
+}) {
   return (
     <div className="param-fields">
       {specs.map((spec) => (

@@ -14,7 +14,11 @@ const STEP_KINDS: readonly { step: SendStep; label: string }[] = [
   { step: 'edit', label: 'Edit' },
   { step: 'video', label: 'Animate' }
 ]
-const CHOICES = STEP_KINDS.flatMap(({ step, label }) => stepModels(step).filter((m) => !m.blocked).map((m) => ({ key: `${m.provider}/${m.info.id}`, provider: m.provider, model: m.info.id, group: label })))
+const CHOICES = STEP_KINDS.flatMap(({ step, label }) =>
+  stepModels(step)
+    .filter((m) => !m.blocked)
+    .map((m) => ({ key: `${m.provider}/${m.info.id}`, provider: m.provider, model: m.info.id, group: label }))
+)
 
 export type StepChoice = Pick<PipelineStep, 'provider' | 'model'>
 
@@ -40,7 +44,13 @@ export function PipelineSteps({ value, onChange }: { value: StepChoice[]; onChan
               </optgroup>
             ))}
           </select>
-          <button type="button" className="icon-button" aria-label={`Remove step ${i + 1}`} title="Remove this step" onClick={() => onChange(value.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Remove step ${i + 1}`}
+            title="Remove this step"
+            onClick={() => onChange(value.filter((_, j) => j !== i))}
+          >
             <Icon name="close" size={14} />
           </button>
         </div>

@@ -11,7 +11,8 @@ export function parseExtraParams(text: string): { params: Record<string, ParamVa
   } catch (err) {
     return { params: {}, problem: `Extra parameters are not valid JSON (${err instanceof Error ? err.message : String(err)}).` }
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { params: {}, problem: 'Extra parameters must be a JSON object, e.g. {"steps": 30, "style": "photo"}.' }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return { params: {}, problem: 'Extra parameters must be a JSON object, e.g. {"steps": 30, "style": "photo"}.' }
   const params: Record<string, ParamValue> = {}
   for (const [name, value] of Object.entries(parsed)) {
     if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value)))

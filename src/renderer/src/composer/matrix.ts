@@ -97,7 +97,8 @@ export function planMatrix(input: MatrixInput): MatrixPlan {
           ? input.variations.seeds.map((seed) => ({ count: 1, params: { ...params, seed } }))
           : input.variations.values.map((value) => ({ count: 1, params: { ...params, [(input.variations as { param: string }).param]: value } }))
     for (const v of variants)
-      for (const prompts of promptChunks) calls.push({ prompts, count: v.count, provider, model, kind, params: v.params, batchName, axes, ...steps, ...(inputs?.length ? { inputs } : {}) })
+      for (const prompts of promptChunks)
+        calls.push({ prompts, count: v.count, provider, model, kind, params: v.params, batchName, axes, ...steps, ...(inputs?.length ? { inputs } : {}) })
   }
   return { calls, ...countMatrix(input.prompts.length, input.models.length, input.variations) }
 }

@@ -16,13 +16,17 @@ export function parsePrompts(text: string): ParsedPrompts {
     if (prompt.length > MAX_PROMPT_LENGTH && !problem) problem = `Line ${i + 1} is longer than ${MAX_PROMPT_LENGTH.toLocaleString()} characters.`
     prompts.push(prompt)
   })
-  if (prompts.length > MAX_PROMPTS) problem = `That is ${prompts.length.toLocaleString()} prompts; at most ${MAX_PROMPTS.toLocaleString()} can be queued at once.`
+  if (prompts.length > MAX_PROMPTS)
+    problem = `That is ${prompts.length.toLocaleString()} prompts; at most ${MAX_PROMPTS.toLocaleString()} can be queued at once.`
   return { prompts, problem }
 }
 
 /** Adds imported lines after what is already typed, on a line of their own. */
 export function appendLines(current: string, imported: string): string {
-  const clean = imported.replace(/\r\n?/g, '\n').replace(/^\uFEFF/, '').trimEnd()
+  const clean = imported
+    .replace(/\r\n?/g, '\n')
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
   if (!clean) return current
   if (!current.trim()) return clean
   return `${current.replace(/\s+$/, '')}\n${clean}`

@@ -15,20 +15,28 @@ export function parseSweep(text: string, spec: ParamSpec | undefined, max: numbe
   const values: (string | number)[] = []
   for (const part of text.split(/[\s,;]+/).filter(Boolean)) {
     const range = spec.type === 'number' ? /^(-?\d+)\s*(?:-|\.\.)\s*(-?\d+)$/.exec(part) : null
-    const items = range ? Array.from({ length: Math.abs(Number(range[2]) - Number(range[1])) + 1 }, (_, i) => Number(range[1]) + (Number(range[2]) >= Number(range[1]) ? i : -i)) : [part]
+    const items = range
+      ? Array.from({ length: Math.abs(Number(range[2]) - Number(range[1])) + 1 }, (_, i) => Number(range[1]) + (Number(range[2]) >= Number(range[1]) ? i : -i))
+      : [part]
     for (const item of items) {
       if (spec.type === 'number') {
         const n = Number(item)
         if (!Number.isFinite(n)) return { values, problem: `${spec.label}: "${item}" is not a number.` }
-        if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return { values, problem: `${spec.label} goes from ${spec.min ?? '…'} to ${spec.max ?? '…'}; ${n} is outside.` }
+        if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max))
+          return { values, problem: `${spec.label} goes from ${spec.min ?? '…'} to ${spec.max ?? '…'}; ${n} is outside.` }
         values.push(n)
       } else {
-        if (spec.options && !spec.options.includes(String(item))) return { values, problem: `${spec.label} has no value "${item}" (it takes ${spec.options.filter(Boolean).join(', ')}).` }
+        if (spec.options && !spec.options.includes(String(item)))
+          return { values, problem: `${spec.label} has no value "${item}" (it takes ${spec.options.filter(Boolean).join(', ')}).` }
         values.push(String(item))
       }
     }
   }
-  if (!values.length) return { values, problem: `List the ${spec.label} values to sweep (e.g. ${spec.type === 'number' ? `${spec.min ?? 1}-${Math.min(spec.max ?? 5, (spec.min ?? 1) + 4)}` : spec.options?.filter(Boolean).slice(0, 2).join(', ')}).` }
+  if (!values.length)
+    return {
+      values,
+      problem: `List the ${spec.label} values to sweep (e.g. ${spec.type === 'number' ? `${spec.min ?? 1}-${Math.min(spec.max ?? 5, (spec.min ?? 1) + 4)}` : spec.options?.filter(Boolean).slice(0, 2).join(', ')}).`
+    }
   if (values.length > max) return { values, problem: `At most ${max} values.` }
   return { values, problem: null }
 }

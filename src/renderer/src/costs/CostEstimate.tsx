@@ -23,7 +23,13 @@ export function estimateGroups(prices: readonly PriceEntry[] | undefined, groups
 
 /** The budgets that would apply to a new batch on these providers: the day's, each provider's, and the one typed in. */
 export function applyingBudgets(budgets: readonly Budget[], providers: readonly ProviderId[], batchBudget: number | null): string[] {
-  const out = budgets.filter((b) => b.scope === 'day' || (b.scope === 'provider' && providers.includes(b.key as ProviderId))).map((b) => (b.scope === 'day' ? `today’s ${formatUsd(b.amount)}` : `${providerInfo(b.key as ProviderId).label}’s ${b.currency === 'usd' ? formatUsd(b.amount) : `${b.amount} credits`}`))
+  const out = budgets
+    .filter((b) => b.scope === 'day' || (b.scope === 'provider' && providers.includes(b.key as ProviderId)))
+    .map((b) =>
+      b.scope === 'day'
+        ? `today’s ${formatUsd(b.amount)}`
+        : `${providerInfo(b.key as ProviderId).label}’s ${b.currency === 'usd' ? formatUsd(b.amount) : `${b.amount} credits`}`
+    )
   if (batchBudget !== null) out.unshift(`this batch’s ${formatUsd(batchBudget)}`)
   return out
 }

@@ -27,8 +27,12 @@ export function JobCostFacts({ cost }: { cost: JobCost | null | undefined }) {
         ) : (
           <>
             {money(cost.billed ?? cost.estimated, cost.billed !== null ? cost.billedUsd : cost.estimatedUsd, cost.currency)} · {STATE_WORDS[cost.state]}
-            {cost.billed !== null && <span className="muted"> · the provider’s figure (estimated {money(cost.estimated, cost.estimatedUsd, cost.currency)})</span>}
-            {(cost.prior > 0 || cost.priorUsd > 0) && <span className="muted"> · earlier attempts possibly billed {money(cost.prior, cost.priorUsd || null, cost.currency)}</span>}
+            {cost.billed !== null && (
+              <span className="muted"> · the provider’s figure (estimated {money(cost.estimated, cost.estimatedUsd, cost.currency)})</span>
+            )}
+            {(cost.prior > 0 || cost.priorUsd > 0) && (
+              <span className="muted"> · earlier attempts possibly billed {money(cost.prior, cost.priorUsd || null, cost.currency)}</span>
+            )}
           </>
         )}
       </dd>

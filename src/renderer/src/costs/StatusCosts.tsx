@@ -19,7 +19,12 @@ export function StatusCosts({ stats }: { stats: Stats | null }) {
         </span>
       ))}
       {balances.map(([provider, b]) => (
-        <span key={provider} className="status-balance" data-testid="status-balance" title={`${providerInfo(provider).label}’s balance, read ${new Date(b.at).toLocaleTimeString()}`}>
+        <span
+          key={provider}
+          className="status-balance"
+          data-testid="status-balance"
+          title={`${providerInfo(provider).label}’s balance, read ${new Date(b.at).toLocaleTimeString()}`}
+        >
           {providerInfo(provider).label.replace(/ \(.*\)$/, '')} <strong>{formatAmount(b.amount, b.currency)}</strong>
         </span>
       ))}

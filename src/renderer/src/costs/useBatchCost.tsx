@@ -40,9 +40,26 @@ export function useBatchCost(settings: Settings | null, groups: readonly Estimat
       <CostEstimate estimate={estimate} budgets={budgets} />
       <label className="inline-field batch-budget" htmlFor={`${id}-budget`}>
         <span className="field-label">Batch budget</span>
-        <input id={`${id}-budget`} type="text" inputMode="decimal" className="mono" placeholder="$ none" aria-invalid={problem !== null} value={budgetText} onChange={(e) => setBudgetText(e.target.value)} />
+        <input
+          id={`${id}-budget`}
+          type="text"
+          inputMode="decimal"
+          className="mono"
+          placeholder="$ none"
+          aria-invalid={problem !== null}
+          value={budgetText}
+          onChange={(e) => setBudgetText(e.target.value)}
+        />
       </label>
     </>
   )
-  return { view, problem, budget: Number.isNaN(budget) ? null : budget, question, agreed: question !== null && agreedTo === signature, agree: () => setAgreedTo(signature), reset: () => setBudgetText('') }
+  return {
+    view,
+    problem,
+    budget: Number.isNaN(budget) ? null : budget,
+    question,
+    agreed: question !== null && agreedTo === signature,
+    agree: () => setAgreedTo(signature),
+    reset: () => setBudgetText('')
+  }
 }

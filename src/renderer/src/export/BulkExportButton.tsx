@@ -24,7 +24,9 @@ export function BulkExportButton({ jobIds, disabled }: { jobIds: () => number[] 
       >
         <Icon name="download" size={14} /> Export…
       </button>
-      {open && <ExportDialog source={{ jobIds: open }} count={null} what={`the files of ${plural(open.length, 'selected job')}`} onClose={() => setOpen(null)} />}
+      {open && (
+        <ExportDialog source={{ jobIds: open }} count={null} what={`the files of ${plural(open.length, 'selected job')}`} onClose={() => setOpen(null)} />
+      )}
     </>
   )
 }

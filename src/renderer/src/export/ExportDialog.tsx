@@ -26,7 +26,12 @@ interface ExportDialogProps {
   onClose(): void
 }
 
-type Phase = { name: 'edit' } | { name: 'starting' } | { name: 'running'; exportId: string; canceling: boolean } | { name: 'ended'; progress: ExportProgress } | { name: 'refused'; message: string }
+type Phase =
+  | { name: 'edit' }
+  | { name: 'starting' }
+  | { name: 'running'; exportId: string; canceling: boolean }
+  | { name: 'ended'; progress: ExportProgress }
+  | { name: 'refused'; message: string }
 
 const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [href], [tabindex]:not([tabindex="-1"])'
 
@@ -110,7 +115,9 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
     const { path } = await getBridge().choosePath({ purpose: format === 'zip' ? 'export-zip' : 'export-folder', suggested: destination.trim() || undefined })
     if (!path) return
     setTouched(true)
-    setDestination(format === 'zip' ? withFormat(path, 'zip') : `${path.replace(/[\\/]+$/, '')}${path.includes('\\') && !path.includes('/') ? '\\' : '/'}${name}`)
+    setDestination(
+      format === 'zip' ? withFormat(path, 'zip') : `${path.replace(/[\\/]+$/, '')}${path.includes('\\') && !path.includes('/') ? '\\' : '/'}${name}`
+    )
   }
   const editable = phase.name === 'edit' || phase.name === 'refused' || (phase.name === 'ended' && phase.progress.state !== 'done')
   const running = phase.name === 'running' || phase.name === 'starting'
@@ -124,7 +131,13 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
     setPhase({ name: 'starting' })
     setProgress(null)
     try {
-      const { exportId, total } = await getBridge().startExport({ ...source, format, destination: destination.trim(), template: template.trim(), embedMetadata: embed })
+      const { exportId, total } = await getBridge().startExport({
+        ...source,
+        format,
+        destination: destination.trim(),
+        template: template.trim(),
+        embedMetadata: embed
+      })
       current.current = exportId
       const early = seen.current.get(exportId)
       if (early && early.state !== 'running') {
@@ -201,7 +214,16 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
 
   return createPortal(
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !running && onClose()}>
-      <div ref={root} className="export-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="export-dialog" data-state={state} onKeyDown={onKeyDown}>
+      <div
+        ref={root}
+        className="export-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        data-testid="export-dialog"
+        data-state={state}
+        onKeyDown={onKeyDown}
+      >
         <form onSubmit={onSubmit} noValidate>
           <header className="export-head">
             <h2 id={titleId}>
@@ -211,7 +233,9 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
               <Icon name="close" />
             </button>
           </header>
-          <p className="muted export-what">Exports {what}, with a manifest (manifest.json and manifest.csv) of each file's prompt, provider, model, parameters, ids, times and SHA-256.</p>
+          <p className="muted export-what">
+            Exports {what}, with a manifest (manifest.json and manifest.csv) of each file's prompt, provider, model, parameters, ids, times and SHA-256.
+          </p>
 
           <fieldset className="export-fields" disabled={!editable}>
             <div className="format-choice" role="radiogroup" aria-label="Export as">
@@ -238,7 +262,9 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
                   setDestination(e.target.value)
                 }}
               />
-              <span className="field-help">{format === 'zip' ? 'The ZIP file to create (absolute path).' : 'The folder to create (absolute path); it must not exist yet.'}</span>
+              <span className="field-help">
+                {format === 'zip' ? 'The ZIP file to create (absolute path).' : 'The folder to create (absolute path); it must not exist yet.'}
+              </span>
             </label>
             {settings?.canChoosePaths && (
               <button type="button" className="button" onClick={() => void choose()}>
@@ -254,7 +280,9 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
                 spellCheck={false}
                 aria-label="File name template"
                 aria-invalid={showErrors && problem?.field === 'template' ? true : undefined}
-                value={template} onChange={(e) => setTemplate(e.target.value)} />
+                value={template}
+                onChange={(e) => setTemplate(e.target.value)}
+              />
             </label>
             <div className="placeholders" aria-label="Placeholders">
               {PLACEHOLDERS.map((p) => (
@@ -280,7 +308,10 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
             <div className="export-progress" data-testid="export-progress">
               <div className="progress" role="progressbar" aria-label="Export progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
                 <div className="progress-track">
-                  <div className={`progress-fill${state === 'failed' ? ' failed' : state === 'canceled' ? ' canceled' : ''}`} style={{ width: `${phase.name === 'starting' ? 0 : percent}%` }} />
+                  <div
+                    className={`progress-fill${state === 'failed' ? ' failed' : state === 'canceled' ? ' canceled' : ''}`}
+                    style={{ width: `${phase.name === 'starting' ? 0 : percent}%` }}
+                  />
                 </div>
                 <span className="progress-text">{percent}%</span>
               </div>
@@ -291,7 +322,9 @@ export function ExportDialog({ source, count, what, onClose }: ExportDialogProps
           )}
 
           <div className="export-result" aria-live="polite" data-testid="export-result">
-            {phase.name === 'running' && <p className="muted">{phase.canceling ? 'Canceling…' : 'Exporting… You can close this dialog; the export carries on.'}</p>}
+            {phase.name === 'running' && (
+              <p className="muted">{phase.canceling ? 'Canceling…' : 'Exporting… You can close this dialog; the export carries on.'}</p>
+            )}
             {phase.name === 'refused' && (
               <p className="inline-error" role="alert">
                 {phase.message}

@@ -309,13 +309,25 @@ export function Gallery() {
       <div className="toolbar">
         <label className="search-field">
           <Icon name="search" />
-          <input type="search" aria-label="Search gallery" placeholder="Search prompts…" value={query.text} onChange={(e) => setQuery((q) => ({ ...q, text: e.target.value }))} />
+          <input
+            type="search"
+            aria-label="Search gallery"
+            placeholder="Search prompts…"
+            value={query.text}
+            onChange={(e) => setQuery((q) => ({ ...q, text: e.target.value }))}
+          />
         </label>
         <span className="muted gallery-count" data-testid="gallery-count">
           {list.loaded ? `${formatCount(list.total)}${filtered ? ' matching' : ''} ${list.total === 1 ? 'item' : 'items'}` : 'Loading…'}
         </span>
         <div className="toolbar-actions">
-          <button type="button" className="button small" disabled={busy !== null} title="Check every file in the library is still on disk" onClick={() => void rescan()}>
+          <button
+            type="button"
+            className="button small"
+            disabled={busy !== null}
+            title="Check every file in the library is still on disk"
+            onClick={() => void rescan()}
+          >
             <Icon name="refresh" size={14} /> Rescan library
           </button>
           <button
@@ -329,7 +341,15 @@ export function Gallery() {
           </button>
           <label className="size-slider">
             <Icon name="gallery" size={14} />
-            <input type="range" aria-label="Thumbnail size" min={MIN_TILE} max={MAX_TILE} step={4} value={tileTarget} onChange={(e) => setTileTarget(Number(e.target.value))} />
+            <input
+              type="range"
+              aria-label="Thumbnail size"
+              min={MIN_TILE}
+              max={MAX_TILE}
+              step={4}
+              value={tileTarget}
+              onChange={(e) => setTileTarget(Number(e.target.value))}
+            />
           </label>
         </div>
       </div>
@@ -349,10 +369,22 @@ export function Gallery() {
             <button type="button" className="button small" disabled={busy !== null} onClick={() => void startExport()}>
               <Icon name="download" size={14} /> Export selected…
             </button>
-            <button type="button" className="button small" disabled={busy !== null} title="Start an edit, upscale or image-to-video from these (in the composer)" onClick={() => void selectionAsInput()}>
+            <button
+              type="button"
+              className="button small"
+              disabled={busy !== null}
+              title="Start an edit, upscale or image-to-video from these (in the composer)"
+              onClick={() => void selectionAsInput()}
+            >
               <Icon name="upload" size={14} /> Use as input
             </button>
-            <button type="button" className="button small" disabled={busy !== null} title="Upscale, edit or animate each of these as a new batch (S)" onClick={() => void startSend()}>
+            <button
+              type="button"
+              className="button small"
+              disabled={busy !== null}
+              title="Upscale, edit or animate each of these as a new batch (S)"
+              onClick={() => void startSend()}
+            >
               <Icon name="right" size={14} /> Send to…
             </button>
             <button type="button" className="link-button" onClick={sel.clear}>
@@ -380,7 +412,13 @@ export function Gallery() {
       >
         <div className="gallery-rows" style={{ height: virtualizer.getTotalSize() }}>
           {rows.map((row) => (
-            <div key={row.key} role="row" aria-rowindex={row.index + 1} className="gallery-row" style={{ transform: `translateY(${row.start}px)`, height: tile, gap: GAP, left: PADDING, right: PADDING }}>
+            <div
+              key={row.key}
+              role="row"
+              aria-rowindex={row.index + 1}
+              className="gallery-row"
+              style={{ transform: `translateY(${row.start}px)`, height: tile, gap: GAP, left: PADDING, right: PADDING }}
+            >
               {Array.from({ length: columns }, (_, col) => {
                 const index = row.index * columns + col
                 if (index >= list.total) return null
@@ -408,7 +446,13 @@ export function Gallery() {
         {list.loaded && list.total === 0 && (
           <div className="empty-state">
             <Icon name="image" size={28} />
-            <p>{text.trim() ? `Nothing matches “${text.trim()}”${hasFilters(query) ? ' with these filters' : ''}.` : hasFilters(query) ? 'Nothing matches these filters.' : 'No results yet. Finished jobs land here.'}</p>
+            <p>
+              {text.trim()
+                ? `Nothing matches “${text.trim()}”${hasFilters(query) ? ' with these filters' : ''}.`
+                : hasFilters(query)
+                  ? 'Nothing matches these filters.'
+                  : 'No results yet. Finished jobs land here.'}
+            </p>
           </div>
         )}
       </div>

@@ -38,7 +38,10 @@ export const GalleryFilters = memo(function GalleryFilters({ query, onChange }: 
           </option>
         ))}
       </select>
-      <ProviderModelFilter value={{ provider: query.provider, model: query.model || null }} onChange={(next) => onChange({ provider: next.provider, model: next.model ?? '' })} />
+      <ProviderModelFilter
+        value={{ provider: query.provider, model: query.model || null }}
+        onChange={(next) => onChange({ provider: next.provider, model: next.model ?? '' })}
+      />
       <label className="date-range">
         <span className="visually-hidden">From date</span>
         <DayField label="From date" value={query.from} onChange={(from) => onChange({ from })} />
@@ -72,7 +75,11 @@ export const GalleryFilters = memo(function GalleryFilters({ query, onChange }: 
         <option value="has-children">Has children (used for more)</option>
       </select>
       {hasFilters(query) && (
-        <button type="button" className="link-button" onClick={() => onChange({ batchId: null, provider: null, model: '', from: '', to: '', favorite: false, minRating: 0, lineage: null })}>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => onChange({ batchId: null, provider: null, model: '', from: '', to: '', favorite: false, minRating: 0, lineage: null })}
+        >
           Clear filters
         </button>
       )}

@@ -115,7 +115,14 @@ export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxP
     <div className="lightbox" role="dialog" aria-modal="true" aria-label="Preview" data-testid="lightbox" data-asset-id={asset?.id}>
       <div className="lightbox-stage">
         {asset ? <ZoomableMedia key={asset.id} asset={asset} onBackgroundClick={onClose} /> : <div className="lightbox-loading">Loading…</div>}
-        <button type="button" className="lightbox-nav prev" aria-label="Previous" title="Previous (←)" disabled={!hasPrev} onClick={() => onNavigate(index - 1)}>
+        <button
+          type="button"
+          className="lightbox-nav prev"
+          aria-label="Previous"
+          title="Previous (←)"
+          disabled={!hasPrev}
+          onClick={() => onNavigate(index - 1)}
+        >
           <Icon name="left" size={24} />
         </button>
         <button type="button" className="lightbox-nav next" aria-label="Next" title="Next (→)" disabled={!hasNext} onClick={() => onNavigate(index + 1)}>
@@ -181,7 +188,13 @@ export function Lightbox({ list, index, onNavigate, onClose, onMark }: LightboxP
               >
                 <Icon name="upload" size={14} /> Use as input
               </button>
-              <button type="button" className="button small" disabled={asset.missing} title="Upscale, edit or animate this picture as a new batch (S)" onClick={() => setSending(true)}>
+              <button
+                type="button"
+                className="button small"
+                disabled={asset.missing}
+                title="Upscale, edit or animate this picture as a new batch (S)"
+                onClick={() => setSending(true)}
+              >
                 <Icon name="right" size={14} /> Send to…
               </button>
             </div>

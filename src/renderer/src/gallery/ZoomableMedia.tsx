@@ -142,7 +142,14 @@ export function ZoomableMedia({ asset, onBackgroundClick }: { asset: Asset; onBa
       </div>
       {zoomable && (
         <div className="zoom-controls" role="group" aria-label="Zoom">
-          <button type="button" className="icon-button" aria-label="Zoom out" title="Zoom out (−)" disabled={view.scale <= MIN} onClick={() => zoomAt(1 / STEP)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Zoom out"
+            title="Zoom out (−)"
+            disabled={view.scale <= MIN}
+            onClick={() => zoomAt(1 / STEP)}
+          >
             <Icon name="minus" size={14} />
           </button>
           <button type="button" className="zoom-level" title="Fit (0)" aria-label="Fit to window" onClick={() => setView(FIT)}>

@@ -12,7 +12,14 @@ const SCROLLING_ASK_MS = 90
  * it meets loaded rows rather than placeholders (BENCHMARKS.md: waiting for the scroll to stop left
  * placeholders on screen in most frames of a slow read).
  */
-export function useLoadAround<T extends { id: number }>(list: PagedList<T>, first: number, last: number, margin: number, scrolling: boolean, active: boolean): void {
+export function useLoadAround<T extends { id: number }>(
+  list: PagedList<T>,
+  first: number,
+  last: number,
+  margin: number,
+  scrolling: boolean,
+  active: boolean
+): void {
   const lastAsk = useRef(0)
   useEffect(() => {
     if (!active) return

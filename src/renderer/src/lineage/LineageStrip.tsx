@@ -15,7 +15,16 @@ function Node({ job, onOpen }: { job: LineageJob; onOpen(job: LineageJob): void 
   return (
     <li>
       <button type="button" className="lineage-node" title={`Job ${job.id}: ${job.prompt}`} data-job-id={job.id} onClick={() => onOpen(job)}>
-        {job.assetId !== null ? <AssetThumb assetId={job.assetId} mime={job.kind === 'video' || job.kind === 'trim' ? 'video/mp4' : 'image/png'} alt={`Job ${job.id}`} className="lineage-thumb" /> : <span className="lineage-thumb empty" aria-hidden="true" />}
+        {job.assetId !== null ? (
+          <AssetThumb
+            assetId={job.assetId}
+            mime={job.kind === 'video' || job.kind === 'trim' ? 'video/mp4' : 'image/png'}
+            alt={`Job ${job.id}`}
+            className="lineage-thumb"
+          />
+        ) : (
+          <span className="lineage-thumb empty" aria-hidden="true" />
+        )}
         <span className="lineage-text">
           <span>
             #{job.id} {modelName(job.provider, job.model)}
@@ -37,7 +46,8 @@ export function LineageStrip({ jobId, onOpen }: { jobId: number; onOpen(job: Lin
   useEffect(load, [load])
   const reloadSoon = useThrottled(load, 500)
   useBridgeEvent('jobsChanged', ({ jobs, truncated }) => {
-    if (truncated || jobs.some((j) => j.id === jobId || j.parentJobId === jobId || lineage?.children.some((c) => c.id === j.id) || j.inputs.length > 0)) reloadSoon()
+    if (truncated || jobs.some((j) => j.id === jobId || j.parentJobId === jobId || lineage?.children.some((c) => c.id === j.id) || j.inputs.length > 0))
+      reloadSoon()
   })
   if (!lineage || (lineage.parents.length === 0 && lineage.children.length === 0)) return null
   return (

@@ -50,7 +50,14 @@ export function SendToDialog({ source, count, what, onClose, onSent }: SendToDia
     setBusy(true)
     setError(null)
     try {
-      const sent = await getBridge().sendTo({ ...source, provider: chosen.provider, model: chosen.info.id, prompt: prompt.trim() || undefined, params: fields.params, batchName: batchName.trim() || undefined })
+      const sent = await getBridge().sendTo({
+        ...source,
+        provider: chosen.provider,
+        model: chosen.info.id,
+        prompt: prompt.trim() || undefined,
+        params: fields.params,
+        batchName: batchName.trim() || undefined
+      })
       push('success', `Sent ${plural(sent.jobIds.length, 'picture')} to ${providerModelName(chosen.provider, chosen.info.id)}`)
       onSent?.(sent.batchId)
       onClose()
@@ -114,9 +121,17 @@ export function SendToDialog({ source, count, what, onClose, onSent }: SendToDia
         </label>
         <label className="field">
           <span className="field-label">Prompt</span>
-          <textarea aria-label="Prompt" rows={2} value={prompt} placeholder="Optional: empty keeps each picture’s own prompt" onChange={(e) => setPrompt(e.target.value)} />
+          <textarea
+            aria-label="Prompt"
+            rows={2}
+            value={prompt}
+            placeholder="Optional: empty keeps each picture’s own prompt"
+            onChange={(e) => setPrompt(e.target.value)}
+          />
         </label>
-        {chosen?.info.params?.length ? <ParamFields specs={chosen.info.params} values={values} labelPrefix={providerModelName(chosen.provider, chosen.info.id)} onChange={setValues} /> : null}
+        {chosen?.info.params?.length ? (
+          <ParamFields specs={chosen.info.params} values={values} labelPrefix={providerModelName(chosen.provider, chosen.info.id)} onChange={setValues} />
+        ) : null}
         <label className="field">
           <span className="field-label">Batch name</span>
           <input type="text" aria-label="Batch name" maxLength={200} placeholder="Optional" value={batchName} onChange={(e) => setBatchName(e.target.value)} />

@@ -27,5 +27,7 @@ function fits(step: SendStep, m: ModelInfo): boolean {
 }
 
 export function stepModels(step: SendStep): StepModel[] {
-  return PROVIDERS.flatMap((p) => p.models.filter((m) => fits(step, m)).map((info) => ({ provider: p.id, info, blocked: p.urlInputsOnly ? 'takes public URLs only' : null })))
+  return PROVIDERS.flatMap((p) =>
+    p.models.filter((m) => fits(step, m)).map((info) => ({ provider: p.id, info, blocked: p.urlInputsOnly ? 'takes public URLs only' : null }))
+  )
 }

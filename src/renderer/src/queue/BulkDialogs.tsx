@@ -6,7 +6,17 @@ import { ModalDialog } from '../components/ModalDialog'
 import { closestModel, RequeueFields, type ModelChoice } from '../components/RequeueFields'
 import { plural } from '../format'
 
-export function DeleteJobsDialog({ count, busy, onConfirm, onClose }: { count: number; busy: string | null; onConfirm(deleteFiles: boolean): void; onClose(): void }) {
+export function DeleteJobsDialog({
+  count,
+  busy,
+  onConfirm,
+  onClose
+}: {
+  count: number
+  busy: string | null
+  onConfirm(deleteFiles: boolean): void
+  onClose(): void
+}) {
   const [deleteFiles, setDeleteFiles] = useState(false)
   return (
     <ModalDialog
@@ -27,8 +37,8 @@ export function DeleteJobsDialog({ count, busy, onConfirm, onClose }: { count: n
       }
     >
       <p>
-        The selected jobs and their history leave the queue and the gallery. Jobs still running at the provider are forgotten (and may still be billed). This cannot be
-        undone.
+        The selected jobs and their history leave the queue and the gallery. Jobs still running at the provider are forgotten (and may still be billed). This
+        cannot be undone.
       </p>
       <label className="checkbox-field">
         <input type="checkbox" checked={deleteFiles} onChange={(e) => setDeleteFiles(e.target.checked)} disabled={busy !== null} />
@@ -72,7 +82,9 @@ export function RequeueDialog({
       }
     >
       <p>Each selected job’s prompt and parameters are queued again as a new job, in a new batch. The original jobs stay as they are.</p>
-      <p className="field-help">On a model that starts from a picture (upscale, edit, image-to-video), each job starts from its own result, with only the parameters that model has.</p>
+      <p className="field-help">
+        On a model that starts from a picture (upscale, edit, image-to-video), each job starts from its own result, with only the parameters that model has.
+      </p>
       <div className="field-row">
         <RequeueFields value={choice} onChange={setChoice} />
       </div>

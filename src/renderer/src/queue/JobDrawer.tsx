@@ -54,12 +54,23 @@ function seedOf(job: Job): string {
   const seed = job.params.seed
   if (seed !== undefined && seed !== null && seed !== '') return String(seed)
   const takesSeed = modelInfo(job.provider, job.model)?.params?.some((p) => p.name === 'seed')
-  if (takesSeed === false) return `None: ${providerInfo(job.provider).label} takes no seed, so each variation is a new picture (told apart by its provider job id)`
+  if (takesSeed === false)
+    return `None: ${providerInfo(job.provider).label} takes no seed, so each variation is a new picture (told apart by its provider job id)`
   return 'Random: none was sent, so the provider chose one'
 }
 
 /** `focusRequest`: a new number moves keyboard focus into the drawer (Enter on a row); 0 leaves it where it is. */
-export function JobDrawer({ jobId, onClose, focusRequest = 0, onOpenJob }: { jobId: number; onClose(): void; focusRequest?: number; onOpenJob?(id: number): void }) {
+export function JobDrawer({
+  jobId,
+  onClose,
+  focusRequest = 0,
+  onOpenJob
+}: {
+  jobId: number
+  onClose(): void
+  focusRequest?: number
+  onOpenJob?(id: number): void
+}) {
   const aside = useRef<HTMLElement>(null)
   useEffect(() => {
     if (focusRequest) aside.current?.focus()
@@ -165,7 +176,11 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0, onOpenJob }: { job
           <section>
             <div className="section-title">
               <h3>Prompt</h3>
-              <button type="button" className="link-button" onClick={() => void navigator.clipboard?.writeText(job.prompt).then(() => push('info', 'Prompt copied'))}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => void navigator.clipboard?.writeText(job.prompt).then(() => push('info', 'Prompt copied'))}
+              >
                 Copy
               </button>
             </div>
@@ -221,7 +236,7 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0, onOpenJob }: { job
               <dt>Finished</dt>
               <dd>{job.finishedAt ? formatDateTime(job.finishedAt) : '—'}</dd>
               <dt>Elapsed</dt>
-              <dd>{formatDuration(jobElapsed(job, isActive(job.status) ? now : job.finishedAt ?? job.updatedAt))}</dd>
+              <dd>{formatDuration(jobElapsed(job, isActive(job.status) ? now : (job.finishedAt ?? job.updatedAt)))}</dd>
               {job.nextPollAt && isActive(job.status) && (
                 <>
                   <dt>Next poll</dt>
@@ -319,7 +334,11 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0, onOpenJob }: { job
               <summary>
                 <h3>Last provider response</h3>
               </summary>
-              {response ? <pre className="mono">{response}</pre> : <p className="muted">Nothing yet: the provider has not answered a status request for this job.</p>}
+              {response ? (
+                <pre className="mono">{response}</pre>
+              ) : (
+                <p className="muted">Nothing yet: the provider has not answered a status request for this job.</p>
+              )}
             </details>
           </section>
         </div>
@@ -333,7 +352,13 @@ export function JobDrawer({ jobId, onClose, focusRequest = 0, onOpenJob }: { job
             <Icon name="cancel" /> Cancel job
           </button>
           {batch && (
-            <button type="button" className="button drawer-batch-action" disabled={busy} onClick={() => void pauseBatch(!batch.paused)} title={batch.paused ? 'Let the batch’s queued jobs go on' : 'Hold the batch’s queued jobs; jobs at the provider still finish'}>
+            <button
+              type="button"
+              className="button drawer-batch-action"
+              disabled={busy}
+              onClick={() => void pauseBatch(!batch.paused)}
+              title={batch.paused ? 'Let the batch’s queued jobs go on' : 'Hold the batch’s queued jobs; jobs at the provider still finish'}
+            >
               <ExtraIcon name={batch.paused ? 'play' : 'pause'} /> {batch.paused ? 'Resume batch' : 'Pause batch'}
             </button>
           )}

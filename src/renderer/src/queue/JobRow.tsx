@@ -45,7 +45,9 @@ export const JobRow = memo(function JobRow({ job, index, top, selected, cursor, 
           </div>
         )}
       </div>
-      <div role="gridcell" className="cell cell-id">{job.id}</div>
+      <div role="gridcell" className="cell cell-id">
+        {job.id}
+      </div>
       <div role="gridcell" className="cell cell-prompt">
         <span className="prompt-text" title={job.prompt}>
           {job.prompt}
@@ -69,8 +71,12 @@ export const JobRow = memo(function JobRow({ job, index, top, selected, cursor, 
       <div role="gridcell" className="cell cell-progress">
         <JobProgress job={job} now={now} />
       </div>
-      <div role="gridcell" className="cell cell-attempts">{job.attempts}</div>
-      <div role="gridcell" className="cell cell-elapsed">{formatDuration(jobElapsed(job, active ? now : job.finishedAt ?? job.updatedAt))}</div>
+      <div role="gridcell" className="cell cell-attempts">
+        {job.attempts}
+      </div>
+      <div role="gridcell" className="cell cell-elapsed">
+        {formatDuration(jobElapsed(job, active ? now : (job.finishedAt ?? job.updatedAt)))}
+      </div>
       <div role="gridcell" className="cell cell-error" title={job.error ?? undefined}>
         {job.error}
       </div>

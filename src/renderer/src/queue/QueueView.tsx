@@ -40,7 +40,10 @@ export function QueueView() {
   const [statuses, setStatuses] = useSessionState<JobStatus[]>('queue.status', INITIAL_JOB_QUERY.status)
   const [text, setText] = useSessionState('queue.text', INITIAL_JOB_QUERY.text)
   const [scope, setScope] = useSessionState<ScopeFilter>('queue.scope', NO_SCOPE)
-  const [sort, setSort] = useSessionState<{ sort: JobSortColumn; dir: 'asc' | 'desc' }>('queue.sort', { sort: INITIAL_JOB_QUERY.sort, dir: INITIAL_JOB_QUERY.dir })
+  const [sort, setSort] = useSessionState<{ sort: JobSortColumn; dir: 'asc' | 'desc' }>('queue.sort', {
+    sort: INITIAL_JOB_QUERY.sort,
+    dir: INITIAL_JOB_QUERY.dir
+  })
   const [openId, setOpenId] = useSessionState<number | null>('queue.open', null)
   /** What a bulk action is doing, while it runs (collecting ids for "all" can take a while). */
   const [busy, setBusy] = useState<string | null>(null)
@@ -110,8 +113,7 @@ export function QueueView() {
     else if (e.key === 'Enter' && sel.cursorId !== null) {
       setOpenId(sel.cursorId)
       setDrawerFocus((n) => n + 1)
-    }
-    else if (mod && e.key.toLowerCase() === 'a') sel.selectAll()
+    } else if (mod && e.key.toLowerCase() === 'a') sel.selectAll()
     else if (e.key === 'Escape' && openId !== null) setOpenId(null)
     else if (e.key === 'Escape') sel.clear()
     else if (e.key === 'Delete' && sel.count > 0 && busy === null) setDialog('delete')
@@ -120,7 +122,8 @@ export function QueueView() {
   }
 
   /** The selection as ids (collecting "all matching" a page at a time), with progress in the bulk bar. */
-  const selectedIds = async (): Promise<number[]> => sel.resolveIds((collected, total) => setBusy(`Collecting ${formatCount(collected)} of ${formatCount(total)} jobs…`))
+  const selectedIds = async (): Promise<number[]> =>
+    sel.resolveIds((collected, total) => setBusy(`Collecting ${formatCount(collected)} of ${formatCount(total)} jobs…`))
 
   /** Runs `call` over the ids in chunks the contract accepts, adding up what changed. */
   const inChunks = async (ids: number[], working: string, call: (chunk: number[]) => Promise<{ changed: number }>): Promise<number> => {
@@ -140,7 +143,12 @@ export function QueueView() {
       if (!ids.length) return
       const changed = await inChunks(ids, working, (chunk) => getBridge()[action]({ ids: chunk }))
       const verb = action === 'cancelJobs' ? 'Canceled' : 'Retrying'
-      push(changed ? 'success' : 'info', changed ? `${verb} ${plural(changed, 'job')}` : `None of the ${plural(ids.length, 'selected job')} could be ${action === 'cancelJobs' ? 'canceled' : 'retried'}`)
+      push(
+        changed ? 'success' : 'info',
+        changed
+          ? `${verb} ${plural(changed, 'job')}`
+          : `None of the ${plural(ids.length, 'selected job')} could be ${action === 'cancelJobs' ? 'canceled' : 'retried'}`
+      )
     } catch (err) {
       push('error', errorMessage(err))
     } finally {
@@ -243,16 +251,41 @@ export function QueueView() {
             <button type="button" className="button small" aria-label="Retry selected jobs" disabled={busy !== null} onClick={() => void bulk('retryJobs')}>
               <Icon name="retry" /> Retry
             </button>
-            <button type="button" className="button small danger" aria-label="Cancel selected jobs" disabled={busy !== null} onClick={() => void bulk('cancelJobs')}>
+            <button
+              type="button"
+              className="button small danger"
+              aria-label="Cancel selected jobs"
+              disabled={busy !== null}
+              onClick={() => void bulk('cancelJobs')}
+            >
               <Icon name="cancel" /> Cancel
             </button>
-            <button type="button" className="button small" aria-label="Re-queue selected jobs with another model" disabled={busy !== null} onClick={() => setDialog('requeue')}>
+            <button
+              type="button"
+              className="button small"
+              aria-label="Re-queue selected jobs with another model"
+              disabled={busy !== null}
+              onClick={() => setDialog('requeue')}
+            >
               <ExtraIcon name="requeue" /> Re-queue…
             </button>
-            <button type="button" className="button small danger" aria-label="Delete selected jobs" title="Delete… (Del)" disabled={busy !== null} onClick={() => setDialog('delete')}>
+            <button
+              type="button"
+              className="button small danger"
+              aria-label="Delete selected jobs"
+              title="Delete… (Del)"
+              disabled={busy !== null}
+              onClick={() => setDialog('delete')}
+            >
               <ExtraIcon name="trash" /> Delete…
             </button>
-            <button type="button" className="button small" aria-label="Send the selected jobs' files to a next step" disabled={busy !== null} onClick={() => void startSend()}>
+            <button
+              type="button"
+              className="button small"
+              aria-label="Send the selected jobs' files to a next step"
+              disabled={busy !== null}
+              onClick={() => void startSend()}
+            >
               <Icon name="right" /> Send to…
             </button>
             <BulkExportButton
@@ -291,7 +324,9 @@ export function QueueView() {
         {openId !== null && <JobDrawer jobId={openId} onClose={closeDrawer} focusRequest={drawerFocus} onOpenJob={setOpenId} />}
       </div>
       {sending && <SendToDialog source={{ jobIds: sending }} count={sending.length} what="job" onClose={() => setSending(null)} />}
-      {dialog === 'delete' && <DeleteJobsDialog count={sel.count} busy={busy} onConfirm={(files) => void deleteSelected(files)} onClose={() => setDialog(null)} />}
+      {dialog === 'delete' && (
+        <DeleteJobsDialog count={sel.count} busy={busy} onConfirm={(files) => void deleteSelected(files)} onClose={() => setDialog(null)} />
+      )}
       {dialog === 'requeue' && (
         <RequeueDialog
           count={sel.count}

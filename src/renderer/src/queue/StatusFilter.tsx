@@ -24,7 +24,13 @@ export function StatusFilter({ counts, selected, onChange }: StatusFilterProps) 
         // Empty states would only be noise, unless the user has them selected (so they can unselect).
         if (!n && !selected.includes(status)) return null
         return (
-          <button key={status} type="button" className={`filter-chip chip-${status}`} aria-pressed={selected.includes(status)} onClick={(e) => pick(status, e.ctrlKey || e.metaKey || e.shiftKey)}>
+          <button
+            key={status}
+            type="button"
+            className={`filter-chip chip-${status}`}
+            aria-pressed={selected.includes(status)}
+            onClick={(e) => pick(status, e.ctrlKey || e.metaKey || e.shiftKey)}
+          >
             <span className={`dot status-${status}`} aria-hidden="true" />
             {STATUS_LABELS[status]} <span className="filter-count">{formatCount(n)}</span>
           </button>

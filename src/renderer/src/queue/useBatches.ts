@@ -63,7 +63,11 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useBatches(): readonly Batch[] {
-  return useSyncExternalStore(subscribe, () => batches, () => batches)
+  return useSyncExternalStore(
+    subscribe,
+    () => batches,
+    () => batches
+  )
 }
 
 /** After pausing or resuming a batch: shows the new state at once, then confirms it from main. */

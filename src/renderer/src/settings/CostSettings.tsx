@@ -20,7 +20,17 @@ function parseAmount(text: string): number | null | 'bad' {
   return /^\d+(\.\d+)?$/.test(t) ? Number(t) : 'bad'
 }
 
-function BudgetField({ label, budget, credits, onSave }: { label: string; budget: Budget | undefined; credits?: boolean; onSave(amount: number | null, currency: 'usd' | 'credits'): Promise<void> }) {
+function BudgetField({
+  label,
+  budget,
+  credits,
+  onSave
+}: {
+  label: string
+  budget: Budget | undefined
+  credits?: boolean
+  onSave(amount: number | null, currency: 'usd' | 'credits'): Promise<void>
+}) {
   const [text, setText] = useState(budget ? String(budget.amount) : '')
   const [currency, setCurrency] = useState<'usd' | 'credits'>(budget?.currency ?? 'usd')
   const [problem, setProblem] = useState<string | null>(null)
@@ -29,7 +39,16 @@ function BudgetField({ label, budget, credits, onSave }: { label: string; budget
   return (
     <div className="budget-row">
       <span className="field-label grow">{label}</span>
-      <input type="text" inputMode="decimal" className="mono" aria-label={`${label} budget`} placeholder="none" value={text} aria-invalid={amount === 'bad'} onChange={(e) => setText(e.target.value)} />
+      <input
+        type="text"
+        inputMode="decimal"
+        className="mono"
+        aria-label={`${label} budget`}
+        placeholder="none"
+        value={text}
+        aria-invalid={amount === 'bad'}
+        onChange={(e) => setText(e.target.value)}
+      />
       {credits ? (
         <select aria-label={`${label} budget currency`} value={currency} onChange={(e) => setCurrency(e.target.value as 'usd' | 'credits')}>
           <option value="usd">dollars</option>
@@ -59,7 +78,11 @@ function BudgetField({ label, budget, credits, onSave }: { label: string; budget
 function PriceRow({ entry, onSave }: { entry: PriceEntry; onSave(amount: number | null): Promise<void> }) {
   const [text, setText] = useState(String(entry.amount))
   const amount = parseAmount(text)
-  const variant = entry.when ? Object.entries(entry.when).map(([k, v]) => `${k} ${v}`).join(', ') : ''
+  const variant = entry.when
+    ? Object.entries(entry.when)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
+    : ''
   return (
     <tr data-testid="price-row" data-key={priceKey(entry)}>
       <td>{providerInfo(entry.provider).label}</td>
@@ -69,9 +92,25 @@ function PriceRow({ entry, onSave }: { entry: PriceEntry; onSave(amount: number 
       </td>
       <td>{describePrice(entry)}</td>
       <td className="yours">
-        <input type="text" inputMode="decimal" className="mono" aria-label={`Price of ${priceKey(entry)}`} value={text} aria-invalid={amount === 'bad'} onChange={(e) => setText(e.target.value)} />
-        <span className="muted"> {entry.currency === 'usd' ? '$' : 'cr'}/{entry.unit === 'megapixel' ? 'MP' : entry.unit}</span>
-        <button type="button" className="button small" disabled={amount === 'bad' || amount === null || amount === entry.amount} onClick={() => typeof amount === 'number' && void onSave(amount)}>
+        <input
+          type="text"
+          inputMode="decimal"
+          className="mono"
+          aria-label={`Price of ${priceKey(entry)}`}
+          value={text}
+          aria-invalid={amount === 'bad'}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <span className="muted">
+          {' '}
+          {entry.currency === 'usd' ? '$' : 'cr'}/{entry.unit === 'megapixel' ? 'MP' : entry.unit}
+        </span>
+        <button
+          type="button"
+          className="button small"
+          disabled={amount === 'bad' || amount === null || amount === entry.amount}
+          onClick={() => typeof amount === 'number' && void onSave(amount)}
+        >
           Set
         </button>
         {entry.edited && (
@@ -102,7 +141,11 @@ export function CostSettings({ settings, onSettings }: { settings: Settings; onS
   const setPrice = async (entry: PriceEntry, amount: number | null) => {
     try {
       const { unit, currency, first } = entry
-      onSettings(await getBridge().updateSettings({ prices: { [priceKey(entry)]: amount === null ? null : { unit, currency, amount, ...(first !== undefined ? { first } : {}) } } }))
+      onSettings(
+        await getBridge().updateSettings({
+          prices: { [priceKey(entry)]: amount === null ? null : { unit, currency, amount, ...(first !== undefined ? { first } : {}) } }
+        })
+      )
       push('success', amount === null ? 'Default price restored' : 'Price saved: new estimates use it')
     } catch (err) {
       push('error', `Could not save the price: ${errorMessage(err)}`)
@@ -122,7 +165,10 @@ export function CostSettings({ settings, onSettings }: { settings: Settings; onS
   // Opening Settings reads the balances not read yet, for providers that have one and a key (a failure leaves "not read yet").
   useEffect(() => {
     for (const p of PROVIDERS) {
-      if (settings.billing?.[p.id]?.hasBalance && settings.providers[p.id]?.hasKey && !settings.balances?.[p.id]) void getBridge().refreshBalance({ provider: p.id }).catch(() => undefined)
+      if (settings.billing?.[p.id]?.hasBalance && settings.providers[p.id]?.hasKey && !settings.balances?.[p.id])
+        void getBridge()
+          .refreshBalance({ provider: p.id })
+          .catch(() => undefined)
     }
     // Once per visit to Settings.
   }, [])
@@ -131,13 +177,32 @@ export function CostSettings({ settings, onSettings }: { settings: Settings; onS
     <section className="settings-card" aria-labelledby="cost-settings-title" data-testid="cost-settings">
       <h2 id="cost-settings-title">Prices & budgets</h2>
       <h3>Budgets</h3>
-      <p className="field-help">A job is sent only if its estimated cost still fits under every budget that applies; past it, new submits wait with the reason and jobs already sent are still polled and downloaded.</p>
-      <BudgetField key={`day-${find('day', '')?.amount}`} label="Per day (all providers)" budget={find('day', '')} onSave={(a) => setBudget('day', '', a, 'usd')} />
+      <p className="field-help">
+        A job is sent only if its estimated cost still fits under every budget that applies; past it, new submits wait with the reason and jobs already sent are
+        still polled and downloaded.
+      </p>
+      <BudgetField
+        key={`day-${find('day', '')?.amount}`}
+        label="Per day (all providers)"
+        budget={find('day', '')}
+        onSave={(a) => setBudget('day', '', a, 'usd')}
+      />
       {PROVIDERS.map((p) => (
-        <BudgetField key={`${p.id}-${find('provider', p.id)?.amount}`} label={p.label} budget={find('provider', p.id)} credits={settings.billing?.[p.id]?.currency === 'credits'} onSave={(a, c) => setBudget('provider', p.id, a, c)} />
+        <BudgetField
+          key={`${p.id}-${find('provider', p.id)?.amount}`}
+          label={p.label}
+          budget={find('provider', p.id)}
+          credits={settings.billing?.[p.id]?.currency === 'credits'}
+          onSave={(a, c) => setBudget('provider', p.id, a, c)}
+        />
       ))}
       {batchBudgets.map((b) => (
-        <BudgetField key={`batch-${b.key}-${b.amount}`} label={`Batch “${batches.find((x) => String(x.id) === b.key)?.name ?? b.key}”`} budget={b} onSave={(a) => setBudget('batch', b.key, a, 'usd')} />
+        <BudgetField
+          key={`batch-${b.key}-${b.amount}`}
+          label={`Batch “${batches.find((x) => String(x.id) === b.key)?.name ?? b.key}”`}
+          budget={b}
+          onSave={(a) => setBudget('batch', b.key, a, 'usd')}
+        />
       ))}
 
       <h3>What each provider bills</h3>
@@ -147,7 +212,8 @@ export function CostSettings({ settings, onSettings }: { settings: Settings; onS
         const balance = settings.balances?.[p.id]
         return (
           <div key={p.id} className="billing-facts" data-testid="billing-facts">
-            <strong>{p.label}</strong>: {billing.note} Moderated jobs: {FAILURE_WORDS[billing.moderated]}; failures after start: {FAILURE_WORDS[billing.failed]}.{' '}
+            <strong>{p.label}</strong>: {billing.note} Moderated jobs: {FAILURE_WORDS[billing.moderated]}; failures after start: {FAILURE_WORDS[billing.failed]}
+            .{' '}
             {billing.hasBalance && (
               <>
                 Balance: {balance ? <strong>{formatAmount(balance.amount, balance.currency)}</strong> : 'not read yet'}{' '}
@@ -156,7 +222,10 @@ export function CostSettings({ settings, onSettings }: { settings: Settings; onS
                 </button>
               </>
             )}
-            <span className="source muted"> ({billing.source}; read {billing.readOn})</span>
+            <span className="source muted">
+              {' '}
+              ({billing.source}; read {billing.readOn})
+            </span>
           </div>
         )
       })}

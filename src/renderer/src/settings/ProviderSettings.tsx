@@ -12,7 +12,8 @@ import { errorMessage, useToasts } from '../toasts'
 import { ProviderModelsRow } from './ProviderModelsRow'
 
 export const STRATEGY_HELP: Record<PollStrategyName, string> = {
-  learned: 'Keeps the “Notice within” promise with as few requests as it can: no requests while this model’s finished jobs and the provider’s progress (once it has proved readable) say a job cannot be done yet, then one at least every promise. 0 = the model’s documented interval.',
+  learned:
+    'Keeps the “Notice within” promise with as few requests as it can: no requests while this model’s finished jobs and the provider’s progress (once it has proved readable) say a job cannot be done yet, then one at least every promise. 0 = the model’s documented interval.',
   docs: 'Exactly what the provider’s documentation recommends.',
   fixed: 'Every 3 seconds.',
   exponential: 'From 1 s, 1.5× longer each time, at most 10 s.',
@@ -53,20 +54,36 @@ interface PollingForm {
 }
 
 function toPolling(p: ProviderState): PollingForm {
-  return { strategy: p.strategy, rate: String(p.rate), burst: String(p.burst), concurrency: String(p.concurrency), maxWaitSeconds: String(p.maxWaitSeconds), latencySeconds: String(p.latencySeconds) }
+  return {
+    strategy: p.strategy,
+    rate: String(p.rate),
+    burst: String(p.burst),
+    concurrency: String(p.concurrency),
+    maxWaitSeconds: String(p.maxWaitSeconds),
+    latencySeconds: String(p.latencySeconds)
+  }
 }
 
-function checkPolling(f: PollingForm): { value?: { strategy: PollStrategyName; rate: number; burst: number; concurrency: number; maxWaitSeconds: number; latencySeconds: number }; problem?: string } {
+function checkPolling(f: PollingForm): {
+  value?: { strategy: PollStrategyName; rate: number; burst: number; concurrency: number; maxWaitSeconds: number; latencySeconds: number }
+  problem?: string
+} {
   const rate = Number(f.rate)
   const burst = Number(f.burst)
   const concurrency = Number(f.concurrency)
   const maxWait = Number(f.maxWaitSeconds)
   const latency = Number(f.latencySeconds)
-  if (f.rate.trim() === '' || !Number.isFinite(rate) || !between(rate, L.rate)) return { problem: `Rate must be a number of requests per second from ${L.rate.min} to ${L.rate.max}.` }
+  if (f.rate.trim() === '' || !Number.isFinite(rate) || !between(rate, L.rate))
+    return { problem: `Rate must be a number of requests per second from ${L.rate.min} to ${L.rate.max}.` }
   if (!Number.isInteger(burst) || !between(burst, L.burst)) return { problem: `Burst must be a whole number from ${L.burst.min} to ${L.burst.max}.` }
-  if (!Number.isInteger(concurrency) || !between(concurrency, L.concurrency)) return { problem: `Concurrency must be a whole number from ${L.concurrency.min} to ${L.concurrency.max}.` }
-  if (f.maxWaitSeconds.trim() === '' || !Number.isInteger(maxWait) || !between(maxWait, L.maxWaitSeconds)) return { problem: `Max wait must be a whole number of seconds from ${L.maxWaitSeconds.min} to ${L.maxWaitSeconds.max} (0 = the model’s documented limit).` }
-  if (f.latencySeconds.trim() === '' || !Number.isFinite(latency) || !between(latency, L.latencySeconds)) return { problem: `Notice within must be a number of seconds from ${L.latencySeconds.min} to ${L.latencySeconds.max} (0 = the model’s documented interval).` }
+  if (!Number.isInteger(concurrency) || !between(concurrency, L.concurrency))
+    return { problem: `Concurrency must be a whole number from ${L.concurrency.min} to ${L.concurrency.max}.` }
+  if (f.maxWaitSeconds.trim() === '' || !Number.isInteger(maxWait) || !between(maxWait, L.maxWaitSeconds))
+    return { problem: `Max wait must be a whole number of seconds from ${L.maxWaitSeconds.min} to ${L.maxWaitSeconds.max} (0 = the model’s documented limit).` }
+  if (f.latencySeconds.trim() === '' || !Number.isFinite(latency) || !between(latency, L.latencySeconds))
+    return {
+      problem: `Notice within must be a number of seconds from ${L.latencySeconds.min} to ${L.latencySeconds.max} (0 = the model’s documented interval).`
+    }
   return { value: { strategy: f.strategy, rate, burst, concurrency, maxWaitSeconds: maxWait, latencySeconds: latency } }
 }
 
@@ -254,7 +271,11 @@ export function ProviderSettings({ provider, state, onSettings }: { provider: Pr
       <Row
         label="API key"
         htmlFor={isDemo ? undefined : `${id}-key`}
-        help={isDemo ? undefined : `Stored by the app (encrypted where the system allows) and never shown again. ${info.envName}_API_KEY in the environment takes precedence.`}
+        help={
+          isDemo
+            ? undefined
+            : `Stored by the app (encrypted where the system allows) and never shown again. ${info.envName}_API_KEY in the environment takes precedence.`
+        }
       >
         {isDemo ? (
           <p className="muted">Not needed: the demo runs against the built-in offline simulator.</p>
@@ -308,7 +329,13 @@ export function ProviderSettings({ provider, state, onSettings }: { provider: Pr
       <Row
         label="Base URL"
         htmlFor={`${id}-url`}
-        help={isDemo ? 'The built-in simulator, started with the app.' : customUrl ? `Default: ${defaultUrl}` : 'The provider’s own API. Change it for a proxy or a compatible server.'}
+        help={
+          isDemo
+            ? 'The built-in simulator, started with the app.'
+            : customUrl
+              ? `Default: ${defaultUrl}`
+              : 'The provider’s own API. Change it for a proxy or a compatible server.'
+        }
       >
         <form
           className="inline-form"
@@ -350,7 +377,12 @@ export function ProviderSettings({ provider, state, onSettings }: { provider: Pr
         <form className="polling-form" noValidate onSubmit={(e) => void savePolling(e)}>
           <label className="field strategy-field" htmlFor={`${id}-strategy`}>
             <span className="field-label">Strategy</span>
-            <select id={`${id}-strategy`} aria-label={`Polling strategy for ${info.label}`} value={polling.strategy} onChange={(e) => editPolling({ strategy: e.target.value as PollStrategyName })}>
+            <select
+              id={`${id}-strategy`}
+              aria-label={`Polling strategy for ${info.label}`}
+              value={polling.strategy}
+              onChange={(e) => editPolling({ strategy: e.target.value as PollStrategyName })}
+            >
               {POLL_STRATEGIES.map((s) => (
                 <option key={s} value={s}>
                   {STRATEGY_LABEL[s]}
@@ -362,31 +394,75 @@ export function ProviderSettings({ provider, state, onSettings }: { provider: Pr
             <span className="field-label" title="Requests per second: submits, status requests and downloads all count">
               Rate /s
             </span>
-            <input id={`${id}-rate`} type="number" min={L.rate.min} max={L.rate.max} step={0.1} value={polling.rate} onChange={(e) => editPolling({ rate: e.target.value })} />
+            <input
+              id={`${id}-rate`}
+              type="number"
+              min={L.rate.min}
+              max={L.rate.max}
+              step={0.1}
+              value={polling.rate}
+              onChange={(e) => editPolling({ rate: e.target.value })}
+            />
           </label>
           <label className="field" htmlFor={`${id}-burst`}>
             <span className="field-label" title="Requests that may go at once after a quiet spell">
               Burst
             </span>
-            <input id={`${id}-burst`} type="number" min={L.burst.min} max={L.burst.max} step={1} value={polling.burst} onChange={(e) => editPolling({ burst: e.target.value })} />
+            <input
+              id={`${id}-burst`}
+              type="number"
+              min={L.burst.min}
+              max={L.burst.max}
+              step={1}
+              value={polling.burst}
+              onChange={(e) => editPolling({ burst: e.target.value })}
+            />
           </label>
           <label className="field" htmlFor={`${id}-concurrency`}>
             <span className="field-label" title="Requests in flight at the same time">
               Concurrency
             </span>
-            <input id={`${id}-concurrency`} type="number" min={L.concurrency.min} max={L.concurrency.max} step={1} value={polling.concurrency} onChange={(e) => editPolling({ concurrency: e.target.value })} />
+            <input
+              id={`${id}-concurrency`}
+              type="number"
+              min={L.concurrency.min}
+              max={L.concurrency.max}
+              step={1}
+              value={polling.concurrency}
+              onChange={(e) => editPolling({ concurrency: e.target.value })}
+            />
           </label>
           <label className="field" htmlFor={`${id}-maxwait`}>
             <span className="field-label" title="Longest a job may run at the provider before it is handed to you; 0 = the model’s documented maximum">
               Max wait (s)
             </span>
-            <input id={`${id}-maxwait`} type="number" min={L.maxWaitSeconds.min} max={L.maxWaitSeconds.max} step={1} value={polling.maxWaitSeconds} onChange={(e) => editPolling({ maxWaitSeconds: e.target.value })} />
+            <input
+              id={`${id}-maxwait`}
+              type="number"
+              min={L.maxWaitSeconds.min}
+              max={L.maxWaitSeconds.max}
+              step={1}
+              value={polling.maxWaitSeconds}
+              onChange={(e) => editPolling({ maxWaitSeconds: e.target.value })}
+            />
           </label>
           <label className="field" htmlFor={`${id}-latency`}>
-            <span className="field-label" title="The learned strategy's promise: once a job can be finished, it is looked at again within this many seconds; 0 = each model’s documented polling interval">
+            <span
+              className="field-label"
+              title="The learned strategy's promise: once a job can be finished, it is looked at again within this many seconds; 0 = each model’s documented polling interval"
+            >
               Notice within (s)
             </span>
-            <input id={`${id}-latency`} type="number" min={L.latencySeconds.min} max={L.latencySeconds.max} step={0.5} value={polling.latencySeconds} disabled={polling.strategy !== 'learned'} onChange={(e) => editPolling({ latencySeconds: e.target.value })} />
+            <input
+              id={`${id}-latency`}
+              type="number"
+              min={L.latencySeconds.min}
+              max={L.latencySeconds.max}
+              step={0.5}
+              value={polling.latencySeconds}
+              disabled={polling.strategy !== 'learned'}
+              onChange={(e) => editPolling({ latencySeconds: e.target.value })}
+            />
           </label>
           <div className="polling-actions">
             <button type="submit" className="button primary" disabled={pollingBusy || !pollingDirty}>

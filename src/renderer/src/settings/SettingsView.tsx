@@ -43,7 +43,8 @@ function validate(form: Form): string | null {
   const duration = Number(form.durationMs)
   if (!Number.isInteger(duration) || duration < 0 || duration > 600_000) return 'Demo job duration must be a whole number of milliseconds from 0 to 600000.'
   const percent = Number(form.failurePercent)
-  if (form.failurePercent.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100) return 'Demo failure rate must be a percentage from 0 to 100.'
+  if (form.failurePercent.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100)
+    return 'Demo failure rate must be a percentage from 0 to 100.'
   return null
 }
 
@@ -102,7 +103,15 @@ export function SettingsView() {
           <span className="field-help">Each batch saves into its own subfolder here.</span>
         </label>
         {settings.canChoosePaths && (
-          <button type="button" className="button" onClick={() => void getBridge().choosePath({ purpose: 'output-folder', suggested: form.outputRoot }).then(({ path }) => path && edit({ outputRoot: path }))}>
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              void getBridge()
+                .choosePath({ purpose: 'output-folder', suggested: form.outputRoot })
+                .then(({ path }) => path && edit({ outputRoot: path }))
+            }
+          >
             Choose output folder…
           </button>
         )}
@@ -122,12 +131,29 @@ export function SettingsView() {
         <div className="field-row">
           <label className="field grow" htmlFor={`${id}-duration`}>
             <span className="field-label">Demo job duration (ms)</span>
-            <input id={`${id}-duration`} type="number" min={0} max={600000} step={100} value={form.durationMs} onChange={(e) => edit({ durationMs: e.target.value })} />
+            <input
+              id={`${id}-duration`}
+              type="number"
+              min={0}
+              max={600000}
+              step={100}
+              value={form.durationMs}
+              onChange={(e) => edit({ durationMs: e.target.value })}
+            />
           </label>
           <label className="field grow" htmlFor={`${id}-failure`}>
             <span className="field-label">Demo jobs that fail on purpose</span>
             <span className="inline-field">
-              <input id={`${id}-failure`} type="number" min={0} max={100} step="any" aria-describedby={`${id}-failure-help`} value={form.failurePercent} onChange={(e) => edit({ failurePercent: e.target.value })} />
+              <input
+                id={`${id}-failure`}
+                type="number"
+                min={0}
+                max={100}
+                step="any"
+                aria-describedby={`${id}-failure-help`}
+                value={form.failurePercent}
+                onChange={(e) => edit({ failurePercent: e.target.value })}
+              />
               <span className="muted">% of Demo jobs</span>
             </span>
             <span className="field-help" id={`${id}-failure-help`}>
@@ -188,17 +214,32 @@ export function SettingsView() {
                     document.getElementById(`${id}-tab-${next.id}`)?.focus()
                   }}
                 >
-                  <span className={`provider-dot ${state?.pausedReason ? 'paused' : state?.unreachable ? 'unreachable' : p.id === 'demo' || state?.hasKey ? 'ready' : 'nokey'}`} aria-hidden="true" />
+                  <span
+                    className={`provider-dot ${state?.pausedReason ? 'paused' : state?.unreachable ? 'unreachable' : p.id === 'demo' || state?.hasKey ? 'ready' : 'nokey'}`}
+                    aria-hidden="true"
+                  />
                   <span className="provider-tab-text">
                     <span className="provider-tab-name">{p.label}</span>
-                    <span className="provider-tab-state">{state?.pausedReason ? 'paused' : state?.unreachable ? 'cannot be reached' : p.id === 'demo' ? 'no key needed' : state?.hasKey ? 'key set' : 'no key'}</span>
+                    <span className="provider-tab-state">
+                      {state?.pausedReason
+                        ? 'paused'
+                        : state?.unreachable
+                          ? 'cannot be reached'
+                          : p.id === 'demo'
+                            ? 'no key needed'
+                            : state?.hasKey
+                              ? 'key set'
+                              : 'no key'}
+                    </span>
                   </span>
                 </button>
               )
             })}
           </div>
           <div className="provider-tabpanel" role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${providerTab}`}>
-            {settings.providers[providerTab] && <ProviderSettings key={providerTab} provider={providerTab} state={settings.providers[providerTab]} onSettings={setSettings} />}
+            {settings.providers[providerTab] && (
+              <ProviderSettings key={providerTab} provider={providerTab} state={settings.providers[providerTab]} onSettings={setSettings} />
+            )}
           </div>
         </div>
       </section>

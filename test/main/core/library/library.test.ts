@@ -89,7 +89,14 @@ describe('library', () => {
     const dest = join(tempDir(), 'picked')
     const done = await exportAndWait({ assetIds: items.map((a) => a.id), format: 'folder', destination: dest, template: '{prompt}' })
     expect(done.state).toBe('done')
-    expect(readdirSync(dest).sort()).toEqual(['a-blue-whale-at-sea.png', 'a-red-barn-at-dusk.png', 'a-red-fox-in-snow.png', 'manifest.csv', 'manifest.json', 'portrait-of-a-cafe-owner.png'])
+    expect(readdirSync(dest).sort()).toEqual([
+      'a-blue-whale-at-sea.png',
+      'a-red-barn-at-dusk.png',
+      'a-red-fox-in-snow.png',
+      'manifest.csv',
+      'manifest.json',
+      'portrait-of-a-cafe-owner.png'
+    ])
     const byJob = await exportAndWait({ jobIds: [items[1].jobId], format: 'zip', destination: join(tempDir(), 'one-job.zip') })
     expect(JSON.parse((await readZip(byJob.path!)).get('manifest.json')!.toString()).files.map((f: { job_id: number }) => f.job_id)).toEqual([items[1].jobId])
     const again = await exportAndWait({ assetIds: [items[0].id], format: 'folder', destination: dest })
@@ -118,7 +125,13 @@ describe('library', () => {
     const made = (await core.api.getJob({ id: jobs[0].id }))!.assets[0]
     const { jobIds } = await core.api.requeueJobs({ ids: [jobs[0].id], provider: 'demo', model: 'upscales' })
     const requeued = await core.api.getJob({ id: jobIds[0] })
-    expect(requeued?.job).toMatchObject({ prompt: 'a red fox in snow', model: 'upscales', kind: 'upscale', params: {}, inputs: [{ path: made.path, assetId: made.id }] })
+    expect(requeued?.job).toMatchObject({
+      prompt: 'a red fox in snow',
+      model: 'upscales',
+      kind: 'upscale',
+      params: {},
+      inputs: [{ path: made.path, assetId: made.id }]
+    })
     await core.poller.whenIdle()
     const file = (await core.api.getJob({ id: jobs[0].id }))!.assets[0].path
     expect((await core.api.deleteJobs({ ids: [jobs[0].id], deleteFiles: true })).changed).toBe(1)
@@ -131,7 +144,10 @@ describe('library', () => {
 describe('file actions', () => {
   it('says where the file is when there is no desktop to open it', async () => {
     const { items } = await core.api.listGallery({ limit: 1 })
-    expect(await core.api.revealAsset({ assetId: items[0].id, action: 'open' })).toEqual({ ok: false, message: `Opening files needs the desktop app. The file is at ${items[0].path}` })
+    expect(await core.api.revealAsset({ assetId: items[0].id, action: 'open' })).toEqual({
+      ok: false,
+      message: `Opening files needs the desktop app. The file is at ${items[0].path}`
+    })
     expect((await core.api.revealAsset({ assetId: 999_999, action: 'show' })).ok).toBe(false)
   })
 })

@@ -25,9 +25,21 @@ describe.concurrent('APIXO adapter', () => {
     expectLedgerClean(h, { jobs: 3 })
     expectKeySent(h)
     const paths = new Set(h.sim.engine.requests.filter((r) => r.provider === 'apixo').map((r) => `${r.method} ${r.path}`))
-    expect(paths).toEqual(new Set(['POST /apixo/generateTask/nano-banana-2', 'POST /apixo/generateTask/veo-3-1', 'POST /apixo/generateTask/suno', 'GET /apixo/statusTask/nano-banana-2', 'GET /apixo/statusTask/veo-3-1', 'GET /apixo/statusTask/suno']))
+    expect(paths).toEqual(
+      new Set([
+        'POST /apixo/generateTask/nano-banana-2',
+        'POST /apixo/generateTask/veo-3-1',
+        'POST /apixo/generateTask/suno',
+        'GET /apixo/statusTask/nano-banana-2',
+        'GET /apixo/statusTask/veo-3-1',
+        'GET /apixo/statusTask/suno'
+      ])
+    )
     const bodies = Object.fromEntries(apixoSim(h.sim.engine).submits.map((s) => [s.model, s.body]))
-    expect(bodies['nano-banana-2']).toEqual({ request_type: 'async', input: { mode: 'text-to-image', prompt: 'a banana boat', aspect_ratio: 'auto', resolution: '1k' } })
+    expect(bodies['nano-banana-2']).toEqual({
+      request_type: 'async',
+      input: { mode: 'text-to-image', prompt: 'a banana boat', aspect_ratio: 'auto', resolution: '1k' }
+    })
     expect(bodies['veo-3-1']).toMatchObject({ request_type: 'async', input: { mode: 'fast', generationType: 'TEXT_2_VIDEO', aspect_ratio: '16:9' } })
     expect(bodies.suno).toMatchObject({ input: { mode: 'V5', customMode: false, instrumental: false, prompt: 'a banana ballad' } })
     // Suno makes two tracks a task; both are kept.
@@ -51,7 +63,11 @@ describe.concurrent('APIXO adapter', () => {
     expect(res.status).toBe(404)
     const adapter = createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: KEY })
     await adapter.poll(await adapter.submit(image), { sinceSubmitMs: 0 })
-    expect(h.sim.engine.requests.filter((r) => r.provider === 'apixo').map((r) => r.path)).toEqual(['/apixo/checkStatus/nano-banana-2', '/apixo/generateTask/nano-banana-2', '/apixo/statusTask/nano-banana-2'])
+    expect(h.sim.engine.requests.filter((r) => r.provider === 'apixo').map((r) => r.path)).toEqual([
+      '/apixo/checkStatus/nano-banana-2',
+      '/apixo/generateTask/nano-banana-2',
+      '/apixo/statusTask/nano-banana-2'
+    ])
   })
 
   for (const at200 of [false, true]) {
@@ -79,7 +95,10 @@ describe.concurrent('APIXO adapter', () => {
       const ref = await adapter.submit(image)
       h.sim.engine.inject('apixo', { on: 'poll', fault: '404', times: 1 })
       await expect(adapter.poll(ref, { sinceSubmitMs: 0 })).rejects.toMatchObject({ kind: 'not_found' })
-      await expect(adapter.poll({ id: 'no-such-task', model: 'nano-banana-2' }, { sinceSubmitMs: 0 })).rejects.toMatchObject({ kind: 'not_found', message: /Task not found: no-such-task/ })
+      await expect(adapter.poll({ id: 'no-such-task', model: 'nano-banana-2' }, { sinceSubmitMs: 0 })).rejects.toMatchObject({
+        kind: 'not_found',
+        message: /Task not found: no-such-task/
+      })
       const wrong = createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: 'wrong' })
       await expect(wrong.submit(image)).rejects.toMatchObject({ kind: 'auth' })
     })
@@ -102,8 +121,13 @@ describe.concurrent('APIXO adapter', () => {
     const h = await openHarness('apixo')
     const adapter = createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: KEY })
     // The user chose image-to-image without any image: the adapter keeps the choice, the service refuses it.
-    await expect(adapter.submit({ ...image, params: { mode: 'image-to-image' } })).rejects.toMatchObject({ kind: 'rejected', message: 'APIXO refused the request (400): Invalid request: image-to-image needs 1-14 image_urls (got 0)' })
-    await expect(adapter.submit({ kind: 'audio', model: 'suno', prompt: 'lyrics', params: { customMode: true } })).rejects.toMatchObject({ message: /style and input\.title are required/ })
+    await expect(adapter.submit({ ...image, params: { mode: 'image-to-image' } })).rejects.toMatchObject({
+      kind: 'rejected',
+      message: 'APIXO refused the request (400): Invalid request: image-to-image needs 1-14 image_urls (got 0)'
+    })
+    await expect(adapter.submit({ kind: 'audio', model: 'suno', prompt: 'lyrics', params: { customMode: true } })).rejects.toMatchObject({
+      message: /style and input\.title are required/
+    })
     expect(h.sim.engine.ledger.size).toBe(0)
   })
 
@@ -126,17 +150,28 @@ describe.concurrent('APIXO adapter', () => {
     ])
     expect(h.sim.engine.ledger.size).toBe(5)
     // A routing choice goes beside `input`, not inside it.
-    expect(apixoInput({ kind: 'image', model: 'nano-banana-2', prompt: 'p', params: { provider: 'official', google_search: 'true' } }, [])).toEqual({ mode: 'text-to-image', prompt: 'p', aspect_ratio: 'auto', resolution: '1k', google_search: true })
+    expect(apixoInput({ kind: 'image', model: 'nano-banana-2', prompt: 'p', params: { provider: 'official', google_search: 'true' } }, [])).toEqual({
+      mode: 'text-to-image',
+      prompt: 'p',
+      aspect_ratio: 'auto',
+      resolution: '1k',
+      google_search: true
+    })
   })
 
   it('refuses local input files with a clear message, sending nothing (APIXO takes public URLs only)', async () => {
     const h = await openHarness('apixo')
     const dir = await mkdtemp(join(tmpdir(), 'apixo-'))
     const path = join(dir, 'in.png')
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f80' } }).png().toFile(path)
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f80' } })
+      .png()
+      .toFile(path)
     const adapter = createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: KEY })
     const inputFiles = [{ path, name: 'in.png', mime: 'image/png', size: (await stat(path)).size }]
-    await expect(adapter.submit({ ...image, inputFiles })).rejects.toMatchObject({ kind: 'rejected', message: /only as public URLs .*no upload endpoint.*\(in\.png\)/ })
+    await expect(adapter.submit({ ...image, inputFiles })).rejects.toMatchObject({
+      kind: 'rejected',
+      message: /only as public URLs .*no upload endpoint.*\(in\.png\)/
+    })
     expect(h.sim.engine.requests).toHaveLength(0)
   })
 
@@ -156,9 +191,19 @@ describe.concurrent('APIXO adapter', () => {
     const h = await openHarness('apixo')
     const adapter = createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: KEY })
     await expect(adapter.testConnection()).resolves.toBe("Connected: the key's balance is $74.87")
-    await expect(createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: 'wrong' }).testConnection()).rejects.toMatchObject({ kind: 'auth', message: /401.*Invalid API key/ })
-    await expect(createApixoAdapter({ baseUrl: `${h.sim.baseUrl('apixo')}/api`, apiKey: KEY }).testConnection()).rejects.toMatchObject({ kind: 'rejected', message: /no balance endpoint .*check the base URL/ })
-    expect(h.sim.engine.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/apixo/apikeys/current-balance 200', '/apixo/apikeys/current-balance 401', '/apixo/api/apikeys/current-balance 404'])
+    await expect(createApixoAdapter({ baseUrl: h.sim.baseUrl('apixo'), apiKey: 'wrong' }).testConnection()).rejects.toMatchObject({
+      kind: 'auth',
+      message: /401.*Invalid API key/
+    })
+    await expect(createApixoAdapter({ baseUrl: `${h.sim.baseUrl('apixo')}/api`, apiKey: KEY }).testConnection()).rejects.toMatchObject({
+      kind: 'rejected',
+      message: /no balance endpoint .*check the base URL/
+    })
+    expect(h.sim.engine.requests.map((r) => `${r.path} ${r.status}`)).toEqual([
+      '/apixo/apikeys/current-balance 200',
+      '/apixo/apikeys/current-balance 401',
+      '/apixo/api/apikeys/current-balance 404'
+    ])
   })
 
   it('lists the models from the docs’ schema index, without the key and without LLM entries', async () => {

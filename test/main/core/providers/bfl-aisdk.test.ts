@@ -94,21 +94,37 @@ describe('the AI SDK BFL client against the simulator', () => {
     const result = await generateImage({ model: bfl.image('flux-kontext-pro'), prompt: { text: prompt, images: [source] }, aspectRatio: '16:9', maxRetries: 0 })
     // No output_format asked: BFL's default, JPEG, of the same picture.
     expect(result.image.mediaType).toBe('image/jpeg')
-    expect(Buffer.from(result.image.uint8Array).equals(await sharp(promptPng(`${prompt}#0`)).jpeg().toBuffer())).toBe(true)
+    expect(
+      Buffer.from(result.image.uint8Array).equals(
+        await sharp(promptPng(`${prompt}#0`))
+          .jpeg()
+          .toBuffer()
+      )
+    ).toBe(true)
     const job = [...sim.engine.jobs.values()].find((j) => j.prompt === prompt)
-    expect(job?.extra.inputs).toEqual({ input_image: { kind: 'base64', mime: 'image/png', bytes: source.length, mp: 64 * 64 / 1e6 } })
+    expect(job?.extra.inputs).toEqual({ input_image: { kind: 'base64', mime: 'image/png', bytes: source.length, mp: (64 * 64) / 1e6 } })
     expect(job?.extra.body).toMatchObject({ aspect_ratio: '16:9', input_image: '<base64>' })
   })
 
   it('reads a wrong key’s 403 as BFL says it', async () => {
     const { bfl } = client('not-the-key')
-    await expect(generateImage({ model: bfl.image('flux-2-pro'), prompt: 'never made', maxRetries: 0 })).rejects.toMatchObject({ statusCode: 403, message: 'Not authenticated - Invalid Authentication' })
+    await expect(generateImage({ model: bfl.image('flux-2-pro'), prompt: 'never made', maxRetries: 0 })).rejects.toMatchObject({
+      statusCode: 403,
+      message: 'Not authenticated - Invalid Authentication'
+    })
   })
 
   it('gets the 422 validation detail for a width FLUX1.1 [pro] does not take', async () => {
     const { bfl } = client()
-    const err = await generateImage({ model: bfl.image('flux-pro-1.1'), prompt: 'an odd width', providerOptions: { blackForestLabs: { width: 300, height: 768 } }, maxRetries: 0 }).catch((e: unknown) => e)
+    const err = await generateImage({
+      model: bfl.image('flux-pro-1.1'),
+      prompt: 'an odd width',
+      providerOptions: { blackForestLabs: { width: 300, height: 768 } },
+      maxRetries: 0
+    }).catch((e: unknown) => e)
     expect(err).toMatchObject({ statusCode: 422 })
-    expect(JSON.parse((err as Error).message)).toEqual([expect.objectContaining({ type: 'multiple_of', loc: ['body', 'width'], msg: 'Input should be a multiple of 32' })])
+    expect(JSON.parse((err as Error).message)).toEqual([
+      expect.objectContaining({ type: 'multiple_of', loc: ['body', 'width'], msg: 'Input should be a multiple of 32' })
+    ])
   })
 })

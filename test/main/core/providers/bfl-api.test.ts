@@ -54,7 +54,12 @@ describe.concurrent('BFL API facts', () => {
     expect(d.job.status, history(d.events)).toBe('failed')
     expect(d.job.error).toBe('BFL refused the request (422): width: Input should be a multiple of 32')
     // Several problems at once, each named.
-    const reading = describeBflError(422, { detail: [{ type: 'missing', loc: ['body', 'prompt'], msg: 'Field required' }, { type: 'less_than_equal', loc: ['body', 'safety_tolerance'], msg: 'Input should be less than or equal to 5' }] })
+    const reading = describeBflError(422, {
+      detail: [
+        { type: 'missing', loc: ['body', 'prompt'], msg: 'Field required' },
+        { type: 'less_than_equal', loc: ['body', 'safety_tolerance'], msg: 'Input should be less than or equal to 5' }
+      ]
+    })
     expect(reading).toEqual({ message: 'prompt: Field required; safety_tolerance: Input should be less than or equal to 5' })
     expect(describeBflError(402, { detail: 'Insufficient credits' })).toEqual({ message: 'Insufficient credits' })
   })
@@ -77,7 +82,7 @@ describe.concurrent('BFL API facts', () => {
     const ref = await adapter.submit(text('flux-2-pro', { kind: 'edit', inputFiles: [a, b, c] }))
     const sim = h.sim.engine.jobs.get(ref.id)!
     expect(sim.extra.inputs).toEqual({
-      input_image: { kind: 'base64', mime: 'image/png', bytes: a.size, mp: 16 * 8 / 1e6 },
+      input_image: { kind: 'base64', mime: 'image/png', bytes: a.size, mp: (16 * 8) / 1e6 },
       input_image_2: { kind: 'base64', mime: 'image/jpeg', bytes: b.size, mp: 1 },
       input_image_3: { kind: 'base64', mime: 'image/webp', bytes: c.size, mp: 1 }
     })
@@ -109,8 +114,12 @@ describe.concurrent('BFL API facts', () => {
     const big: InputFile = { path: '/nonexistent.png', name: 'big.png', mime: 'image/png', size: 25 * 1024 * 1024 }
     expect((await caught(adapter.submit(text('flux-2-pro', { inputFiles: [big] })))).message).toMatch(/big\.png is 25 MB; BFL takes input files up to 20 MB/)
     const five = Array.from({ length: 5 }, (_, i): InputFile => ({ path: `/nonexistent-${i}.png`, name: `${i}.png`, mime: 'image/png', size: 10 }))
-    expect((await caught(adapter.submit(text('flux-kontext-pro', { inputFiles: five })))).message).toMatch(/flux-kontext-pro takes at most 4 input images; this job has 5/)
-    expect((await caught(adapter.submit(text('flux-dev', { inputFiles: five.slice(0, 2) })))).message).toMatch(/flux-dev takes at most 1 input image; this job has 2/)
+    expect((await caught(adapter.submit(text('flux-kontext-pro', { inputFiles: five })))).message).toMatch(
+      /flux-kontext-pro takes at most 4 input images; this job has 5/
+    )
+    expect((await caught(adapter.submit(text('flux-dev', { inputFiles: five.slice(0, 2) })))).message).toMatch(
+      /flux-dev takes at most 1 input image; this job has 2/
+    )
     expect(h.sim.engine.requests.filter((r) => r.provider === 'bfl')).toEqual([])
   })
 

@@ -7,7 +7,10 @@ import { expectDone, expectKeySent, expectLedgerClean, faultSuite, history, idle
 describe.concurrent('BFL adapter', () => {
   it('generates with both models, polling the absolute polling_url on another host without the key', async () => {
     const h = await openHarness('bfl')
-    const ids = [...(await queue(h, 'flux-2-pro', ['a lighthouse at dusk', 'a red kite'], { output_format: 'png' })), ...(await queue(h, 'flux-kontext-pro', ['a paper boat']))]
+    const ids = [
+      ...(await queue(h, 'flux-2-pro', ['a lighthouse at dusk', 'a red kite'], { output_format: 'png' })),
+      ...(await queue(h, 'flux-kontext-pro', ['a paper boat']))
+    ]
     await idle(h)
     // flux-2-pro asked for PNG; Kontext got BFL's default, JPEG.
     await expectDone(h, ids.slice(0, 2), 'image/png')
@@ -26,7 +29,11 @@ describe.concurrent('BFL adapter', () => {
     const simId = await simJobOf(h, ids[0])
     const cost = h.sim.engine.jobs.get(simId)!.extra.cost
     expect(typeof cost).toBe('number')
-    expect(JSON.parse(h.core.store.job(ids[0])!.provider_ref_json!)).toEqual({ id: simId, pollingUrl: `${h.sim.baseUrl('bfl').replace('127.0.0.1', 'localhost')}/v1/get_result?id=${simId}`, cost })
+    expect(JSON.parse(h.core.store.job(ids[0])!.provider_ref_json!)).toEqual({
+      id: simId,
+      pollingUrl: `${h.sim.baseUrl('bfl').replace('127.0.0.1', 'localhost')}/v1/get_result?id=${simId}`,
+      cost
+    })
     const detail = await job(h, ids[0])
     for (const e of detail.events) expect(e.message).not.toContain(KEY)
   })

@@ -169,7 +169,12 @@ export function faultSuite(s: FaultSuite): void {
     it('waits out a 429 whose Retry-After is an HTTP date', async () => {
       // An HTTP date has whole seconds: this one is 0.5–1.5 s away.
       let retryAfter = ''
-      const { h, detail } = await withFault(() => ({ on: 'submit', fault: '429', times: 1, retryAfter: (retryAfter = new Date(Date.now() + 1500).toUTCString()) }))
+      const { h, detail } = await withFault(() => ({
+        on: 'submit',
+        fault: '429',
+        times: 1,
+        retryAfter: (retryAfter = new Date(Date.now() + 1500).toUTCString())
+      }))
       expect(detail.job.status, history(detail.events)).toBe('done')
       expect(detail.events.find((e) => e.type === 'rate_limited')?.message).toMatch(/holding submits for up to [012] s/)
       const submits = h.sim.engine.requests.filter((r) => r.provider === s.provider && r.target === 'submit').map((r) => r.at)

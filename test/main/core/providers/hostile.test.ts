@@ -15,7 +15,10 @@ const KEY = 'sk-live-echoed-secret-0123456789'
 /** Answers every request with `status` and a body that repeats the request's own auth headers. */
 async function echoServer(status: number): Promise<{ server: Server; base: string }> {
   const server = createServer((req, res) => {
-    const body = JSON.stringify({ error: `bad request, you sent Authorization: ${req.headers.authorization ?? ''} x-key: ${req.headers['x-key'] ?? ''}`, message: `key ${KEY} refused` })
+    const body = JSON.stringify({
+      error: `bad request, you sent Authorization: ${req.headers.authorization ?? ''} x-key: ${req.headers['x-key'] ?? ''}`,
+      message: `key ${KEY} refused`
+    })
     res.writeHead(status, { 'Content-Type': 'application/json' })
     res.end(body)
   })
@@ -24,7 +27,13 @@ async function echoServer(status: number): Promise<{ server: Server; base: strin
 }
 
 describe.concurrent('hostile provider answers', () => {
-  for (const [provider, status] of [['letzai', 401], ['bfl', 400], ['apixo', 400], ['umrgen', 401], ['wondercat', 400]] as const) {
+  for (const [provider, status] of [
+    ['letzai', 401],
+    ['bfl', 400],
+    ['apixo', 400],
+    ['umrgen', 401],
+    ['wondercat', 400]
+  ] as const) {
     it(`${provider}: a ${status} body echoing the key reaches no message, history or test-connection answer`, async () => {
       const { server, base } = await echoServer(status)
       const core = await openTestCore({
@@ -37,10 +46,16 @@ describe.concurrent('hostile provider answers', () => {
         expect(tested.ok).toBe(false)
         expect(tested.message).not.toContain(KEY)
         const { jobIds } = await core.api.queuePrompts({ provider, prompts: ['a harbour'] })
-        await until(async () => {
-          const d = (await core.api.getJob({ id: jobIds[0] }))!
-          return d.job.status !== 'queued' && d.job.status !== 'submitting' ? true : (await core.api.getSettings(undefined)).providers[provider].pausedReason !== null
-        }, 10_000, 'the job to end or the provider to pause')
+        await until(
+          async () => {
+            const d = (await core.api.getJob({ id: jobIds[0] }))!
+            return d.job.status !== 'queued' && d.job.status !== 'submitting'
+              ? true
+              : (await core.api.getSettings(undefined)).providers[provider].pausedReason !== null
+          },
+          10_000,
+          'the job to end or the provider to pause'
+        )
         const d = (await core.api.getJob({ id: jobIds[0] }))!
         const everything = JSON.stringify({ d, settings: await core.api.getSettings(undefined) })
         expect(everything).not.toContain(KEY)

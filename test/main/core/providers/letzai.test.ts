@@ -14,7 +14,9 @@ import { until } from '../../../helpers/core'
 import { expectDone, expectKeySent, expectLedgerClean, faultSuite, history, idle, job, KEY, openHarness, queue, type Harness } from './harness'
 
 const dir = mkdtempSync(join(tmpdir(), 'letzai-test-'))
-const png = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#c04020' } }).png().toBuffer()
+const png = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#c04020' } })
+  .png()
+  .toBuffer()
 const pngPath = join(dir, 'castle.png')
 writeFileSync(pngPath, png)
 const pngFile: InputFile = { path: pngPath, name: 'castle.png', mime: 'image/png', size: png.length }
@@ -40,22 +42,46 @@ describe.concurrent('LetzAI adapter', () => {
     const h = await openHarness('letzai')
     const [image] = await queue(h, 'images', ['a castle'], { width: 1024, height: 768, quality: 2 })
     const inputs = [{ path: pngPath }]
-    const { jobIds: [video] } = await h.core.api.queuePrompts({ prompts: ['the castle at night'], provider: 'letzai', model: 'videos', inputs, params: { videoModel: 'video-kling26', duration: 5 } })
-    const { jobIds: [edit] } = await h.core.api.queuePrompts({ prompts: ['make it snow'], provider: 'letzai', model: 'image-edits', inputs, params: { mode: 'context', resolution: '2k' } })
-    const { jobIds: [upscale] } = await h.core.api.queuePrompts({ prompts: ['upscale the castle'], provider: 'letzai', model: 'upscales', inputs, params: { strength: 2 } })
+    const {
+      jobIds: [video]
+    } = await h.core.api.queuePrompts({
+      prompts: ['the castle at night'],
+      provider: 'letzai',
+      model: 'videos',
+      inputs,
+      params: { videoModel: 'video-kling26', duration: 5 }
+    })
+    const {
+      jobIds: [edit]
+    } = await h.core.api.queuePrompts({
+      prompts: ['make it snow'],
+      provider: 'letzai',
+      model: 'image-edits',
+      inputs,
+      params: { mode: 'context', resolution: '2k' }
+    })
+    const {
+      jobIds: [upscale]
+    } = await h.core.api.queuePrompts({ prompts: ['upscale the castle'], provider: 'letzai', model: 'upscales', inputs, params: { strength: 2 } })
     await idle(h)
     await expectDone(h, [image, edit, upscale], 'image/png')
     await expectDone(h, [video], 'video/mp4')
     expectLedgerClean(h, { jobs: 4 })
     expectKeySent(h)
-    const posts = letzaiRequests(h).filter((r) => r.method === 'POST').map((r) => r.path)
+    const posts = letzaiRequests(h)
+      .filter((r) => r.method === 'POST')
+      .map((r) => r.path)
     expect(posts.filter((p) => p !== '/letzai/user-assets').sort()).toEqual(['/letzai/image-edits', '/letzai/images', '/letzai/upscale', '/letzai/videos'])
     expect(posts.filter((p) => p === '/letzai/user-assets')).toHaveLength(3)
     // The bytes went to the pre-signed URL without the key, and arrived whole.
     const puts = letzaiRequests(h).filter((r) => r.method === 'PUT')
     expect(puts).toHaveLength(3)
     expect(puts.every((r) => r.path.startsWith('/letzai/__s3/') && !r.carriedKey && r.status === 200)).toBe(true)
-    const gets = new Set(letzaiRequests(h).filter((r) => r.method === 'GET').map((r) => r.path.split('/')[2]))
+    const gets = new Set(
+      letzaiRequests(h)
+        .filter((r) => r.method === 'GET')
+        .map((r) => r.path.split('/')[2])
+    )
     expect(gets).toEqual(new Set(['images', 'videos', 'image-edits', 'upscale']))
     const sims = [...h.sim.engine.jobs.values()]
     for (const endpoint of ['videos', 'image-edits', 'upscale']) {
@@ -96,8 +122,12 @@ describe.concurrent('LetzAI adapter', () => {
   it('downloads only `imageVersions.original`, and a video from videoPaths or videoVersions', async () => {
     const h = await openHarness('letzai', { sim: { onCreate: (j) => void (j.prompt.includes('newer') && (j.extra.videoShape = 'videoVersions')) } })
     const [image] = await queue(h, 'images', ['versions'])
-    const { jobIds: [video] } = await h.core.api.queuePrompts({ prompts: ['video paths'], provider: 'letzai', model: 'videos', inputs: [{ path: pngPath }] })
-    const { jobIds: [newer] } = await h.core.api.queuePrompts({ prompts: ['newer video versions'], provider: 'letzai', model: 'videos', inputs: [{ path: pngPath }] })
+    const {
+      jobIds: [video]
+    } = await h.core.api.queuePrompts({ prompts: ['video paths'], provider: 'letzai', model: 'videos', inputs: [{ path: pngPath }] })
+    const {
+      jobIds: [newer]
+    } = await h.core.api.queuePrompts({ prompts: ['newer video versions'], provider: 'letzai', model: 'videos', inputs: [{ path: pngPath }] })
     await idle(h)
     for (const id of [image, video, newer]) {
       const result = JSON.parse(h.core.store.job(id)!.result_json!) as { url: string }[]
@@ -111,7 +141,9 @@ describe.concurrent('LetzAI adapter', () => {
   it("fails a job with the provider's own words (progressMessage / statusDetail)", async () => {
     const h = await openHarness('letzai', { sim: { failureRate: 1 } })
     const [id] = await queue(h, 'images', ['refused'])
-    const { jobIds: [edit] } = await h.core.api.queuePrompts({ prompts: ['refused edit'], provider: 'letzai', model: 'image-edits', inputs: [{ path: pngPath }] })
+    const {
+      jobIds: [edit]
+    } = await h.core.api.queuePrompts({ prompts: ['refused edit'], provider: 'letzai', model: 'image-edits', inputs: [{ path: pngPath }] })
     await idle(h)
     for (const jobId of [id, edit]) {
       const d = await job(h, jobId)
@@ -126,16 +158,25 @@ describe.concurrent('LetzAI adapter', () => {
     const h = await openHarness('letzai')
     const adapter = adapterOf(h)
     const refused = async (p: Promise<unknown>) => {
-      const err = (await p.then(() => null, (e: unknown) => e)) as { kind: string; message: string } | null
+      const err = (await p.then(
+        () => null,
+        (e: unknown) => e
+      )) as { kind: string; message: string } | null
       expect(err).not.toBeNull()
       expect(err!.kind).toBe('rejected')
       expect(err!.message).not.toMatch(/[{}[\]]|"message"|statusCode/)
       return err!.message
     }
-    expect(await refused(adapter.submit({ kind: 'image', model: 'images', prompt: 'too wide', params: { width: 99999 } }))).toMatch(/LetzAI refused the request \(400\): width must not be less than 480 and not greater than 2160/)
-    expect(await refused(adapter.submit({ kind: 'image', model: 'images', prompt: 'seeded', params: { seed: 7, negativePrompt: 'blur' } }))).toMatch(/property seed should not exist; property negativePrompt should not exist/)
+    expect(await refused(adapter.submit({ kind: 'image', model: 'images', prompt: 'too wide', params: { width: 99999 } }))).toMatch(
+      /LetzAI refused the request \(400\): width must not be less than 480 and not greater than 2160/
+    )
+    expect(await refused(adapter.submit({ kind: 'image', model: 'images', prompt: 'seeded', params: { seed: 7, negativePrompt: 'blur' } }))).toMatch(
+      /property seed should not exist; property negativePrompt should not exist/
+    )
     expect(await refused(adapter.submit({ kind: 'video', model: 'videos', prompt: 'no picture', params: {} }))).toMatch(/a video starts from a source image/)
-    expect(await refused(adapter.submit({ kind: 'edit', model: 'image-edits', prompt: 'inpaint', params: { mode: 'in' }, inputFiles: [pngFile] }))).toMatch(/mask .* is required for mode "in"/)
+    expect(await refused(adapter.submit({ kind: 'edit', model: 'image-edits', prompt: 'inpaint', params: { mode: 'in' }, inputFiles: [pngFile] }))).toMatch(
+      /mask .* is required for mode "in"/
+    )
     expect(await refused(adapter.submit({ kind: 'upscale', model: 'upscales', prompt: '', params: {} }))).toMatch(/imageId or imageUrl is required/)
     expect(h.sim.engine.jobs.size).toBe(0)
   })
@@ -143,7 +184,11 @@ describe.concurrent('LetzAI adapter', () => {
   it('knows /upscale is singular: /upscales (the web app route) is a 404, and old refs poll the right path', async () => {
     // As a Demo job saved by the earlier simulator would be: no endpoint recorded, only the catalogue name.
     const h = await openHarness('letzai', { sim: { onCreate: (j) => void delete j.extra.endpoint } })
-    const res = await fetch(`${h.sim.baseUrl('letzai')}/upscales`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: '{"imageUrl":"https://example.com/a.png"}' })
+    const res = await fetch(`${h.sim.baseUrl('letzai')}/upscales`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
+      body: '{"imageUrl":"https://example.com/a.png"}'
+    })
     expect(res.status).toBe(404)
     expect(await res.json()).toMatchObject({ message: 'Cannot POST /upscales', statusCode: 404 })
     const adapter = adapterOf(h)
@@ -151,10 +196,14 @@ describe.concurrent('LetzAI adapter', () => {
     expect(ref.endpoint).toBe('upscale')
     const r = await pollUntilDone(adapter, { ...ref, endpoint: 'upscales' })
     expect(r.status).toBe('succeeded')
-    expect(letzaiRequests(h).filter((q) => q.method === 'GET').every((q) => q.path.startsWith('/letzai/upscale/'))).toBe(true)
+    expect(
+      letzaiRequests(h)
+        .filter((q) => q.method === 'GET')
+        .every((q) => q.path.startsWith('/letzai/upscale/'))
+    ).toBe(true)
   })
 
-  it('tests the connection on GET /images (the account\'s own list): a wrong key or a wrong base URL is no connection', async () => {
+  it("tests the connection on GET /images (the account's own list): a wrong key or a wrong base URL is no connection", async () => {
     const h = await openHarness('letzai')
     expect(await adapterOf(h).testConnection()).toMatch(/Connected/)
     expect(letzaiRequests(h).at(-1)).toMatchObject({ method: 'GET', path: '/letzai/images', carriedKey: true, status: 200 })
@@ -189,10 +238,16 @@ describe.concurrent('LetzAI adapter', () => {
     expect((await job(h, id)).job.status).toBe('canceled')
   })
 
-  it('uploads a local picture the provider\'s way: keyless PUT to the pre-signed URL, never a data URL; refuses what it cannot take', async () => {
+  it("uploads a local picture the provider's way: keyless PUT to the pre-signed URL, never a data URL; refuses what it cannot take", async () => {
     const h = await openHarness('letzai')
     const adapter = adapterOf(h)
-    const ref = await adapter.submit({ kind: 'edit', model: 'image-edits', prompt: 'add a moat', params: { baseModel: 'gemini-3-pro-image' }, inputFiles: [pngFile, pngFile] })
+    const ref = await adapter.submit({
+      kind: 'edit',
+      model: 'image-edits',
+      prompt: 'add a moat',
+      params: { baseModel: 'gemini-3-pro-image' },
+      inputFiles: [pngFile, pngFile]
+    })
     expect(ref.endpoint).toBe('image-edits')
     const sim = [...h.sim.engine.jobs.values()][0]
     // Two pictures: the multi-reference field; the base model on top and in settings, as the skill advises.
@@ -202,7 +257,11 @@ describe.concurrent('LetzAI adapter', () => {
     const assets = letzaiRequests(h).filter((r) => r.path === '/letzai/user-assets')
     expect(assets.every((r) => r.carriedKey)).toBe(true)
     // The simulator's S3 refuses the key on a pre-signed URL, as S3 does.
-    const res = await fetch(`${h.sim.baseUrl('letzai')}/user-assets`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: '{"extension":"png"}' })
+    const res = await fetch(`${h.sim.baseUrl('letzai')}/user-assets`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
+      body: '{"extension":"png"}'
+    })
     const asset = (await res.json()) as { uploadUrl: string; imageUrl: string }
     const withKey = await fetch(asset.uploadUrl, { method: 'PUT', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'image/png' }, body: png })
     expect(withKey.status).toBe(400)
@@ -211,11 +270,18 @@ describe.concurrent('LetzAI adapter', () => {
     const skipped = await adapter.submit({ kind: 'upscale', model: 'upscales', prompt: '', params: {}, inputMedia: [{ url: asset.imageUrl }] })
     expect(await pollUntilDone(adapter, skipped)).toMatchObject({ status: 'failed', error: expect.stringMatching(/Could not load the input image/) })
     // A data URL is not a URL LetzAI fetches.
-    await expect(adapter.submit({ kind: 'upscale', model: 'upscales', prompt: '', params: { imageUrl: `data:image/png;base64,${png.toString('base64')}` } })).rejects.toMatchObject({ message: expect.stringMatching(/imageUrl must be a URL address/) })
+    await expect(
+      adapter.submit({ kind: 'upscale', model: 'upscales', prompt: '', params: { imageUrl: `data:image/png;base64,${png.toString('base64')}` } })
+    ).rejects.toMatchObject({ message: expect.stringMatching(/imageUrl must be a URL address/) })
     // Input files on an image generation, or of a type LetzAI does not take, are refused before anything is sent.
     const before = h.sim.engine.requests.length
-    await expect(adapter.submit({ kind: 'image', model: 'images', prompt: 'x', params: {}, inputFiles: [pngFile] })).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/use an image edit/) })
-    await expect(adapter.submit({ kind: 'edit', model: 'image-edits', prompt: 'x', params: {}, inputFiles: [{ ...pngFile, mime: 'application/pdf', name: 'a.pdf' }] })).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/does not take application\/pdf/) })
+    await expect(adapter.submit({ kind: 'image', model: 'images', prompt: 'x', params: {}, inputFiles: [pngFile] })).rejects.toMatchObject({
+      kind: 'rejected',
+      message: expect.stringMatching(/use an image edit/)
+    })
+    await expect(
+      adapter.submit({ kind: 'edit', model: 'image-edits', prompt: 'x', params: {}, inputFiles: [{ ...pngFile, mime: 'application/pdf', name: 'a.pdf' }] })
+    ).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/does not take application\/pdf/) })
     expect(h.sim.engine.requests.length).toBe(before)
   })
 
@@ -233,9 +299,14 @@ describe.concurrent('LetzAI adapter', () => {
     expect(await demo.testConnection()).toMatch(/Connected/)
   })
 
-  it('chains an upscale after an image: it starts from the parent\'s original URL', async () => {
+  it("chains an upscale after an image: it starts from the parent's original URL", async () => {
     const h = await openHarness('letzai')
-    const { jobIds } = await h.core.api.queuePrompts({ prompts: ['a castle to upscale'], provider: 'letzai', model: 'images', then: { model: 'upscales', params: { strength: 2 } } })
+    const { jobIds } = await h.core.api.queuePrompts({
+      prompts: ['a castle to upscale'],
+      provider: 'letzai',
+      model: 'images',
+      then: { model: 'upscales', params: { strength: 2 } }
+    })
     await idle(h)
     await expectDone(h, jobIds, 'image/png')
     const [parent, child] = [...h.sim.engine.jobs.values()].sort((a, b) => a.createdAt - b.createdAt)
@@ -249,7 +320,11 @@ describe.concurrent('LetzAI adapter', () => {
     const [unknown] = await queue(h, 'nonesuch-9000', ['unknown base model'])
     await idle(h)
     await expectDone(h, [known], 'image/png')
-    expect([...h.sim.engine.jobs.values()].find((j) => j.prompt === 'typed-in base model')?.extra).toMatchObject({ endpoint: 'images', baseModel: 'gpt-image-2', hasWatermark: false })
+    expect([...h.sim.engine.jobs.values()].find((j) => j.prompt === 'typed-in base model')?.extra).toMatchObject({
+      endpoint: 'images',
+      baseModel: 'gpt-image-2',
+      hasWatermark: false
+    })
     const d = await job(h, unknown)
     expect(d.job.status, history(d.events)).toBe('failed')
     expect(d.job.error).toMatch(/LetzAI refused the request \(400\): baseModel must be one of the following values: flux2/)
@@ -274,8 +349,13 @@ describe.concurrent('LetzAI adapter', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     try {
       const adapter = createLetzaiAdapter({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: KEY })
-      await expect(adapter.submit({ kind: 'image', model: 'images', prompt: 'x', params: {} })).rejects.toMatchObject({ kind: 'rejected', message: 'LetzAI refused the request (400): Invalid model (INVALID_MODEL)' })
-      await expect(adapter.submit({ kind: 'video', model: 'videos', prompt: 'x', params: {}, inputMedia: [{ url: 'https://example.com/a.png' }] })).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/403.*Forbidden resource/) })
+      await expect(adapter.submit({ kind: 'image', model: 'images', prompt: 'x', params: {} })).rejects.toMatchObject({
+        kind: 'rejected',
+        message: 'LetzAI refused the request (400): Invalid model (INVALID_MODEL)'
+      })
+      await expect(
+        adapter.submit({ kind: 'video', model: 'videos', prompt: 'x', params: {}, inputMedia: [{ url: 'https://example.com/a.png' }] })
+      ).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/403.*Forbidden resource/) })
       const r = await adapter.poll({ id: 'x', endpoint: 'images' }, { sinceSubmitMs: 0 })
       expect(r).toMatchObject({ status: 'failed', retryable: true })
       expect(r.error).toBe('LetzAI: model refused for key [redacted]')

@@ -10,7 +10,10 @@ describe.concurrent('model lists', () => {
     expect(listed.models?.map((m) => m.id)).toEqual(expect.arrayContaining(['nano-banana-2', 'seedance-2']))
     expect(listed.message).toMatch(/^Wondercat lists \d+ models$/)
     const bfl = await openHarness('bfl')
-    expect(await bfl.core.api.listProviderModels({ provider: 'bfl' })).toEqual({ models: null, message: expect.stringMatching(/does not list its models over its API/) })
+    expect(await bfl.core.api.listProviderModels({ provider: 'bfl' })).toEqual({
+      models: null,
+      message: expect.stringMatching(/does not list its models over its API/)
+    })
   })
 
   it('sends a model id the catalogue does not list, and shows the provider’s own refusal plainly', async () => {

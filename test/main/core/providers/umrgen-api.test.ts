@@ -22,7 +22,14 @@ async function setup(o: Parameters<typeof startSimulator>[0] = {}) {
   const base = sim.baseUrl('umrgen')
   const adapter = createUmrgenAdapter({ baseUrl: base, apiKey: KEY })
   const api = (path: string, init: RequestInit = {}, key: string | null = KEY) =>
-    fetch(`${base}${path}`, { ...init, headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(init.body && typeof init.body === 'string' ? { 'Content-Type': 'application/json' } : {}), ...init.headers } })
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        ...(key ? { Authorization: `Bearer ${key}` } : {}),
+        ...(init.body && typeof init.body === 'string' ? { 'Content-Type': 'application/json' } : {}),
+        ...init.headers
+      }
+    })
   return { sim, base, adapter, api, state: umrgenSimState(sim.engine) }
 }
 
@@ -34,7 +41,9 @@ let dir = ''
 async function png(name: string, color = '#f80'): Promise<InputFile> {
   dir ||= await mkdtemp(join(tmpdir(), 'umrgen-'))
   const path = join(dir, name)
-  await sharp({ create: { width: 8, height: 8, channels: 3, background: color } }).png().toFile(path)
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: color } })
+    .png()
+    .toFile(path)
   return { path, name, mime: 'image/png', size: (await sharp(path).toBuffer()).length }
 }
 
@@ -119,7 +128,9 @@ describe.concurrent('UMRGEN API', () => {
     expect(e.message).not.toContain('{"')
     // A cancelled running job no longer blocks (server.mjs checks queued/running only).
     await adapter.cancel({ id: first.id })
-    await expect(adapter.submit({ kind: 'image', model: 'default', prompt: 'third', params: {} })).resolves.toMatchObject({ id: expect.stringMatching(/^ext_/) })
+    await expect(adapter.submit({ kind: 'image', model: 'default', prompt: 'third', params: {} })).resolves.toMatchObject({
+      id: expect.stringMatching(/^ext_/)
+    })
   })
 
   it('a cancelled running job is not terminal: it can still end completed, and the adapter keeps polling it', async () => {
@@ -197,11 +208,15 @@ describe.concurrent('UMRGEN API', () => {
   it('refuses input files the server would refuse, before sending anything', async () => {
     const { adapter, sim } = await setup()
     const gif: InputFile = { path: '/nonexistent.gif', name: 'a.gif', mime: 'image/gif', size: 100 }
-    expect((await caught(adapter.submit({ kind: 'image', model: 'default', prompt: 'x', params: {}, inputFiles: [gif] }))).message).toMatch(/does not take image\/gif/)
+    expect((await caught(adapter.submit({ kind: 'image', model: 'default', prompt: 'x', params: {}, inputFiles: [gif] }))).message).toMatch(
+      /does not take image\/gif/
+    )
     const big: InputFile = { path: '/nonexistent.png', name: 'big.png', mime: 'image/png', size: 11 * 1024 * 1024 }
     expect((await caught(adapter.submit({ kind: 'image', model: 'default', prompt: 'x', params: {}, inputFiles: [big] }))).message).toMatch(/up to 10 MB/)
     const many = Array.from({ length: 11 }, (_, i) => ({ path: `/n${i}.png`, name: `${i}.png`, mime: 'image/png', size: 10 }))
-    expect((await caught(adapter.submit({ kind: 'image', model: 'default', prompt: 'x', params: {}, inputFiles: many }))).message).toMatch(/at most 10 reference images/)
+    expect((await caught(adapter.submit({ kind: 'image', model: 'default', prompt: 'x', params: {}, inputFiles: many }))).message).toMatch(
+      /at most 10 reference images/
+    )
     expect((await caught(adapter.submit({ kind: 'video', model: 'default', prompt: 'x', params: {} }))).kind).toBe('rejected')
     expect(sim.engine.requests).toHaveLength(0)
   })
@@ -278,7 +293,10 @@ describe.concurrent('UMRGEN API', () => {
   })
 
   it("redacts the key from a failed job's error", async () => {
-    const { adapter } = await setup({ failureRate: 1, onCreate: (j) => void (j.extra.failError = `LoraLoader could not fetch https://x/?key=${KEY} with Bearer ${KEY}`) })
+    const { adapter } = await setup({
+      failureRate: 1,
+      onCreate: (j) => void (j.extra.failError = `LoraLoader could not fetch https://x/?key=${KEY} with Bearer ${KEY}`)
+    })
     const ref = await adapter.submit({ kind: 'image', model: 'default', prompt: 'x', params: {} })
     const r = await until(async () => {
       const p = await adapter.poll(ref, { sinceSubmitMs: 0 })

@@ -41,12 +41,26 @@ describe.concurrent('UMRGEN adapter', () => {
 
   it('sends what the server reads: sizes, steps, negative, loras; a -1 seed is left out (random) instead of failing at the generator', async () => {
     const h = await openHarness('umrgen')
-    const [id] = await queue(h, 'default', ['a red kite'], { width: 3000, height: 640, steps: 20, seed: -1, negative: 'text, watermark', loras: 'detail.safetensors:0.7, style.safetensors' })
+    const [id] = await queue(h, 'default', ['a red kite'], {
+      width: 3000,
+      height: 640,
+      steps: 20,
+      seed: -1,
+      negative: 'text, watermark',
+      loras: 'detail.safetensors:0.7, style.safetensors'
+    })
     await idle(h)
     await expectDone(h, [id])
     const p = [...h.sim.engine.jobs.values()][0].extra.params as Record<string, unknown>
     // The server's clamps: 512–2048, steps 1–13.
-    expect(p).toMatchObject({ prompt: 'a red kite', width: 2048, height: 640, steps: 13, negative: 'text, watermark', loras: [{ name: 'detail.safetensors', strength: 0.7 }, { name: 'style.safetensors' }] })
+    expect(p).toMatchObject({
+      prompt: 'a red kite',
+      width: 2048,
+      height: 640,
+      steps: 13,
+      negative: 'text, watermark',
+      loras: [{ name: 'detail.safetensors', strength: 0.7 }, { name: 'style.safetensors' }]
+    })
     expect(p.seed).toBeGreaterThanOrEqual(0)
   })
 
@@ -158,7 +172,9 @@ describe.concurrent('UMRGEN adapter', () => {
     expect(umrgenFileUrl('https://umrgen.share.zrok.io', '/outputs/sid_ext_gen/umrgen_847291.png?session_id=sid_ext_gen')).toBe(
       'https://umrgen.share.zrok.io/outputs/sid_ext_gen/umrgen_847291.png?session_id=sid_ext_gen'
     )
-    expect(umrgenFileUrl('http://127.0.0.1:9/umrgen/', '/outputs/sid_ext_gen/x.png?session_id=sid_ext_gen')).toBe('http://127.0.0.1:9/umrgen/outputs/sid_ext_gen/x.png?session_id=sid_ext_gen')
+    expect(umrgenFileUrl('http://127.0.0.1:9/umrgen/', '/outputs/sid_ext_gen/x.png?session_id=sid_ext_gen')).toBe(
+      'http://127.0.0.1:9/umrgen/outputs/sid_ext_gen/x.png?session_id=sid_ext_gen'
+    )
   })
 
   faultSuite({ provider: 'umrgen', model: 'default' })

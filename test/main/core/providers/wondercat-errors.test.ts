@@ -42,11 +42,23 @@ describe('Wondercat error answers', () => {
   })
 
   it('maps 401, 402 and 403 to their kinds with the provider message', async () => {
-    expect(await submitError(401, { error: { message: 'Missing or invalid API key', code: 'unauthorized' } })).toMatchObject({ kind: 'auth', message: 'Wondercat rejected the API key (401): Missing or invalid API key' })
-    expect(await submitError(402, { error: { message: 'Not enough credits', code: 'insufficient_credits' } })).toMatchObject({ kind: 'credits', message: 'Wondercat says the account is out of credits (402): Not enough credits' })
-    expect(await submitError(403, { error: { message: 'Feature disabled for this account', code: 'feature_disabled' } })).toMatchObject({ kind: 'rejected', message: 'Wondercat refused the request (403): Feature disabled for this account' })
+    expect(await submitError(401, { error: { message: 'Missing or invalid API key', code: 'unauthorized' } })).toMatchObject({
+      kind: 'auth',
+      message: 'Wondercat rejected the API key (401): Missing or invalid API key'
+    })
+    expect(await submitError(402, { error: { message: 'Not enough credits', code: 'insufficient_credits' } })).toMatchObject({
+      kind: 'credits',
+      message: 'Wondercat says the account is out of credits (402): Not enough credits'
+    })
+    expect(await submitError(403, { error: { message: 'Feature disabled for this account', code: 'feature_disabled' } })).toMatchObject({
+      kind: 'rejected',
+      message: 'Wondercat refused the request (403): Feature disabled for this account'
+    })
     // No paid plan: every job would fail alike, so the provider pauses (as for credits).
-    expect(await submitError(403, { error: { message: 'A paid plan is required', code: 'paid_plan_required' } })).toMatchObject({ kind: 'credits', message: 'Wondercat says the account is out of credits (403): A paid plan is required' })
+    expect(await submitError(403, { error: { message: 'A paid plan is required', code: 'paid_plan_required' } })).toMatchObject({
+      kind: 'credits',
+      message: 'Wondercat says the account is out of credits (403): A paid plan is required'
+    })
   })
 
   it('redacts the key when the provider echoes it in a message', async () => {

@@ -12,7 +12,9 @@ import { until } from '../../../helpers/core'
 
 async function png(dir: string, name = 'input.png'): Promise<{ path: string; name: string; mime: string; size: number; bytes: Buffer }> {
   const path = join(dir, name)
-  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0a8' } }).png().toFile(path)
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0a8' } })
+    .png()
+    .toFile(path)
   const bytes = await readFile(path)
   return { path, name, mime: 'image/png', size: bytes.length, bytes }
 }
@@ -28,7 +30,11 @@ describe.concurrent('Wondercat adapter', () => {
     for (const id of [...images, ...videos]) expect((await job(h, id)).assets).toHaveLength(1)
     const sim = h.sim.engine.jobs.get(await simJobOf(h, videos[0]))!
     // The composer's strings go typed as the catalogue says: duration is a number.
-    expect(sim).toMatchObject({ model: 'seedance-2', kind: 'video', extra: { route: '/video/generate', params: { duration: 10, quality: 'high' }, attachmentMediaIds: [] } })
+    expect(sim).toMatchObject({
+      model: 'seedance-2',
+      kind: 'video',
+      extra: { route: '/video/generate', params: { duration: 10, quality: 'high' }, attachmentMediaIds: [] }
+    })
     expect(h.sim.engine.jobs.get(await simJobOf(h, images[0]))!.extra.params).toEqual({ aspectRatio: '1:1', resolution: '1K' })
     const result = JSON.parse(h.core.store.job(videos[0])!.result_json!)
     expect(result).toEqual([expect.objectContaining({ mediaId: sim.extra.outputMediaId, mime: 'video/mp4' })])
@@ -51,7 +57,9 @@ describe.concurrent('Wondercat adapter', () => {
   it("sends any model id the user types: Wonda's own answer decides (an id it does not know: 400 validation_error)", async () => {
     const h = await openHarness('wondercat')
     // A real Wonda id the catalogue does not list works …
-    const { jobIds: [veo] } = await h.core.api.queuePrompts({ prompts: ['a fast car'], provider: 'wondercat', model: 'veo3_1-fast', kind: 'video' })
+    const {
+      jobIds: [veo]
+    } = await h.core.api.queuePrompts({ prompts: ['a fast car'], provider: 'wondercat', model: 'veo3_1-fast', kind: 'video' })
     // … and the old guesses are refused by the provider, with its own words (no raw JSON).
     const [old] = await queue(h, 'wc-image', ['a guessed model'])
     await idle(h)
@@ -60,12 +68,19 @@ describe.concurrent('Wondercat adapter', () => {
     expect(d.job.status, history(d.events)).toBe('failed')
     expect(d.job.error).toMatch(/refused the request \(400\): Unknown model 'wc-image'/)
     expect(d.job.error).not.toMatch(/[{}]/)
-    expect(h.sim.engine.requests.filter((r) => r.method === 'POST').map((r) => `${r.path} ${r.status}`)).toEqual(expect.arrayContaining(['/wondercat/image/generate 400', '/wondercat/video/generate 200']))
+    expect(h.sim.engine.requests.filter((r) => r.method === 'POST').map((r) => `${r.path} ${r.status}`)).toEqual(
+      expect.arrayContaining(['/wondercat/image/generate 400', '/wondercat/video/generate 200'])
+    )
   })
 
   it("chains image → video: the step attaches the parent's output mediaId in attachmentMediaIds", async () => {
     const h = await openHarness('wondercat')
-    const { jobIds } = await h.core.api.queuePrompts({ prompts: ['a product on a table'], provider: 'wondercat', model: 'nano-banana-2', then: { model: 'seedance-2', params: { duration: 5 } } })
+    const { jobIds } = await h.core.api.queuePrompts({
+      prompts: ['a product on a table'],
+      provider: 'wondercat',
+      model: 'nano-banana-2',
+      then: { model: 'seedance-2', params: { duration: 5 } }
+    })
     expect(jobIds).toHaveLength(2)
     await idle(h)
     const [parent, child] = await Promise.all(jobIds.map((id) => job(h, id)))
@@ -105,7 +120,9 @@ describe.concurrent('Wondercat adapter', () => {
     const h = await openHarness('wondercat')
     const dir = await mkdtemp(join(tmpdir(), 'wc-input-'))
     const picture = await png(dir)
-    const { jobIds: [id] } = await h.core.api.queuePrompts({ prompts: ['animate it'], provider: 'wondercat', model: 'seedance-2', inputs: [{ path: picture.path }] })
+    const {
+      jobIds: [id]
+    } = await h.core.api.queuePrompts({ prompts: ['animate it'], provider: 'wondercat', model: 'seedance-2', inputs: [{ path: picture.path }] })
     await idle(h)
     await expectDone(h, [id], 'video/mp4')
     const [upload] = [...h.sim.engine.uploads.keys()]
@@ -115,23 +132,41 @@ describe.concurrent('Wondercat adapter', () => {
     const before = h.sim.engine.requests.length
     const pdf = join(dir, 'doc.pdf')
     await writeFile(pdf, '%PDF-1.4\n')
-    await expect(adapter.submit({ kind: 'image', model: 'nano-banana-2', prompt: 'x', params: {}, inputFiles: [{ path: pdf, name: 'doc.pdf', mime: 'application/pdf', size: 9 }] })).rejects.toMatchObject({
+    await expect(
+      adapter.submit({
+        kind: 'image',
+        model: 'nano-banana-2',
+        prompt: 'x',
+        params: {},
+        inputFiles: [{ path: pdf, name: 'doc.pdf', mime: 'application/pdf', size: 9 }]
+      })
+    ).rejects.toMatchObject({
       kind: 'rejected',
       message: expect.stringMatching(/does not take application\/pdf/)
     })
-    await expect(adapter.submit({ kind: 'image', model: 'nano-banana-2', prompt: 'x', params: {}, inputFiles: [{ ...picture, size: 200 * 1024 * 1024 }] })).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/up to 100 MB/) })
+    await expect(
+      adapter.submit({ kind: 'image', model: 'nano-banana-2', prompt: 'x', params: {}, inputFiles: [{ ...picture, size: 200 * 1024 * 1024 }] })
+    ).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/up to 100 MB/) })
     expect(h.sim.engine.requests.length).toBe(before)
     // A media id the account does not own is Wonda's 400, shown as its message.
-    await expect(adapter.submit({ kind: 'image', model: 'nano-banana-2', prompt: 'x', params: {}, inputMedia: [{ mediaId: 'not-mine' }] })).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/Unknown attachmentMediaIds: not-mine$/) })
+    await expect(
+      adapter.submit({ kind: 'image', model: 'nano-banana-2', prompt: 'x', params: {}, inputMedia: [{ mediaId: 'not-mine' }] })
+    ).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/Unknown attachmentMediaIds: not-mine$/) })
   })
 
   it('never sends a stored trim job: REST trimming is retired (410 Gone), said clearly', async () => {
     const h = await openHarness('wondercat')
     const adapter = createWondercatAdapter({ baseUrl: h.sim.baseUrl('wondercat'), apiKey: KEY })
-    await expect(adapter.submit({ kind: 'trim', model: 'trim', prompt: 'trim it', params: { trimStartMs: 0, trimEndMs: 1000 }, inputMedia: [{ mediaId: 'm' }] })).rejects.toMatchObject({ kind: 'rejected', message: TRIM_RETIRED })
+    await expect(
+      adapter.submit({ kind: 'trim', model: 'trim', prompt: 'trim it', params: { trimStartMs: 0, trimEndMs: 1000 }, inputMedia: [{ mediaId: 'm' }] })
+    ).rejects.toMatchObject({ kind: 'rejected', message: TRIM_RETIRED })
     expect(h.sim.engine.requests).toHaveLength(0)
     // The simulator answers the retired endpoint as Wonda does, and the adapter's reading of a 410 is clear.
-    const res = await fetch(`${h.sim.baseUrl('wondercat')}/video/edit`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: '{"operation":"trim"}' })
+    const res = await fetch(`${h.sim.baseUrl('wondercat')}/video/edit`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
+      body: '{"operation":"trim"}'
+    })
     expect(res.status).toBe(410)
     const body = (await res.json()) as { error: { code: string; message: string } }
     expect(body.error.code).toBe('gone')
@@ -144,7 +179,12 @@ describe.concurrent('Wondercat adapter', () => {
     const engine = h.sim.engine
     const now = Date.now()
     const make = (jobType: string, shape: { createdAt: number; queuedMs: number; readyAt: number; fails?: boolean; canceledAt?: number }) => {
-      const j = engine.createJob('wondercat', { model: 'seedance-2', kind: 'video', prompt: `${jobType} job`, extra: { jobType, outputMediaId: `media-${Math.random()}` } })
+      const j = engine.createJob('wondercat', {
+        model: 'seedance-2',
+        kind: 'video',
+        prompt: `${jobType} job`,
+        extra: { jobType, outputMediaId: `media-${Math.random()}` }
+      })
       Object.assign(j, shape)
       return j.id
     }
@@ -156,18 +196,27 @@ describe.concurrent('Wondercat adapter', () => {
       { type: 'inference', shape: { createdAt: now - 10_000, queuedMs: 1000, readyAt: now - 1 }, raw: 'succeeded', status: 'succeeded' },
       { type: 'editor', shape: { createdAt: now - 10_000, queuedMs: 1000, readyAt: now - 1 }, raw: 'succeeded', status: 'succeeded' },
       { type: 'inference', shape: { createdAt: now - 10_000, queuedMs: 1000, readyAt: now - 1, fails: true }, raw: 'failed', status: 'failed' },
-      { type: 'inference', shape: { createdAt: now - 10_000, queuedMs: 1000, readyAt: now + 120_000, canceledAt: now - 5 }, raw: 'canceled', status: 'canceled' }
+      {
+        type: 'inference',
+        shape: { createdAt: now - 10_000, queuedMs: 1000, readyAt: now + 120_000, canceledAt: now - 5 },
+        raw: 'canceled',
+        status: 'canceled'
+      }
     ]
     for (const c of cases) {
       const id = make(c.type, c.shape)
       const r = await adapter.poll({ id, type: c.type }, { sinceSubmitMs: 0 })
       expect(r, `${c.type} ${c.raw}`).toMatchObject({ rawStatus: c.raw, status: c.status, known: true })
-      if (c.raw === 'succeeded') expect(r.files).toEqual([expect.objectContaining({ mediaId: engine.jobs.get(id)!.extra.outputMediaId, url: expect.stringContaining('.mp4') })])
+      if (c.raw === 'succeeded')
+        expect(r.files).toEqual([expect.objectContaining({ mediaId: engine.jobs.get(id)!.extra.outputMediaId, url: expect.stringContaining('.mp4') })])
       if (c.raw === 'failed') expect(r).toMatchObject({ error: 'The simulated model refused this prompt', retryable: true })
     }
     // The wrong type's path does not find a job: lost, not retried.
     const inference = make('inference', cases[0].shape)
-    await expect(adapter.poll({ id: inference, type: 'publish' }, { sinceSubmitMs: 0 })).rejects.toMatchObject({ kind: 'not_found', message: expect.stringMatching(/\(404\): Job not found$/) })
+    await expect(adapter.poll({ id: inference, type: 'publish' }, { sinceSubmitMs: 0 })).rejects.toMatchObject({
+      kind: 'not_found',
+      message: expect.stringMatching(/\(404\): Job not found$/)
+    })
   })
 
   it('fails a job that succeeded without any media: "no output media"', async () => {
@@ -205,10 +254,22 @@ describe.concurrent('Wondercat adapter', () => {
     expect(await adapter.testConnection()).toBe('Connected: credit balance 1000')
     expect(h.sim.engine.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /wondercat/balance 200'])
     const models = await adapter.listModels!()
-    expect(models).toEqual(expect.arrayContaining([{ id: 'nano-banana-2', label: 'nano-banana-2', kind: 'image' }, { id: 'seedance-2', label: 'seedance-2', kind: 'video' }, { id: 'suno-music', label: 'suno-music', kind: 'audio' }]))
+    expect(models).toEqual(
+      expect.arrayContaining([
+        { id: 'nano-banana-2', label: 'nano-banana-2', kind: 'image' },
+        { id: 'seedance-2', label: 'seedance-2', kind: 'video' },
+        { id: 'suno-music', label: 'suno-music', kind: 'audio' }
+      ])
+    )
     // A wrong base URL is said as such, never "connected".
-    await expect(createWondercatAdapter({ baseUrl: `${h.sim.baseUrl('wondercat')}/v2`, apiKey: KEY }).testConnection()).rejects.toMatchObject({ kind: 'rejected', message: expect.stringMatching(/no GET \/balance .*check the base URL/) })
-    await expect(createWondercatAdapter({ baseUrl: h.sim.baseUrl('wondercat'), apiKey: 'sk_wrong' }).listModels!()).rejects.toMatchObject({ kind: 'auth', message: 'Wondercat rejected the API key (401): Missing or invalid API key' })
+    await expect(createWondercatAdapter({ baseUrl: `${h.sim.baseUrl('wondercat')}/v2`, apiKey: KEY }).testConnection()).rejects.toMatchObject({
+      kind: 'rejected',
+      message: expect.stringMatching(/no GET \/balance .*check the base URL/)
+    })
+    await expect(createWondercatAdapter({ baseUrl: h.sim.baseUrl('wondercat'), apiKey: 'sk_wrong' }).listModels!()).rejects.toMatchObject({
+      kind: 'auth',
+      message: 'Wondercat rejected the API key (401): Missing or invalid API key'
+    })
   })
 
   faultSuite({ provider: 'wondercat', model: 'nano-banana-2' })

@@ -67,7 +67,11 @@ describe('Scheduler', () => {
   })
 
   it('keeps a provider within its concurrency, and all providers within the global limit', async () => {
-    const { clock, scheduler, started } = setup({ hold: true, globalConcurrency: 3, limits: { bfl: { rate: 1000, burst: 1000, concurrency: 2 }, apixo: { rate: 1000, burst: 1000, concurrency: 2 } } })
+    const { clock, scheduler, started } = setup({
+      hold: true,
+      globalConcurrency: 3,
+      limits: { bfl: { rate: 1000, burst: 1000, concurrency: 2 }, apixo: { rate: 1000, burst: 1000, concurrency: 2 } }
+    })
     for (let id = 1; id <= 4; id++) scheduler.schedule(id, 'bfl', 'poll', clock.now())
     for (let id = 11; id <= 14; id++) scheduler.schedule(id, 'apixo', 'poll', clock.now())
     scheduler.pump()

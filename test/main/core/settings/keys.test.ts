@@ -92,36 +92,47 @@ describe('sealedKeys (keys.json)', () => {
     expect(readFileSync(join(d, aside[0]), 'utf8')).toBe('{"letzai": "abc')
   })
 
-  it('leaves the old keys.json (and config.json) whole when a save is cut short (a child under a file-size limit)', { timeout: 60_000, skip: process.platform === 'win32' }, () => {
-    const d = dir()
-    const file = join(d, 'keys.json')
-    const keys = sealedKeys(file, keychain, {})
-    keys.set('letzai', 'sk-keep-me')
-    const before = readFileSync(file, 'utf8')
-    expect(before.length).toBeLessThan(1024)
+  it(
+    'leaves the old keys.json (and config.json) whole when a save is cut short (a child under a file-size limit)',
+    { timeout: 60_000, skip: process.platform === 'win32' },
+    () => {
+      const d = dir()
+      const file = join(d, 'keys.json')
+      const keys = sealedKeys(file, keychain, {})
+      keys.set('letzai', 'sk-keep-me')
+      const before = readFileSync(file, 'utf8')
+      expect(before.length).toBeLessThan(1024)
 
-    const child = join(d, 'keys-child.cjs')
-    buildSync({ entryPoints: [fileURLToPath(new URL('./keys-child.ts', import.meta.url))], outfile: child, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' })
-    // ulimit -f 1: no file may grow past one block (512 B in dash, 1 KiB in bash); a 4 KiB key cannot be
-    // written. The write fails with EFBIG, or the process dies of SIGXFSZ half-way: either way, mid-write.
-    const big = 'k'.repeat(4096)
-    const quoted = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
-    const run = spawnSync('sh', ['-c', `ulimit -f 1 && exec ${quoted(process.execPath)} ${quoted(child)} ${quoted(file)} bfl ${big}`], { encoding: 'utf8' })
-    expect(run.stdout).not.toContain('saved')
-    expect(run.status !== 0 || run.signal !== null).toBe(true)
+      const child = join(d, 'keys-child.cjs')
+      buildSync({
+        entryPoints: [fileURLToPath(new URL('./keys-child.ts', import.meta.url))],
+        outfile: child,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        logLevel: 'error'
+      })
+      // ulimit -f 1: no file may grow past one block (512 B in dash, 1 KiB in bash); a 4 KiB key cannot be
+      // written. The write fails with EFBIG, or the process dies of SIGXFSZ half-way: either way, mid-write.
+      const big = 'k'.repeat(4096)
+      const quoted = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
+      const run = spawnSync('sh', ['-c', `ulimit -f 1 && exec ${quoted(process.execPath)} ${quoted(child)} ${quoted(file)} bfl ${big}`], { encoding: 'utf8' })
+      expect(run.stdout).not.toContain('saved')
+      expect(run.status !== 0 || run.signal !== null).toBe(true)
 
-    expect(readFileSync(file, 'utf8')).toBe(before)
-    expect(sealedKeys(file, keychain, {}).get('letzai')).toBe('sk-keep-me')
-    // The failed attempt's temp file is gone, or at worst left beside it — never in place of keys.json.
-    expect(readdirSync(d).filter((n) => n.startsWith('keys.json') && n !== 'keys.json' && !n.endsWith('.tmp'))).toEqual([])
+      expect(readFileSync(file, 'utf8')).toBe(before)
+      expect(sealedKeys(file, keychain, {}).get('letzai')).toBe('sk-keep-me')
+      // The failed attempt's temp file is gone, or at worst left beside it — never in place of keys.json.
+      expect(readdirSync(d).filter((n) => n.startsWith('keys.json') && n !== 'keys.json' && !n.endsWith('.tmp'))).toEqual([])
 
-    // config.json (headless mode and the CLI) the same way: the output folder must not fall back to the default.
-    const settings = new JsonFileSettings(d)
-    settings.write({ outputRoot: '/Volumes/Big/Batch Studio' })
-    const cut = spawnSync('sh', ['-c', `ulimit -f 1 && exec ${quoted(process.execPath)} ${quoted(child)} settings ${quoted(d)} ${big}`], { encoding: 'utf8' })
-    expect(cut.stdout).not.toContain('saved')
-    expect(new JsonFileSettings(d).read()).toEqual({ outputRoot: '/Volumes/Big/Batch Studio' })
-  })
+      // config.json (headless mode and the CLI) the same way: the output folder must not fall back to the default.
+      const settings = new JsonFileSettings(d)
+      settings.write({ outputRoot: '/Volumes/Big/Batch Studio' })
+      const cut = spawnSync('sh', ['-c', `ulimit -f 1 && exec ${quoted(process.execPath)} ${quoted(child)} settings ${quoted(d)} ${big}`], { encoding: 'utf8' })
+      expect(cut.stdout).not.toContain('saved')
+      expect(new JsonFileSettings(d).read()).toEqual({ outputRoot: '/Volumes/Big/Batch Studio' })
+    }
+  )
 
   it('warns when the keychain is the plain-text fallback (Linux basic_text) or missing', () => {
     const file = join(dir(), 'keys.json')

@@ -28,7 +28,9 @@ function oldLibrary(file: string, upTo: number): void {
     db.prepare('INSERT INTO migrations VALUES (?, ?, ?)').run(m.version, m.name, 1)
   }
   db.prepare("INSERT INTO batches (id, name, output_dir, created_at) VALUES (1, 'old', '/tmp/old', 1)").run()
-  db.prepare("INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, created_at, updated_at) VALUES (1, 'demo', 'm', 'image', 'an old prompt', 'done', 1, 1)").run()
+  db.prepare(
+    "INSERT INTO jobs (batch_id, provider, model, kind, prompt, status, created_at, updated_at) VALUES (1, 'demo', 'm', 'image', 'an old prompt', 'done', 1, 1)"
+  ).run()
   db.close()
 }
 
@@ -63,7 +65,9 @@ describe('openDb', () => {
       error = err
     }
     expect(error).toBeInstanceOf(LibraryTooNewError)
-    expect((error as Error).message).toMatch(new RegExp(`newer version of Batch Studio \\(schema ${NEWEST_VERSION + 1}; this version knows up to ${NEWEST_VERSION}\\)`))
+    expect((error as Error).message).toMatch(
+      new RegExp(`newer version of Batch Studio \\(schema ${NEWEST_VERSION + 1}; this version knows up to ${NEWEST_VERSION}\\)`)
+    )
     expect(sha(file)).toBe(before)
     // No backup, no WAL left behind, nothing new.
     expect(readdirSync(d).sort()).toEqual(filesBefore)

@@ -141,7 +141,9 @@ describe('library lock', () => {
       // The winner lets go for the next round.
       await Promise.all(racers.map((r, i) => (results[i].won ? (r.send({ release: true }), next(r)) : null)))
     }
-    console.log(`lock races: ${RACES} rounds, winners per round ${JSON.stringify(Object.fromEntries([0, 1, 2].map((n) => [n, winners.filter((w) => w === n).length])))}`)
+    console.log(
+      `lock races: ${RACES} rounds, winners per round ${JSON.stringify(Object.fromEntries([0, 1, 2].map((n) => [n, winners.filter((w) => w === n).length])))}`
+    )
     expect(winners.filter((w) => w !== 1)).toEqual([])
     for (const m of refusals) expect(m).toMatch(/^Another Batch Studio process( \(pid \d+\))? is using the library in /)
   })
