@@ -1,7 +1,7 @@
 // What a job costs before it is sent: the price table (per provider and model, in the unit and currency each
 // provider bills), which failures each provider bills, and the estimate of a job or a whole matrix. Pure
 // TypeScript with no dependencies, so the composer, the CLI and the core compute the very same figure; the
-// ledger (main/core/ledger.ts) stores it per job and the budgets (main/core/budgets.ts) reserve it. Every
+// ledger (main/core/storage/ledger.ts) stores it per job and the budgets (main/core/storage/budgets.ts) reserve it. Every
 // default price and billing fact has its source in docs/providers.md and carries the date it was read. A price
 // that cannot be known is `null`, shown as unknown, never as free.
 import { modelInfo, providerInfo, type ProviderId } from './catalogue'

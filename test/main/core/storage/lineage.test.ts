@@ -3,10 +3,10 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MIGRATIONS, openDb } from '../../../src/main/core/storage/db'
-import { lineageOf, parentIds } from '../../../src/main/core/storage/lineage'
-import { Store } from '../../../src/main/core/storage/store'
-import { tempDir } from '../../helpers/core'
+import { MIGRATIONS, openDb } from '../../../../src/main/core/storage/db'
+import { lineageOf, parentIds } from '../../../../src/main/core/storage/lineage'
+import { Store } from '../../../../src/main/core/storage/store'
+import { tempDir } from '../../../helpers/core'
 
 describe('job_links', () => {
   it('is backfilled on upgrade and kept by the triggers after', () => {

@@ -2,11 +2,11 @@
 // real files on disk.
 import { readFileSync, rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Core } from '../../../src/main/core/core'
-import { openDb } from '../../../src/main/core/storage/db'
-import { dbPath } from '../../../src/main/core/storage/paths'
-import { startSimulator, type Simulator } from '../../../src/main/demo/server'
-import { openTestCore, tempDir, until } from '../../helpers/core'
+import type { Core } from '../../../../src/main/core/core'
+import { openDb } from '../../../../src/main/core/storage/db'
+import { dbPath } from '../../../../src/main/core/storage/paths'
+import { startSimulator, type Simulator } from '../../../../src/main/demo/server'
+import { openTestCore, tempDir, until } from '../../../helpers/core'
 
 let cores: Core[] = []
 let sims: Simulator[] = []

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Core } from '../../../src/main/core/core'
-import type { ProviderId } from '../../../src/shared/catalogue'
-import { startSimulator, type Simulator } from '../../../src/main/demo/server'
-import { DEFAULT_PRICES, estimateJob, estimateJobs, priceTable } from '../../../src/shared/pricing'
-import { openTestCore, tempDir, until } from '../../helpers/core'
+import type { Core } from '../../../../src/main/core/core'
+import type { ProviderId } from '../../../../src/shared/catalogue'
+import { startSimulator, type Simulator } from '../../../../src/main/demo/server'
+import { DEFAULT_PRICES, estimateJob, estimateJobs, priceTable } from '../../../../src/shared/pricing'
+import { openTestCore, tempDir, until } from '../../../helpers/core'
 
 let core: Core | undefined
 let sim: Simulator | undefined

@@ -2,7 +2,7 @@
 // (their simulators over loopback HTTP, with their own keys) take the downloaded file as input, sent their
 // own way (BFL: base64 in the body; Wondercat: its upload endpoint), and their results are linked back.
 import { describe, expect, it } from 'vitest'
-import { openHarness } from './providers/harness'
+import { openHarness } from '../providers/harness'
 
 describe.each([
   ['bfl', 'flux-kontext-pro'],

@@ -1,9 +1,9 @@
 // The store's job queries on a real SQLite file, at sizes where SQLite's plan changes.
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openDb } from '../../../src/main/core/storage/db'
-import { Store } from '../../../src/main/core/storage/store'
-import { tempDir } from '../../helpers/core'
+import { openDb } from '../../../../src/main/core/storage/db'
+import { Store } from '../../../../src/main/core/storage/store'
+import { tempDir } from '../../../helpers/core'
 
 function libraryWith(statuses: string[]): Store {
   const dir = tempDir()

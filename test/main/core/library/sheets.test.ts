@@ -4,11 +4,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Core } from '../../../src/main/core/core'
-import { readPngText } from '../../../src/main/core/library/png-text'
-import { cellOrigin, type SheetGeometry } from '../../../src/main/core/library/sheets'
-import { layoutSheet, type SheetJob } from '../../../src/shared/sheet'
-import { openTestCore, tempDir } from '../../helpers/core'
+import type { Core } from '../../../../src/main/core/core'
+import { readPngText } from '../../../../src/main/core/library/png-text'
+import { cellOrigin, type SheetGeometry } from '../../../../src/main/core/library/sheets'
+import { layoutSheet, type SheetJob } from '../../../../src/shared/sheet'
+import { openTestCore, tempDir } from '../../../helpers/core'
 
 let cores: Core[] = []
 afterEach(async () => {

@@ -3,8 +3,8 @@
 // capped at BUDGET_CAP dollars, then runs until nothing is left to do (the jobs over the cap wait, unscheduled)
 // and exits 0. Every start after a SIGKILL resumes from the database alone.
 import { join } from 'node:path'
-import { Core } from '../../../src/main/core/core'
-import { MemorySettings } from '../../../src/main/core/settings/settings'
+import { Core } from '../../../../src/main/core/core'
+import { MemorySettings } from '../../../../src/main/core/settings/settings'
 
 const dataDir = process.env.BUDGET_DATA_DIR
 if (!dataDir || !process.env.DEMO_BASE_URL) throw new Error('budget-crash-child needs BUDGET_DATA_DIR and DEMO_BASE_URL')
